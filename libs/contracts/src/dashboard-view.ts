@@ -1,0 +1,39 @@
+import type { ChartRow, ChartSpec } from '@amc-reports/charts';
+
+export const DASHBOARD_TYPES = ['funnel', 'performance', 'attribution', 'audience', 'custom'] as const;
+export type DashboardType = (typeof DASHBOARD_TYPES)[number];
+
+export const VIEW_TYPES = ['chart', 'table', 'metric_card', 'insight'] as const;
+export type ViewType = (typeof VIEW_TYPES)[number];
+
+/** The execution behind a history point. */
+export interface HistoryPointRef {
+  executionId: string;
+  timeWindowStart: string;
+  timeWindowEnd: string;
+}
+
+/**
+ * What a dashboard builder produces for one view; stored in `dashboard_views`
+ * (`name`, `view_type`, `position`, `chart_configurations` = chart, `processed_data` = data).
+ * `key` is stable across executions (e.g. `funnel.stages`) so a rebuild updates the same row.
+ */
+export interface BuiltView {
+  key: string;
+  name: string;
+  viewType: ViewType;
+  position: number;
+  chart: ChartSpec;
+  data: BuiltViewData;
+}
+
+export interface BuiltViewData {
+  rows: ChartRow[];
+  /** Rows of the result that AMC withheld, shown as such (never summed as zero). */
+  filteredRowCount?: number;
+  /** Free-form numbers the view headlines (e.g. overall conversion rate), for insights and exports. */
+  summary?: Record<string, number | null>;
+  /** Executions behind time-series rows, oldest first. */
+  history?: HistoryPointRef[];
+  notes?: string[];
+}
