@@ -3,9 +3,11 @@
  * rows into an ECharts option; the same option drives server-side SVG (exports) and the browser,
  * so a PDF and the page never disagree (DESIGN §6).
  */
-export type ChartKind = 'line' | 'bar' | 'stacked-bar' | 'area' | 'pie' | 'funnel' | 'scatter' | 'table' | 'metric';
+export const CHART_KINDS = ['line', 'bar', 'stacked-bar', 'area', 'pie', 'funnel', 'scatter', 'table', 'metric'] as const;
+export type ChartKind = (typeof CHART_KINDS)[number];
 
-export type ValueFormat = 'integer' | 'number' | 'percent' | 'currency' | 'ratio';
+export const VALUE_FORMATS = ['integer', 'number', 'percent', 'currency', 'ratio'] as const;
+export type ValueFormat = (typeof VALUE_FORMATS)[number];
 
 export interface ChartAxis {
   /** The row field that holds the x value / category / slice name. */

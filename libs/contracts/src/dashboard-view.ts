@@ -1,4 +1,4 @@
-import type { ChartRow, ChartSpec } from '@amc-reports/charts';
+import type { ChartRow, ChartSpec } from '@amc-reports/charts/src/chart-spec';
 
 export const DASHBOARD_TYPES = ['funnel', 'performance', 'attribution', 'audience', 'custom'] as const;
 export type DashboardType = (typeof DASHBOARD_TYPES)[number];

@@ -1,0 +1,22 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { EXPORT_RENDER_QUEUE, ExportRenderJob } from '@amc-reports/contracts';
+import { isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
+import { ExportRenderService } from './export-render.service';
+
+@Processor(EXPORT_RENDER_QUEUE)
+export class ExportRenderProcessor extends WorkerHost {
+  constructor(private readonly exports: ExportRenderService) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const payload = parseJobPayload(ExportRenderJob, job);
+    return this.exports.render(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+  }
+
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job | undefined, error: Error): Promise<void> {
+    if (job && isFinalFailure(job, error)) await this.exports.recordFailure(job.data as ExportRenderJob, error);
+  }
+}

@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
+import type { ReportServiceEnv } from '@amc-reports/config';
+import { DatabaseModule } from '@amc-reports/db';
+import { queueModules } from '@amc-reports/runtime';
+import { REPORT_SERVICE_CONFIG } from './report-service.config';
+import { ReportUpdateProcessor } from './report-update.processor';
+import { ReportUpdateService } from './report-update.service';
+
+@Module({})
+export class ReportServiceModule {
+  static register(config: ReportServiceEnv): DynamicModule {
+    return {
+      module: ReportServiceModule,
+      imports: [
+        DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'report-service' }),
+        ...queueModules({
+          redisUrl: config.REDIS_URL,
+          prefix: config.QUEUE_PREFIX,
+          consume: [REPORT_UPDATE_QUEUE],
+          produce: [INSIGHT_GENERATE_QUEUE, EXPORT_RENDER_QUEUE],
+        }),
+      ],
+      providers: [{ provide: REPORT_SERVICE_CONFIG, useValue: config }, ReportUpdateProcessor, ReportUpdateService],
+    };
+  }
+}

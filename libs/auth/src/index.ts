@@ -1,0 +1,1 @@
+export { mintUserToken, type UserTokenOptions } from './user-token';

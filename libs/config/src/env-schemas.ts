@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+const postgresUrl = z
+  .string()
+  .url('must be a URL like postgresql://user:password@host:5432/database')
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must start with postgresql://');
+const redisUrl = z
+  .string()
+  .url('must be a URL like redis://host:6379')
+  .refine((value) => /^rediss?:\/\//.test(value), 'must start with redis:// or rediss://');
+const port = z.coerce.number().int().min(1).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const csvList = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean));
+
+/** Variables every process reads. */
+export const BaseEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: postgresUrl,
+  REDIS_URL: redisUrl,
+  /** BullMQ key prefix; tests give each file its own. Use a {hash-tag} for Redis Cluster. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only').default('amc'),
+  /** Local directory for archived raw results and exports (ExportStorage "local"). */
+  STORAGE_DIR: z.string().min(1).default('./var/storage'),
+  DB_POOL_SIZE: positiveInt.default(10),
+});
+
+export const GatewayEnv = BaseEnv.extend({
+  GATEWAY_HOST: z.string().default('0.0.0.0'),
+  GATEWAY_PORT: port.default(3000),
+  AMC_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  /** Extra accepted secrets during rotation, comma separated. */
+  AMC_WEBHOOK_SECRETS_PREVIOUS: csvList,
+  AMC_SIGNATURE_TOLERANCE_SECONDS: positiveInt.default(300),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  EVENT_BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
+  EXPORTS_IN_FLIGHT_PER_USER: positiveInt.default(5),
+  OUTBOX_RELAY_INTERVAL_MS: positiveInt.default(1_000),
+  ADMIN_TOKEN: z.string().min(16).optional(),
+}).superRefine((env, ctx) => {
+  if (!env.JWT_SECRET && !env.JWT_JWKS_URL) {
+    ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'set JWT_SECRET (HS256) or JWT_JWKS_URL' });
+  }
+});
+
+export const ReportServiceEnv = BaseEnv.extend({
+  /** Hosts (exact, lower case) the service may download AMC results from over https. */
+  RESULT_URL_ALLOWLIST: csvList,
+  /** Directory that file:// result URLs must stay inside. */
+  RESULTS_DIR: z.string().min(1).default('./var/results'),
+  RESULT_DOWNLOAD_TIMEOUT_MS: positiveInt.default(30_000),
+  RESULT_DOWNLOAD_MAX_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
+  /** Test-only escape hatch: allow http:// for allow-listed hosts (a local fake AMC host). */
+  RESULT_URL_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  REPORT_CONCURRENCY: positiveInt.default(2),
+});
+
+export const InsightWorkerEnv = BaseEnv.extend({
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: positiveInt.default(30_000),
+  OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  INSIGHT_CONCURRENCY: positiveInt.default(2),
+});
+
+export const ExportWorkerEnv = BaseEnv.extend({
+  EXPORT_STORAGE: z.enum(['local', 's3']).default('local'),
+  EXPORT_DIR: z.string().min(1).default('./var/exports'),
+  S3_BUCKET: z.string().optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  EXPORT_CONCURRENCY: positiveInt.default(2),
+  EXPORT_PROCESSING_TIMEOUT_MS: positiveInt.default(10 * 60_000),
+  EXPORT_MAX_ATTEMPTS: positiveInt.default(3),
+}).superRefine((env, ctx) => {
+  if (env.EXPORT_STORAGE === 's3' && !env.S3_BUCKET) {
+    ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when EXPORT_STORAGE=s3' });
+  }
+});
+
+export type BaseEnv = z.infer<typeof BaseEnv>;
+export type GatewayEnv = z.infer<typeof GatewayEnv>;
+export type ReportServiceEnv = z.infer<typeof ReportServiceEnv>;
+export type InsightWorkerEnv = z.infer<typeof InsightWorkerEnv>;
+export type ExportWorkerEnv = z.infer<typeof ExportWorkerEnv>;

@@ -1,0 +1,2 @@
+export * from './env-schemas';
+export { loadConfig, ConfigError } from './load-config';

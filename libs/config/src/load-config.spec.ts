@@ -1,0 +1,57 @@
+import { ExportWorkerEnv, GatewayEnv, ReportServiceEnv } from './env-schemas';
+import { ConfigError, loadConfig } from './load-config';
+
+const base = { DATABASE_URL: 'postgresql://u:p@localhost:5432/db', REDIS_URL: 'redis://localhost:6379' };
+const gateway = { ...base, AMC_WEBHOOK_SECRET: 'x'.repeat(16), JWT_SECRET: 'y'.repeat(32) };
+
+function problems(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('fills documented defaults', () => {
+    const config = loadConfig('gateway', GatewayEnv, gateway);
+    expect(config).toMatchObject({ GATEWAY_PORT: 3000, QUEUE_PREFIX: 'amc', EVENT_BODY_LIMIT_BYTES: 10 * 1024 * 1024, LOG_LEVEL: 'info' });
+  });
+
+  it.each([
+    ['a missing variable', { ...gateway, AMC_WEBHOOK_SECRET: undefined }, ['AMC_WEBHOOK_SECRET is required but not set']],
+    ['an empty variable (counts as unset)', { ...gateway, AMC_WEBHOOK_SECRET: '' }, ['AMC_WEBHOOK_SECRET is required but not set']],
+    ['a short secret', { ...gateway, AMC_WEBHOOK_SECRET: 'short' }, ['AMC_WEBHOOK_SECRET must be at least 16 characters']],
+    ['a malformed DATABASE_URL', { ...gateway, DATABASE_URL: 'postgres//x' }, [expect.stringMatching(/^DATABASE_URL must be a URL/)]],
+    ['a non-postgres DATABASE_URL', { ...gateway, DATABASE_URL: 'mysql://x/y' }, ['DATABASE_URL must start with postgresql://']],
+    ['a port out of range', { ...gateway, GATEWAY_PORT: '70000' }, [expect.stringMatching(/^GATEWAY_PORT /)]],
+    ['no JWT key at all', { ...gateway, JWT_SECRET: undefined }, ['JWT_SECRET set JWT_SECRET (HS256) or JWT_JWKS_URL']],
+  ])('names the variable for %s', (_label, env, expected) => {
+    expect(problems(() => loadConfig('gateway', GatewayEnv, env as NodeJS.ProcessEnv))).toEqual(expected);
+  });
+
+  it('never echoes a secret value in its message', () => {
+    const secret = 'super-secret-value';
+    const error = (() => {
+      try {
+        loadConfig('gateway', GatewayEnv, { ...gateway, JWT_SECRET: secret, GATEWAY_PORT: 'abc' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toMatch(/JWT_SECRET/);
+    expect(error?.message).not.toContain(secret);
+  });
+
+  it('parses lists and booleans', () => {
+    const config = loadConfig('report-service', ReportServiceEnv, { ...base, RESULT_URL_ALLOWLIST: 'A.example.com, b.example.com ,', RESULT_URL_ALLOW_HTTP: 'true' });
+    expect(config.RESULT_URL_ALLOWLIST).toEqual(['a.example.com', 'b.example.com']);
+    expect(config.RESULT_URL_ALLOW_HTTP).toBe(true);
+  });
+
+  it('requires a bucket for S3 export storage', () => {
+    expect(problems(() => loadConfig('export-worker', ExportWorkerEnv, { ...base, EXPORT_STORAGE: 's3' }))).toEqual(['S3_BUCKET required when EXPORT_STORAGE=s3']);
+  });
+});

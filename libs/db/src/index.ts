@@ -1,0 +1,3 @@
+export { createPrismaClient, PrismaClient, type Prisma, type TransactionClient, type DatabaseOptions } from './prisma-client';
+export { withUser } from './with-user';
+export { DatabaseModule, PRISMA, InjectPrisma } from './database.module';

@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { registerChild } from './child-processes';
+import { REPO_ROOT } from './migrate';
+
+export const APP_NAMES = ['gateway', 'report-service', 'insight-worker', 'export-worker'] as const;
+export type AppName = (typeof APP_NAMES)[number];
+
+export interface RunningApp {
+  name: AppName;
+  child: ChildProcess;
+  /** Everything the app printed so far (bounded), for error messages and tests. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  env: NodeJS.ProcessEnv;
+  /** Called with each line the app prints (JSON log lines); default: discard. */
+  onLine?: (app: AppName, line: string) => void;
+}
+
+/** Runs an app from its TypeScript sources (swc-node): the same entry point dev, tests and CI use. */
+export function startApp(name: AppName, options: StartAppOptions): RunningApp {
+  const entry = path.join(REPO_ROOT, 'apps', name, 'src', 'main.ts');
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+    cwd: REPO_ROOT,
+    env: { ...options.env, SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = registerChild(name, child, 'SIGTERM');
+  let buffer = '';
+  const onData = (chunk: Buffer): void => {
+    const text = chunk.toString();
+    buffer = (buffer + text).slice(-20_000);
+    if (options.onLine) for (const line of text.split('\n')) if (line.trim()) options.onLine(name, line);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  return { name, child, output: () => buffer, stop };
+}
+
+/** Resolves when the app logs that it is ready, rejects if it exits first or the timeout passes. */
+export function waitForAppReady(app: RunningApp, readyPattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${app.name} did not become ready within ${timeoutMs} ms:\n${app.output()}`));
+    }, timeoutMs);
+    const check = (): void => {
+      if (readyPattern.test(app.output())) {
+        cleanup();
+        resolve();
+      }
+    };
+    const onExit = (code: number | null): void => {
+      cleanup();
+      reject(new Error(`${app.name} exited (code ${code}) before it was ready:\n${app.output()}`));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      app.child.stdout?.off('data', check);
+      app.child.stderr?.off('data', check);
+      app.child.off('exit', onExit);
+    };
+    app.child.stdout?.on('data', check);
+    app.child.stderr?.on('data', check);
+    app.child.once('exit', onExit);
+    check();
+  });
+}
+
+export const READY_PATTERNS: Record<AppName, RegExp> = {
+  gateway: /gateway listening/,
+  'report-service': /report-service ready/,
+  'insight-worker': /insight-worker ready/,
+  'export-worker': /export-worker ready/,
+};
+
+/** Starts all four apps against the given environment and waits until each says it is ready. */
+export async function startAllApps(options: StartAppOptions): Promise<RunningApp[]> {
+  const apps = APP_NAMES.map((name) => startApp(name, options));
+  try {
+    await Promise.all(apps.map((app) => waitForAppReady(app, READY_PATTERNS[app.name])));
+    return apps;
+  } catch (error) {
+    await Promise.all(apps.map((app) => app.stop()));
+    throw error;
+  }
+}

@@ -1,0 +1,1 @@
+export { producerConnectionOptions, workerConnectionOptions, createRedisClient, pingRedis, checkRedisPolicy } from './redis-connection';

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Makes a fresh clone runnable before any TypeScript loads: installs npm dependencies when the
+// lock file changed (or nothing is installed) and generates the Prisma client when the schema did.
+// redis-server and the embedded Postgres cluster are handled by the launcher itself.
+'use strict';
+const { execSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const stamp = path.join(root, 'node_modules', '.amc-lock-hash');
+const lockHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(root, 'package-lock.json'))).digest('hex');
+const log = (message) => process.stderr.write(`[setup] ${message}\n`);
+
+if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== lockHash) {
+  log('installing npm dependencies (npm ci)…');
+  execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+  fs.writeFileSync(stamp, lockHash);
+}
+
+const schema = path.join(root, 'prisma', 'schema.prisma');
+const client = path.join(root, 'libs', 'db', 'src', 'generated', 'prisma', 'client.ts');
+if (!fs.existsSync(client) || fs.statSync(client).mtimeMs < fs.statSync(schema).mtimeMs) {
+  log('generating the Prisma client…');
+  // The CLI insists on a schema-engine path even though generate never runs it; the real
+  // engine download is impossible offline, and migrations are dbmate's anyway.
+  execSync('npx prisma generate', {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+  });
+}
