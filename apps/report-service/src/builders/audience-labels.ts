@@ -1,0 +1,48 @@
+/** Reading AMC's audience labels: exposure group names, frequency buckets, conversion paths. */
+
+const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+
+/**
+ * Channels in an exposure group name: "DSP only" → 1, "DSP + Sponsored Products" → 2,
+ * "All three" → 3; null when the name does not say.
+ */
+export function parseChannelCount(segment: string): number | null {
+  const name = segment.trim().toLowerCase();
+  const allMatch = /^all\s+(\w+)$/.exec(name);
+  if (allMatch) return NUMBER_WORDS[allMatch[1]] ?? (Number(allMatch[1]) || null);
+  if (name.includes('+')) return name.split('+').filter((part) => part.trim() !== '').length;
+  if (/\bonly$/.test(name)) return 1;
+  return null;
+}
+
+/** Lower bound of a frequency bucket: "3" → 3, "6-10" → 6, "21+" → 21; null when not numeric. */
+export function parseFrequencyLowerBound(bucket: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)/.exec(bucket);
+  return match ? Number(match[1]) : null;
+}
+
+export interface DescribedPath {
+  /** "Brand_Defense_SB → Launch_Sponsored_Display". */
+  text: string;
+  steps: number | null;
+}
+
+/**
+ * AMC's `path` is an array of [position, touchpoint] pairs, as JSON-like text:
+ * `[[1, "Brand_Defense_SB"], [2, "Launch_Sponsored_Display"]]`. Anything else is shown as is.
+ */
+export function describePath(raw: string): DescribedPath {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return { text: raw, steps: null };
+  }
+  if (!Array.isArray(parsed)) return { text: raw, steps: null };
+  const steps = parsed.map((step, index): [number, string] => {
+    if (Array.isArray(step) && step.length >= 2) return [typeof step[0] === 'number' ? step[0] : index, String(step[1])];
+    return [index, typeof step === 'string' ? step : JSON.stringify(step)];
+  });
+  steps.sort((a, b) => a[0] - b[0]);
+  return { text: steps.map(([, touchpoint]) => touchpoint).join(' → '), steps: steps.length };
+}

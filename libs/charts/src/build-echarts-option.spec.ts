@@ -1,0 +1,147 @@
+import * as echarts from 'echarts';
+import type { EChartsOption } from 'echarts';
+import type { ChartKind, ChartRow, ChartSpec } from './chart-spec';
+import { buildEChartsOption } from './build-echarts-option';
+import { OKABE_ITO_PALETTE, paletteColor } from './palette';
+
+const rows: ChartRow[] = [
+  { date: '2026-10-01', impressions: 1000, clicks: 10, ctr: 0.01, flag: true },
+  { date: '2026-10-02', impressions: 2000, clicks: null, ctr: null, flag: false },
+  { date: '2026-10-03', impressions: 1500, clicks: 30, ctr: 0.02, flag: false },
+];
+
+function specFor(kind: ChartKind, overrides: Partial<ChartSpec> = {}): ChartSpec {
+  return {
+    kind,
+    title: `A ${kind} chart`,
+    x: { field: 'date', type: kind === 'scatter' ? 'value' : 'category', label: 'Date' },
+    series: [
+      { field: 'impressions', label: 'Impressions', format: 'integer' },
+      { field: 'clicks', label: 'Clicks', format: 'integer' },
+    ],
+    ...overrides,
+  };
+}
+
+type AnySeries = Record<string, unknown> & { type: string; encode: Record<string, string> };
+const seriesOf = (option: EChartsOption): AnySeries[] => (option.series ?? []) as AnySeries[];
+
+describe('buildEChartsOption', () => {
+  const cartesianCases: Array<[ChartKind, string, Record<string, unknown>]> = [
+    ['line', 'line', { connectNulls: false }],
+    ['area', 'line', { areaStyle: { opacity: 0.25 } }],
+    ['bar', 'bar', {}],
+    ['stacked-bar', 'bar', { stack: 'total' }],
+    ['scatter', 'scatter', { symbolSize: 8 }],
+  ];
+
+  it.each(cartesianCases)('draws %s as ECharts %s series encoding x and y from the dataset', (kind, type, extra) => {
+    const option = buildEChartsOption(specFor(kind), rows);
+    const series = seriesOf(option);
+    expect(series).toHaveLength(2);
+    for (const [index, field] of ['impressions', 'clicks'].entries()) {
+      expect(series[index]).toMatchObject({ type, encode: { x: 'date', y: field }, yAxisIndex: 0, ...extra });
+    }
+    expect(option.dataset).toEqual({
+      dimensions: ['date', 'impressions', 'clicks'],
+      source: [
+        ['2026-10-01', 1000, 10],
+        ['2026-10-02', 2000, null],
+        ['2026-10-03', 1500, 30],
+      ],
+    });
+    expect(option.legend).toBeDefined();
+  });
+
+  it('uses a time x axis when the spec says so', () => {
+    const option = buildEChartsOption(specFor('line', { x: { field: 'date', type: 'time' } }), rows);
+    expect(option.xAxis).toMatchObject({ type: 'time' });
+  });
+
+  it('puts secondary-axis series on a second y axis, as a line over bars', () => {
+    const spec = specFor('bar', {
+      series: [
+        { field: 'impressions', label: 'Impressions', format: 'integer' },
+        { field: 'ctr', label: 'CTR', format: 'percent', secondaryAxis: true },
+      ],
+    });
+    const option = buildEChartsOption(spec, rows);
+    const yAxis = option.yAxis as Array<{ axisLabel: { formatter: (value: number) => string } }>;
+    expect(yAxis).toHaveLength(2);
+    expect(yAxis[0].axisLabel.formatter(12345)).toBe('12,345');
+    expect(yAxis[1].axisLabel.formatter(0.125)).toBe('12.50%');
+    expect(seriesOf(option)[1]).toMatchObject({ type: 'line', yAxisIndex: 1 });
+  });
+
+  it.each<[ChartKind, string]>([
+    ['pie', 'pie'],
+    ['funnel', 'funnel'],
+  ])('draws %s from the first series with item names from x', (kind, type) => {
+    const option = buildEChartsOption(specFor(kind), rows);
+    const series = seriesOf(option);
+    expect(series).toHaveLength(1);
+    expect(series[0]).toMatchObject({ type, encode: { itemName: 'date', value: 'impressions' } });
+    const label = series[0].label as { formatter: (params: { name: string; value: unknown[] }) => string };
+    expect(label.formatter({ name: '2026-10-02', value: ['2026-10-02', 2000, null] })).toBe('2026-10-02: 2,000');
+    expect(option.tooltip).toEqual({ trigger: 'item' });
+  });
+
+  it('keeps funnel stages in their declared order', () => {
+    expect(seriesOf(buildEChartsOption(specFor('funnel'), rows))[0]).toMatchObject({ sort: 'none' });
+  });
+
+  it.each<ChartKind>(['table', 'metric'])('gives %s views a dataset only, no series', (kind) => {
+    const option = buildEChartsOption(specFor(kind, { series: [{ field: 'flag', label: 'Flag' }] }), rows);
+    expect(Object.keys(option).sort()).toEqual(['animation', 'dataset', 'title']);
+    expect(option.dataset).toEqual({
+      dimensions: ['date', 'flag'],
+      source: [
+        ['2026-10-01', 'true'],
+        ['2026-10-02', 'false'],
+        ['2026-10-03', 'false'],
+      ],
+    });
+  });
+
+  it.each<[boolean | undefined, boolean]>([
+    [undefined, false],
+    [false, false],
+    [true, true],
+  ])('animation option %p gives animation %p', (requested, expected) => {
+    const option = buildEChartsOption(specFor('line'), rows, requested === undefined ? undefined : { animation: requested });
+    expect(option.animation).toBe(expected);
+  });
+
+  it('is deterministic: the same input gives the same option', () => {
+    const first = buildEChartsOption(specFor('stacked-bar'), rows);
+    const second = buildEChartsOption(specFor('stacked-bar'), rows);
+    expect(JSON.stringify(first)).toBe(JSON.stringify(second));
+  });
+
+  it('formats tooltip values with the series format', () => {
+    const spec = specFor('line', { series: [{ field: 'ctr', label: 'CTR', format: 'percent' }] });
+    const tooltip = seriesOf(buildEChartsOption(spec, rows))[0].tooltip as { valueFormatter: (value: unknown) => string };
+    expect(tooltip.valueFormatter(0.0125)).toBe('1.25%');
+  });
+
+  it('uses the Okabe-Ito palette', () => {
+    expect(buildEChartsOption(specFor('bar'), rows).color).toEqual([...OKABE_ITO_PALETTE]);
+    expect(new Set(OKABE_ITO_PALETTE).size).toBe(8);
+    expect(paletteColor(9)).toBe(OKABE_ITO_PALETTE[1]);
+  });
+
+  it.each<ChartKind>(['line', 'area', 'bar', 'stacked-bar', 'scatter', 'pie', 'funnel'])(
+    'renders %s to SVG on the server without errors',
+    (kind) => {
+      const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 600, height: 400 });
+      try {
+        chart.setOption(buildEChartsOption(specFor(kind), rows));
+        const svg = chart.renderToSVGString();
+        expect(svg).toContain('<svg');
+        expect(svg).toContain(`A ${kind} chart`);
+      } finally {
+        chart.dispose();
+      }
+    },
+  );
+});

@@ -1,0 +1,201 @@
+import { CHART_KINDS, VALUE_FORMATS } from '@amc-reports/charts/src/chart-spec';
+import { z } from 'zod';
+import type { DashboardType } from './dashboard-view';
+
+/**
+ * `report_configurations.visualization_settings`, `data_aggregation_settings` and `export_settings`,
+ * one schema per dashboard type. The gateway validates user input with `parseReportSettings`; the
+ * dashboard builders read settings through it too, so both agree on defaults. Objects are strict:
+ * a misspelt key is an error the user sees, not a setting silently ignored.
+ */
+
+export const HISTORY_LENGTH_DEFAULT = 12;
+export const HISTORY_LENGTH_MAX = 52;
+export const RETENTION_DAYS_DEFAULT = 7;
+export const RETENTION_DAYS_MAX = 30;
+
+const ColumnName = z.string().trim().min(1).max(256);
+
+/** Metrics the builders look for by AMC naming (see the report-service column detection). */
+export const METRIC_ROLES = [
+  'impressions',
+  'clicks',
+  'detailPageViews',
+  'addToCart',
+  'purchases',
+  'sales',
+  'spend',
+  'reach',
+  'convertedUsers',
+  'newToBrandPurchases',
+  'newToBrandSales',
+  'unitsSold',
+  'pathOccurrences',
+] as const;
+export type MetricRole = (typeof METRIC_ROLES)[number];
+
+export const DIMENSION_ROLES = ['campaign', 'adProduct', 'attributionModel', 'exposureGroup', 'frequencyBucket', 'path'] as const;
+export type DimensionRole = (typeof DIMENSION_ROLES)[number];
+
+/** `{ "impressions": "imps_total", "campaign": "campaign_name" }`: overrides the naming-based detection. */
+export const ColumnOverrides = z.partialRecord(z.enum([...METRIC_ROLES, ...DIMENSION_ROLES]), ColumnName);
+export type ColumnOverrides = z.infer<typeof ColumnOverrides>;
+
+/**
+ * Unit of the spend column. `auto` decides from the data (see the report-service column detection):
+ * AMC's `total_cost` / `imp_total_cost` are millicents and `spend` microcents in the raw tables,
+ * while many queries already convert to dollars.
+ */
+export const SpendUnit = z.enum(['auto', 'dollars', 'cents', 'millicents', 'microcents']);
+export type SpendUnit = z.infer<typeof SpendUnit>;
+
+const aggregationBase = {
+  /** Executions shown in history charts (the latest included). */
+  historyLength: z.int().min(1).max(HISTORY_LENGTH_MAX).default(HISTORY_LENGTH_DEFAULT),
+  columns: ColumnOverrides.optional(),
+  spendUnit: SpendUnit.default('auto'),
+};
+
+export const FunnelStage = z.strictObject({ column: ColumnName, label: z.string().trim().min(1).max(80).optional() });
+export type FunnelStage = z.infer<typeof FunnelStage>;
+
+export const FunnelAggregationSettings = z.strictObject({
+  ...aggregationBase,
+  /** Replaces the default impressions → clicks / detail page views → add to cart → purchases. */
+  stages: z.array(FunnelStage).min(2).max(8).optional(),
+  topCampaigns: z.int().min(1).max(100).default(20),
+});
+export const PerformanceAggregationSettings = z.strictObject({
+  ...aggregationBase,
+  topCampaigns: z.int().min(1).max(100).default(10),
+});
+export const AttributionAggregationSettings = z.strictObject({
+  ...aggregationBase,
+  topCampaigns: z.int().min(1).max(100).default(10),
+});
+export const AudienceAggregationSettings = z.strictObject({
+  ...aggregationBase,
+  topPaths: z.int().min(1).max(100).default(10),
+});
+export const CustomAggregationSettings = z.strictObject({ ...aggregationBase });
+
+const visualizationBase = {
+  /** View keys (e.g. `funnel.history`) the user chose not to show. */
+  hiddenViews: z.array(z.string().min(1).max(100)).max(50).default([]),
+};
+
+export const StandardVisualizationSettings = z.strictObject({ ...visualizationBase });
+
+const FilterValue = z.union([z.string().max(1000), z.number(), z.boolean()]);
+export const CustomViewFilter = z.discriminatedUnion('op', [
+  z.strictObject({ column: ColumnName, op: z.enum(['eq', 'neq']), value: FilterValue }),
+  z.strictObject({ column: ColumnName, op: z.enum(['in', 'not_in']), values: z.array(FilterValue).min(1).max(100) }),
+  z.strictObject({ column: ColumnName, op: z.enum(['gt', 'gte', 'lt', 'lte']), value: z.number() }),
+]);
+export type CustomViewFilter = z.infer<typeof CustomViewFilter>;
+
+export const CUSTOM_AGGREGATIONS = ['sum', 'avg', 'count', 'max', 'min'] as const;
+export type CustomAggregation = (typeof CUSTOM_AGGREGATIONS)[number];
+
+export const CustomViewDeclaration = z
+  .strictObject({
+    /** Stable id: the view key becomes `custom.<key>`. */
+    key: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'use lowercase letters, digits, "_" or "-" (at most 64)'),
+    title: z.string().trim().min(1).max(120),
+    kind: z.enum(CHART_KINDS),
+    /** `latest`: the latest execution by x; `history`: one point per execution. */
+    source: z.enum(['latest', 'history']).default('latest'),
+    /** A dimension or the date column (latest source); not used by `metric` views or history. */
+    x: ColumnName.optional(),
+    y: z.union([ColumnName, z.array(ColumnName).min(1).max(8)]).transform((value) => (Array.isArray(value) ? value : [value])),
+    aggregation: z.enum(CUSTOM_AGGREGATIONS).default('sum'),
+    topN: z.int().min(1).max(1000).optional(),
+    sort: z.enum(['value-desc', 'value-asc', 'key']).optional(),
+    filters: z.array(CustomViewFilter).max(10).default([]),
+    format: z.enum(VALUE_FORMATS).optional(),
+  })
+  .refine((view) => view.source === 'history' || view.kind === 'metric' || view.x !== undefined, {
+    message: 'x is required for this chart kind',
+    path: ['x'],
+  });
+export type CustomViewDeclaration = z.infer<typeof CustomViewDeclaration>;
+
+export const CustomVisualizationSettings = z
+  .strictObject({ ...visualizationBase, views: z.array(CustomViewDeclaration).min(1).max(24) })
+  .refine((settings) => new Set(settings.views.map((view) => view.key)).size === settings.views.length, {
+    message: 'view keys must be unique',
+    path: ['views'],
+  });
+
+export const EXPORT_FORMATS = ['pdf', 'png', 'csv', 'excel'] as const;
+export const ExportSettings = z.strictObject({
+  autoExport: z
+    .array(z.enum(EXPORT_FORMATS))
+    .max(EXPORT_FORMATS.length)
+    .refine((formats) => new Set(formats).size === formats.length, 'each format at most once')
+    .optional(),
+  retentionDays: z.int().min(1).max(RETENTION_DAYS_MAX).default(RETENTION_DAYS_DEFAULT),
+});
+export type ExportSettings = z.infer<typeof ExportSettings>;
+
+export const REPORT_SETTINGS_SCHEMAS = {
+  funnel: { visualization: StandardVisualizationSettings, aggregation: FunnelAggregationSettings },
+  performance: { visualization: StandardVisualizationSettings, aggregation: PerformanceAggregationSettings },
+  attribution: { visualization: StandardVisualizationSettings, aggregation: AttributionAggregationSettings },
+  audience: { visualization: StandardVisualizationSettings, aggregation: AudienceAggregationSettings },
+  custom: { visualization: CustomVisualizationSettings, aggregation: CustomAggregationSettings },
+} as const satisfies Record<DashboardType, { visualization: z.ZodType; aggregation: z.ZodType }>;
+
+type Schemas = typeof REPORT_SETTINGS_SCHEMAS;
+export type VisualizationSettings<T extends DashboardType> = z.output<Schemas[T]['visualization']>;
+export type AggregationSettings<T extends DashboardType> = z.output<Schemas[T]['aggregation']>;
+
+export interface ReportSettings<T extends DashboardType> {
+  visualization: VisualizationSettings<T>;
+  aggregation: AggregationSettings<T>;
+  export: ExportSettings;
+}
+
+export interface RawReportSettings {
+  visualization?: unknown;
+  aggregation?: unknown;
+  export?: unknown;
+}
+
+export type ReportSettingsIssue = z.core.$ZodIssue;
+
+export type ParseReportSettingsResult<T extends DashboardType> =
+  | { success: true; settings: ReportSettings<T> }
+  | { success: false; issues: ReportSettingsIssue[] };
+
+/**
+ * Validates and completes (defaults) the three settings of a report configuration. Missing or null
+ * settings mean "all defaults" — except custom dashboards, which need `visualization.views`.
+ * Issue paths start with `visualization`, `aggregation` or `export`.
+ */
+export function parseReportSettings<T extends DashboardType>(type: T, raw: RawReportSettings): ParseReportSettingsResult<T> {
+  const schemas = REPORT_SETTINGS_SCHEMAS[type];
+  const parts = [
+    ['visualization', schemas.visualization.safeParse(raw.visualization ?? {})],
+    ['aggregation', schemas.aggregation.safeParse(raw.aggregation ?? {})],
+    ['export', ExportSettings.safeParse(raw.export ?? {})],
+  ] as const;
+  const issues = parts.flatMap(([name, result]) =>
+    result.success ? [] : result.error.issues.map((issue) => ({ ...issue, path: [name, ...issue.path] })),
+  );
+  if (issues.length > 0) return { success: false, issues };
+  const [visualization, aggregation, exportSettings] = parts.map(([, result]) => result.data);
+  return {
+    success: true,
+    settings: {
+      visualization: visualization as VisualizationSettings<T>,
+      aggregation: aggregation as AggregationSettings<T>,
+      export: exportSettings as ExportSettings,
+    },
+  };
+}
+
+/** One line per issue, e.g. `aggregation.stages: Too small: expected array to have >=2 items`. */
+export function formatSettingsIssues(issues: readonly ReportSettingsIssue[]): string {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
