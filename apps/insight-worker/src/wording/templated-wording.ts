@@ -1,0 +1,143 @@
+import type { Finding, NumberUnit } from '../findings/finding';
+import { labelForMetricKey, labelOf } from '../findings/metric-catalog';
+import { formatAmount, formatSigned, formatStatistic } from './number-format';
+
+/**
+ * Deterministic wording of a finding: the fallback when no LLM is configured or it fails, and
+ * the wording of any finding the LLM left out. Cites only the finding's own numbers, formatted
+ * by number-format.ts, so every template passes verifyInsightNumbers by construction (tested).
+ */
+export const STATISTICAL_MODEL = 'statistical';
+
+export function wordFinding(finding: Finding): string {
+  switch (finding.type) {
+    case 'summary':
+      return wordSummary(finding);
+    case 'trend':
+      return wordTrend(finding);
+    case 'anomaly':
+      return wordAnomaly(finding);
+    case 'comparison':
+      return finding.subject === undefined ? wordComparison(finding) : wordMover(finding);
+    case 'recommendation':
+      return wordRecommendation(finding);
+  }
+}
+
+/** Quotes user data (campaign names, bucket keys) so it reads as a name, never as our sentence. */
+export function quoteSubject(subject: string): string {
+  return `“${subject}”`;
+}
+
+function amount(finding: Finding, key: string): string {
+  return formatAmount(finding.numbers[key], finding.units[key] ?? 'count');
+}
+
+function signed(finding: Finding, key: string): string {
+  return formatSigned(finding.numbers[key], finding.units[key] ?? 'count');
+}
+
+function has(finding: Finding, key: string): boolean {
+  return typeof finding.numbers[key] === 'number';
+}
+
+function label(finding: Finding): string {
+  return finding.metricLabel ?? labelForMetricKey(finding.metric ?? 'value');
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function direction(value: number, up: string, down: string): string {
+  return value < 0 ? down : up;
+}
+
+function wordSummary(finding: Finding): string {
+  const parts = Object.keys(finding.numbers)
+    .filter((key) => key !== 'withheldRows')
+    .map((key) => {
+      const unit: NumberUnit = finding.units[key] ?? 'count';
+      const name = labelForMetricKey(key);
+      return unit === 'percent' || unit === 'ratio' ? `${name} ${amount(finding, key)}` : `${amount(finding, key)} ${name}`;
+    });
+  const withheld = has(finding, 'withheldRows')
+    ? ` ${amount(finding, 'withheldRows')} rows were withheld by AMC privacy thresholds and are not in these totals.`
+    : '';
+  return `Latest execution: ${parts.join(', ')}.${withheld}`;
+}
+
+function wordTrend(finding: Finding): string {
+  const slope = finding.numbers.slopePerPeriod;
+  const weak = (finding.statistics.r2 ?? 0) < 0.5 ? ', a weak fit' : '';
+  return (
+    `${capitalized(label(finding))} trended ${direction(slope, 'up', 'down')} over ${amount(finding, 'periods')} executions, ` +
+    `by ${amount(finding, 'slopePerPeriod')} (${amount(finding, 'changePctPerPeriod')}) per execution, ` +
+    `from ${amount(finding, 'first')} to ${amount(finding, 'latest')} (R² ${formatStatistic(finding.statistics.r2)}${weak}).`
+  );
+}
+
+function wordAnomaly(finding: Finding): string {
+  const z = finding.statistics.z;
+  const deviation = has(finding, 'deviationPct')
+    ? `${amount(finding, 'deviationPct')} ${direction(z, 'above', 'below')} the median of ${amount(finding, 'expected')}`
+    : `against a median of ${amount(finding, 'expected')}`;
+  return (
+    `${capitalized(label(finding))} in the latest execution: ${amount(finding, 'latest')}, ${deviation} and ` +
+    `outside the expected range of ${amount(finding, 'expectedLow')} to ${amount(finding, 'expectedHigh')} ` +
+    `(robust z ${formatStatistic(z)} over ${formatAmount(finding.statistics.historySize, 'count')} earlier executions).`
+  );
+}
+
+function wordComparison(finding: Finding): string {
+  const change = finding.numbers.change;
+  return (
+    `${capitalized(label(finding))} ${direction(change, 'rose', 'fell')} ${amount(finding, 'changePct')} versus the previous execution, ` +
+    `from ${amount(finding, 'previous')} to ${amount(finding, 'latest')} (${signed(finding, 'change')}).`
+  );
+}
+
+function wordMover(finding: Finding): string {
+  const change = finding.numbers.change;
+  const byPct = has(finding, 'changePct') ? ` (${signed(finding, 'changePct')})` : '';
+  return (
+    `${quoteSubject(finding.subject ?? '')} moved ${label(finding)} most by ${labelOf(finding.dimension ?? '')}: ` +
+    `${direction(change, 'up', 'down')} from ${amount(finding, 'previous')} to ${amount(finding, 'latest')}${byPct}, ` +
+    `${amount(finding, 'shareOfChangePct')} of the movement across all of them.`
+  );
+}
+
+function wordRecommendation(finding: Finding): string {
+  if (finding.id.startsWith('recommendation.weakest_stage')) {
+    return (
+      `The ${label(finding)} is the weakest funnel stage: ${amount(finding, 'latest')} against its usual ${amount(finding, 'baseline')} ` +
+      `(${signed(finding, 'changePct')}), while the other stages moved ${signed(finding, 'otherStagesChangePct')} on median. ` +
+      `Look at what changed at this step first.`
+    );
+  }
+  if (finding.id.startsWith('recommendation.low_conversion_rate')) {
+    return (
+      `${quoteSubject(finding.subject ?? '')} converts ${amount(finding, 'rate')} of clicks against ${amount(finding, 'mixRate')} ` +
+      `for the whole mix (${signed(finding, 'gapPct')}) while taking ${amount(finding, 'clicksSharePct')} of clicks; ` +
+      `review its targeting, bids and landing page.`
+    );
+  }
+  if (finding.id.startsWith('recommendation.low_roas')) {
+    return (
+      `${quoteSubject(finding.subject ?? '')} returns a ROAS of ${amount(finding, 'roas')} against ${amount(finding, 'mixRoas')} ` +
+      `for the whole mix (${signed(finding, 'gapPct')}) on ${amount(finding, 'spendSharePct')} of spend; ` +
+      `consider moving budget to stronger campaigns.`
+    );
+  }
+  if (finding.id.startsWith('recommendation.frequency_cap')) {
+    const cap = has(finding, 'peakFrequencyUpper') ? amount(finding, 'peakFrequencyUpper') : amount(finding, 'peakFrequency');
+    return (
+      `Purchases per user peak at frequency ${quoteSubject(finding.subject ?? '')} (${amount(finding, 'peakRatePct')}) ` +
+      `and drop to ${amount(finding, 'pastPeakRatePct')} beyond it, where ${amount(finding, 'pastPeakSharePct')} of impressions go; ` +
+      `consider a frequency cap around ${cap}.`
+    );
+  }
+  return `${capitalized(label(finding))}: ${Object.keys(finding.numbers)
+    .map((key) => `${key} ${amount(finding, key)}`)
+    .join(', ')}.`;
+}
