@@ -8,7 +8,7 @@ const transform = {
   // NestJS 12 ships ES modules only and Jest on Node 20 cannot require() them: compile them to CJS.
   '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' }, swcrc: false }],
 };
-const esmPackages = ['@nestjs', 'uid', 'load-esm', 'file-type', 'token-types', 'strtok3', 'peek-readable', '@tokenizer', 'uint8array-extras', 'fastify-plugin'];
+const esmPackages = ['@nestjs', 'jose', 'uid', 'load-esm', 'file-type', 'token-types', 'strtok3', 'peek-readable', '@tokenizer', 'uint8array-extras', 'fastify-plugin'];
 const transformIgnorePatterns = [`/node_modules/(?!(${esmPackages.join('|')})/)`];
 const roots = ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'];
 

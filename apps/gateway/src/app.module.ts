@@ -1,10 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { EXPORT_RENDER_QUEUE, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
 import { DatabaseModule } from '@amc-reports/db';
 import { queueModules } from '@amc-reports/runtime';
-import { GATEWAY_CONFIG, type GatewayConfig } from './app-config';
+import type { GatewayConfig } from './app-config';
+import { GatewayCommonModule } from './common/gateway-common.module';
+import { PrismaExceptionFilter } from './common/prisma-exception.filter';
+import { AmcEventIngestionService } from './events/amc-event-ingestion.service';
+import { AmcEventsController } from './events/amc-events.controller';
+import { OutboxRelay } from './events/outbox-relay.service';
+import { ExportsModule } from './exports/exports.module';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { InsightsModule } from './insights/insights.module';
+import { QueryTemplatesController } from './library/query-templates.controller';
+import { WorkflowsController } from './library/workflows.controller';
+import { DashboardReader } from './reports/dashboard-reader';
+import { ReportsController } from './reports/reports.controller';
 
 @Module({})
 export class GatewayModule {
@@ -12,6 +24,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
+        GatewayCommonModule.register(config),
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'gateway' }),
         ...queueModules({
           redisUrl: config.REDIS_URL,
@@ -19,9 +32,14 @@ export class GatewayModule {
           consume: [],
           produce: [REPORT_UPDATE_QUEUE, EXPORT_RENDER_QUEUE],
         }),
+        InsightsModule,
+        ExportsModule,
       ],
-      controllers: [HealthController],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, HealthService],
+      controllers: [HealthController, AmcEventsController, QueryTemplatesController, WorkflowsController, ReportsController],
+      providers: [
+        { provide: APP_FILTER, useClass: PrismaExceptionFilter },
+        HealthService, AmcEventIngestionService, OutboxRelay, DashboardReader,
+      ],
     };
   }
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayEnv } from '@amc-reports/config';
-import { checkDependenciesOrExit, createLogger, loadAppConfigOrExit, PinoNestLogger } from '@amc-reports/runtime';
+import { checkDependenciesOrExit, createLogger, lifecycleLogger, loadAppConfigOrExit, PinoNestLogger } from '@amc-reports/runtime';
 import { GatewayModule } from './app.module';
 
 const APP = 'gateway';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   });
   app.enableShutdownHooks();
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
-  logger.info({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST }, 'gateway listening');
+  lifecycleLogger(logger).info({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST }, 'gateway listening');
 }
 
 main().catch((error: unknown) => {

@@ -1,17 +1,146 @@
-import { Injectable } from '@nestjs/common';
-import { UnrecoverableError } from 'bullmq';
-import type { ReportUpdateJob } from '@amc-reports/contracts';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { UnrecoverableError, type Queue } from 'bullmq';
+import {
+  AmcExecutionCompletedEvent, DASHBOARD_UPDATED, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE,
+  type DashboardUpdatedEvent, type ReportUpdateJob,
+} from '@amc-reports/contracts';
+import type { ReportServiceEnv } from '@amc-reports/config';
+import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
+import { EventsPublisher } from '@amc-reports/runtime';
+import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
+import { enabledConfigurations, ensureTemplateCopies, rebuildConfiguration } from './dashboard-rebuilder';
+import { REPORT_UNUSABLE, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
+import { enqueueInsights, requestAutoExports } from './follow-up-jobs';
+import { assertUsableProfile } from './builders/dashboard-context';
+import { UnusableResultError } from './profile/unusable-result.error';
+import { InjectReportServiceConfig } from './report-service.config';
+import { ResultUnavailableError } from './result-source/result-errors';
+import { loadResultProfile } from './result-source/load-result-profile';
+import type { ResultSourcePolicy } from './result-source/open-result-stream';
 
 export interface JobContext {
   jobId: string;
   attempt: number;
 }
 
+export interface ReportUpdateOutcome {
+  executionId: string | null;
+  status: string;
+  rebuilt: string[];
+  failedConfigurations: string[];
+  error?: string;
+}
+
+/**
+ * report.update: an accepted AMC event → the execution in the history → every enabled report of
+ * the workflow rebuilt → insight and auto-export jobs → dashboard.updated. Each step is keyed by
+ * ids (upserts), so at-least-once delivery never duplicates anything.
+ */
 @Injectable()
-export class ReportUpdateService {
-  async handle(job: ReportUpdateJob, context: JobContext): Promise<unknown> {
-    throw new UnrecoverableError(`report.update is not built yet (event ${job.eventRowId}, job ${context.jobId})`);
+export class ReportUpdateService implements OnApplicationShutdown {
+  private readonly logger = new Logger(ReportUpdateService.name);
+  private readonly storage: ObjectStorage;
+  private readonly policy: ResultSourcePolicy;
+  private readonly events: EventsPublisher;
+
+  constructor(
+    @InjectPrisma() private readonly prisma: PrismaClient,
+    @InjectQueue(INSIGHT_GENERATE_QUEUE) private readonly insightQueue: Queue,
+    @InjectQueue(EXPORT_RENDER_QUEUE) private readonly exportQueue: Queue,
+    @InjectReportServiceConfig() config: ReportServiceEnv,
+  ) {
+    this.storage = new LocalDirectoryStorage(config.STORAGE_DIR);
+    this.policy = {
+      allowedHosts: config.RESULT_URL_ALLOWLIST, resultsDir: config.RESULTS_DIR, timeoutMs: config.RESULT_DOWNLOAD_TIMEOUT_MS,
+      maxBytes: config.RESULT_DOWNLOAD_MAX_BYTES, allowHttp: config.RESULT_URL_ALLOW_HTTP,
+    };
+    this.events = new EventsPublisher(config.REDIS_URL);
   }
 
-  async recordFailure(_job: ReportUpdateJob, _error: Error): Promise<void> {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.events.close();
+  }
+
+  async handle(job: ReportUpdateJob, context: JobContext): Promise<ReportUpdateOutcome> {
+    const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } });
+    if (!row) throw new UnrecoverableError(`event ${job.eventRowId} does not exist`);
+    if (!row.workflowId) return { executionId: null, status: row.status, rebuilt: [], failedConfigurations: [], error: 'unknown workflow' };
+    const event = AmcExecutionCompletedEvent.parse(row.payload);
+    const log = { executionId: event.executionId, workflowId: row.workflowId, jobId: context.jobId, attempt: context.attempt };
+    const execution = await upsertExecution(this.prisma, row.workflowId, event, row.receivedAt);
+
+    if (event.status === 'SUCCEEDED' && event.result) {
+      const usable = await this.profileResult(execution, event);
+      if (usable) await supersedeSameWindow(this.prisma, execution);
+    }
+    const workflow = await this.prisma.workflow.findUniqueOrThrow({ where: { id: row.workflowId } });
+    if (!workflow.reportEnabled) {
+      this.logger.log({ msg: 'execution recorded; reporting is off for the workflow', ...log });
+      return { executionId: execution.id, status: execution.status, rebuilt: [], failedConfigurations: [] };
+    }
+    await ensureTemplateCopies(this.prisma, workflow.id);
+    const outcome: ReportUpdateOutcome = { executionId: execution.id, status: execution.status, rebuilt: [], failedConfigurations: [] };
+    const current = await this.prisma.workflowExecution.findUniqueOrThrow({ where: { id: execution.id } });
+    const buildable = current.status === 'SUCCEEDED' && current.resultProfile !== null && current.errorCode === null;
+
+    for (const config of await enabledConfigurations(this.prisma, workflow.id)) {
+      if (buildable) {
+        try {
+          await rebuildConfiguration(this.prisma, workflow.id, config);
+          outcome.rebuilt.push(config.id);
+        } catch (error) {
+          if (!(error instanceof UnusableResultError)) throw error;
+          // One report's settings not fitting this result must not hold back the others.
+          outcome.failedConfigurations.push(config.id);
+          await saveExecutionError(this.prisma, execution.id, REPORT_UNUSABLE, `report "${config.name}": ${error.message}`);
+          this.logger.warn({ msg: `report cannot use this result: ${error.message}`, reportId: config.id, ...log });
+          await this.announce(config.id, workflow.id, execution.id, current.status);
+          continue;
+        }
+        await enqueueInsights(this.insightQueue, config.id, execution.id);
+        await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id, workflow.userId);
+      }
+      await this.announce(config.id, workflow.id, execution.id, current.status);
+    }
+    this.logger.log({ msg: `execution ${current.status}: ${outcome.rebuilt.length} dashboard(s) rebuilt`, ...log });
+    return outcome;
+  }
+
+  /** Profiles and archives the result; a permanent problem is written on the execution, not retried. */
+  private async profileResult(execution: RecordedExecution, event: AmcExecutionCompletedEvent): Promise<boolean> {
+    try {
+      const loaded = await loadResultProfile(event.result!, execution.id, this.storage, this.policy);
+      // No rows or no numeric column: no report of any type can use it, so it is the result's fault.
+      assertUsableProfile(loaded.profile);
+      await saveProfile(this.prisma, execution.id, loaded.profile, loaded.rawResultKey);
+      return true;
+    } catch (error) {
+      if (error instanceof UnusableResultError) {
+        await saveExecutionError(this.prisma, execution.id, 'UNUSABLE_RESULT', error.message);
+        return false;
+      }
+      if (error instanceof ResultUnavailableError) {
+        await saveExecutionError(this.prisma, execution.id, error.code, error.message);
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  private async announce(reportId: string, workflowId: string, executionId: string, status: string): Promise<void> {
+    const payload: DashboardUpdatedEvent = { reportId, workflowId, executionId, status, occurredAt: new Date().toISOString() };
+    await this.events.publish(DASHBOARD_UPDATED, payload);
+  }
+
+  /** After the last attempt: the execution shows why its dashboard did not update. */
+  async recordFailure(job: ReportUpdateJob, error: Error): Promise<void> {
+    const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } }).catch(() => null);
+    if (!row) return;
+    const execution = await this.prisma.workflowExecution.findUnique({
+      where: { amcInstanceId_amcExecutionId: { amcInstanceId: row.amcInstanceId, amcExecutionId: row.amcExecutionId } },
+    });
+    if (execution) await saveExecutionError(this.prisma, execution.id, 'PROCESSING_FAILED', `processing failed after retries: ${error.message}`);
+    this.logger.error({ msg: `report.update failed for good: ${error.message}`, executionId: row.amcExecutionId, eventId: row.eventId });
+  }
 }

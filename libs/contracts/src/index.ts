@@ -8,3 +8,7 @@ export * from './events';
 export * from './amc-execution-event.schema';
 export * from './result-profile';
 export * from './dashboard-view';
+export {
+  parseReportSettings, formatSettingsIssues, ExportSettings, REPORT_SETTINGS_SCHEMAS, HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX,
+  RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, type ReportSettings, type RawReportSettings,
+} from './report-settings';

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { ConsumerApp } from '@amc-reports/contracts';
 import type { BaseEnv } from '@amc-reports/config';
 import type { z } from 'zod';
-import { createLogger, PinoNestLogger } from './logger';
+import { createLogger, lifecycleLogger, PinoNestLogger } from './logger';
 import { assertQueueProcessors } from './processor-check';
 import { checkDependenciesOrExit, exitWithProblem, loadAppConfigOrExit } from './startup';
 
@@ -32,7 +32,7 @@ export async function bootstrapWorker<S extends z.ZodType>(options: WorkerBootst
   }
   app.enableShutdownHooks();
   await app.init();
-  logger.info({ pid: process.pid }, `${options.app} ready`);
+  lifecycleLogger(logger).info({ pid: process.pid }, `${options.app} ready`);
 }
 
 export function runMain(app: string, main: () => Promise<void>): void {

@@ -1,0 +1,70 @@
+import { PassThrough, Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import type { ExecutionResult, ResultProfile } from '@amc-reports/contracts';
+import type { ObjectStorage } from '@amc-reports/storage';
+import { profileCsvStream, profileInlineRows } from '../profile/profile-csv-stream';
+import { openResultStream, type ResultSourcePolicy } from './open-result-stream';
+
+export interface LoadedResult {
+  profile: ResultProfile;
+  /** Where the raw CSV is archived, for raw exports. */
+  rawResultKey: string;
+}
+
+export const rawResultKey = (executionId: string): string => `raw/${executionId}.csv`;
+
+/**
+ * Profiles the result in one pass and archives it as CSV at the same time: the download is read
+ * once, fanned out to the profiler and to storage (backpressure from either slows the source).
+ * The archive is committed only after the profile succeeded, so a bad result leaves no file.
+ */
+export async function loadResultProfile(
+  result: ExecutionResult, executionId: string, storage: ObjectStorage, policy: ResultSourcePolicy,
+): Promise<LoadedResult> {
+  const key = rawResultKey(executionId);
+  if (result.format === 'rows') {
+    const profile = profileInlineRows(result.columns, result.rows);
+    await storage.put(key, Readable.from([result.columns, ...result.rows]).pipe(stringify()));
+    return { profile, rawResultKey: key };
+  }
+  const source = await openResultStream(result.url, policy);
+  const archive = await storage.beginWrite(key);
+  const toProfiler = new PassThrough();
+  const fanOut = pipeline(source, async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) {
+      await Promise.all([writeWithBackpressure(toProfiler, chunk), writeWithBackpressure(archive.stream, chunk)]);
+    }
+    toProfiler.end();
+    archive.stream.end();
+  });
+  try {
+    const [profile] = await Promise.all([profileCsvStream(toProfiler), fanOut]);
+    await archive.commit();
+    return { profile, rawResultKey: key };
+  } catch (error) {
+    source.destroy();
+    toProfiler.destroy();
+    await archive.abort();
+    throw error;
+  }
+}
+
+/** Resolves when the stream can take more (or is gone), so the slower consumer paces the download. */
+function writeWithBackpressure(stream: Writable, chunk: Buffer): Promise<void> {
+  if (stream.destroyed) return Promise.reject(new Error('the consumer stopped reading'));
+  if (stream.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', closed);
+      resolve();
+    };
+    const closed = (): void => {
+      stream.off('drain', done);
+      reject(new Error('the consumer stopped reading'));
+    };
+    stream.once('drain', done);
+    stream.once('close', closed);
+  });
+}

@@ -1,0 +1,42 @@
+import { Logger } from '@nestjs/common';
+import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
+import { lastValueFrom, timeout } from 'rxjs';
+import type { EventPattern } from '@amc-reports/contracts';
+
+/** ioredis options of the Nest Redis transport, from a redis:// URL. */
+export function redisTransportOptions(redisUrl: string) {
+  const url = new URL(redisUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined,
+    tls: url.protocol === 'rediss:' ? {} : undefined,
+  };
+}
+
+/**
+ * Fire-and-forget events on the Redis transport of @nestjs/microservices (DESIGN §4). A lost
+ * event costs a live refresh, never data, so a publish failure is logged and swallowed.
+ */
+export class EventsPublisher {
+  private readonly logger = new Logger(EventsPublisher.name);
+  private readonly client: ClientProxy;
+
+  constructor(redisUrl: string) {
+    this.client = ClientProxyFactory.create({ transport: Transport.REDIS, options: redisTransportOptions(redisUrl) });
+  }
+
+  async publish<T extends object>(pattern: EventPattern, payload: T): Promise<void> {
+    try {
+      await lastValueFrom(this.client.emit(pattern, payload).pipe(timeout(5_000)), { defaultValue: undefined });
+    } catch (error) {
+      this.logger.warn(`event ${pattern} not published: ${(error as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -1,0 +1,46 @@
+import type { Readable, Writable } from 'node:stream';
+
+export interface StoredObject {
+  key: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/**
+ * A write that is invisible until committed: readers never see half a file, and a process that
+ * dies mid-write leaves only a temporary object that cleanup removes (DESIGN §8).
+ */
+export interface PendingWrite {
+  readonly stream: Writable;
+  /** Resolves once all bytes are durable under the final key. */
+  commit(): Promise<StoredObject>;
+  abort(): Promise<void>;
+}
+
+export interface ObjectStorage {
+  readonly kind: 'local' | 's3';
+  beginWrite(key: string): Promise<PendingWrite>;
+  /** Writes a whole stream (or buffer) under the key, atomically. */
+  put(key: string, body: Readable | Buffer): Promise<StoredObject>;
+  read(key: string): Promise<Readable>;
+  stat(key: string): Promise<{ sizeBytes: number } | null>;
+  delete(key: string): Promise<void>;
+  /** Removes temporary objects older than the age (left by a process that died mid-write). */
+  removeStaleTemporaries(olderThanMs: number): Promise<number>;
+}
+
+export class ObjectNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`no stored object "${key}"`);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,200}){0,4}$/;
+
+/** Keys are ours (`<export id>.<ext>`, `raw/<execution id>.csv`), never user text: refuse anything else. */
+export function assertSafeKey(key: string): void {
+  if (!KEY.test(key) || key.split('/').some((part) => part === '.' || part === '..')) {
+    throw new Error(`unsafe storage key "${key}"`);
+  }
+}

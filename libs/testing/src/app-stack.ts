@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { mintUserToken } from '@amc-reports/auth';
+import { findFreePort, startApp, waitForAppReady, READY_PATTERNS, type AppName, type RunningApp } from '@amc-reports/launcher';
+import { createTestDatabase, uniqueQueuePrefix, type TestDatabase } from './test-database';
+import { requireTestEnv } from './test-env';
+
+export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
+
+export interface AppStack {
+  database: TestDatabase;
+  redisUrl: string;
+  env: NodeJS.ProcessEnv;
+  gatewayUrl: string;
+  dataDir: string;
+  apps: Map<AppName, RunningApp>;
+  tokenFor(userId: string, email?: string): Promise<string>;
+  restart(app: AppName): Promise<RunningApp>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real apps as processes on a fresh database and queue prefix of this test file, talking to
+ * the run's Redis (or another one given in `redisUrl`). What an e2e spec needs and nothing mocked.
+ */
+export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEnv = {}, redisUrl?: string): Promise<AppStack> {
+  const database = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amc-e2e-'));
+  const resolvedRedis = redisUrl ?? requireTestEnv('redisUrl');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
+    DATABASE_URL: database.url,
+    REDIS_URL: resolvedRedis,
+    QUEUE_PREFIX: uniqueQueuePrefix('e2e'),
+    AMC_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    JWT_SECRET: TEST_JWT_SECRET,
+    GATEWAY_HOST: '127.0.0.1',
+    GATEWAY_PORT: String(await findFreePort()),
+    OUTBOX_RELAY_INTERVAL_MS: '200',
+    STORAGE_DIR: path.join(dataDir, 'storage'),
+    EXPORT_DIR: path.join(dataDir, 'exports'),
+    RESULTS_DIR: path.join(dataDir, 'results'),
+    DB_POOL_SIZE: '4',
+    ...extraEnv,
+  };
+  fs.mkdirSync(env.RESULTS_DIR!, { recursive: true });
+  const apps = new Map<AppName, RunningApp>();
+  const launch = async (name: AppName): Promise<RunningApp> => {
+    const app = startApp(name, { env, onLine: process.env.E2E_ECHO ? (n, line) => process.stdout.write(`[${n}] ${line}\n`) : undefined });
+    apps.set(name, app);
+    await waitForAppReady(app, READY_PATTERNS[name], 60_000);
+    return app;
+  };
+  try {
+    await Promise.all(names.map(launch));
+  } catch (error) {
+    await Promise.all([...apps.values()].map((app) => app.stop()));
+    await database.drop();
+    throw error;
+  }
+  return {
+    database, redisUrl: resolvedRedis, env, dataDir, apps,
+    gatewayUrl: `http://127.0.0.1:${env.GATEWAY_PORT}`,
+    tokenFor: (userId, email) => mintUserToken({ userId, email, secret: TEST_JWT_SECRET }),
+    async restart(name) {
+      await apps.get(name)?.stop();
+      return launch(name);
+    },
+    async stop() {
+      await Promise.all([...apps.values()].map((app) => app.stop()));
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Resolves with the first event on the Redis transport channel `pattern` that matches, so tests
+ * wait on what the system announces instead of sleeping.
+ */
+export async function waitForBusEvent<T>(redisUrl: string, pattern: string, matches: (data: T) => boolean, timeoutMs = 30_000): Promise<{ subscribed: Promise<void>; event: Promise<T> }> {
+  const subscriber = new Redis(redisUrl);
+  const subscribed = subscriber.subscribe(pattern).then(() => undefined);
+  const event = new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      subscriber.disconnect();
+      reject(new Error(`no ${pattern} event matched within ${timeoutMs} ms`));
+    }, timeoutMs);
+    subscriber.on('message', (_channel, message: string) => {
+      const parsed = JSON.parse(message) as { data?: T } & T;
+      const data = (parsed.data ?? parsed) as T;
+      if (matches(data)) {
+        clearTimeout(timer);
+        subscriber.disconnect();
+        resolve(data);
+      }
+    });
+  });
+  return { subscribed, event };
+}

@@ -1,0 +1,64 @@
+import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+
+/**
+ * POST over node:http, answering with the server's response even when the server stops reading
+ * early (a 413 for an oversized body closes the socket while we still write: EPIPE is expected).
+ */
+function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    });
+    req.end(body);
+  });
+}
+
+/** Posts an AMC event to the gateway exactly as the pipeline does: raw JSON bytes + X-AMC-Signature. */
+export async function postSignedEvent(
+  gatewayUrl: string, secret: string, body: unknown, options: { timestamp?: number; headers?: Record<string, string>; raw?: string } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const raw = options.raw ?? JSON.stringify(body);
+  const t = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const signature = createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex');
+  const response = await post(`${gatewayUrl}/v1/events/amc/execution-completed`,
+    { 'content-type': 'application/json', 'x-amc-signature': `t=${t},v1=${signature}`, ...options.headers }, raw);
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = response.text ? (JSON.parse(response.text) as Record<string, unknown>) : {};
+  } catch {
+    parsed = { text: response.text };
+  }
+  return { status: response.status, body: parsed };
+}
+
+/** A small JSON client for the user API with a bearer token. */
+export function apiClient(gatewayUrl: string, token: string) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${gatewayUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON (a file download): keep the text
+    }
+    return { status: response.status, body: parsed as Record<string, any>, headers: response.headers };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body: unknown) => call('POST', path, body),
+    patch: (path: string, body: unknown) => call('PATCH', path, body),
+    delete: (path: string) => call('DELETE', path),
+  };
+}
