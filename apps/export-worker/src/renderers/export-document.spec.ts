@@ -1,0 +1,57 @@
+import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
+import { buildExportDocument } from '../../test/fixtures/export-document.fixture';
+import { ExportInputError, formatCell, formatTimeWindow, selectViews, viewColumns, viewPresentation } from './export-document';
+
+const view = (overrides: Partial<BuiltView>): BuiltView => ({
+  key: 'v',
+  name: 'View',
+  viewType: 'chart',
+  position: 0,
+  chart: { kind: 'bar', title: 'View', x: { field: 'campaign', label: 'Campaign', type: 'category' }, series: [{ field: 'sales', label: 'Sales', format: 'currency' }] },
+  data: { rows: [{ campaign: 'A', sales: 1, share: 0.5 }] },
+  ...overrides,
+});
+
+describe('export document helpers', () => {
+  it('orders views by position and selects one by key', () => {
+    const doc = buildExportDocument();
+    doc.views.reverse();
+    expect(selectViews(doc).map((candidate) => candidate.position)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(selectViews(doc, 'funnel.stages').map((candidate) => candidate.key)).toEqual(['funnel.stages']);
+    expect(() => selectViews(doc, 'missing')).toThrow(ExportInputError);
+  });
+
+  it('exports the x field, each series, then any other field of the rows', () => {
+    expect(viewColumns(view({}))).toEqual([
+      { field: 'campaign', label: 'Campaign' },
+      { field: 'sales', label: 'Sales', format: 'currency' },
+      { field: 'share', label: 'share' },
+    ]);
+  });
+
+  it.each([
+    ['chart', 'bar', 'chart'],
+    ['chart', 'table', 'table'],
+    ['chart', 'metric', 'metric'],
+    ['table', 'table', 'table'],
+    ['metric_card', 'metric', 'metric'],
+    ['insight', 'table', 'insight'],
+  ] as const)('draws a %s view of kind %s as a %s', (viewType, kind, expected) => {
+    expect(viewPresentation(view({ viewType, chart: { kind, title: 'x', series: [] } }))).toBe(expected);
+  });
+
+  it.each([
+    [null, undefined, '—'],
+    [1234.5, 'currency', '$1,234.50'],
+    [-5, 'currency', '-$5.00'],
+    [0.0123, 'percent', '1.23%'],
+    [true, undefined, 'yes'],
+    ['two\nlines  here', undefined, 'two lines here'],
+  ] as const)('formats the cell %j (%s) as %j for PDF and PNG tables', (value, format, expected) => {
+    expect(formatCell(value, { field: 'f', label: 'F', format })).toBe(expected);
+  });
+
+  it('shows the time window as UTC dates', () => {
+    expect(formatTimeWindow(buildExportDocument().report)).toBe('2025-10-27 – 2025-11-09');
+  });
+});

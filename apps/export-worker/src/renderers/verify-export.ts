@@ -1,0 +1,178 @@
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { type DrawnChart, type ExportDocument, type ExportFormat, type RenderSummary, isDataView, selectViews, viewsDrawnAs } from './export-document';
+import { extractPdfText } from './pdf-text';
+import { type DecodedPng, decodePng } from './png-decode';
+
+/** What the file must hold, taken from the source, not from the renderer. */
+export interface ExportExpectation {
+  format: ExportFormat;
+  /** Data rows: the exported views' rows, or the execution's row count for a raw export. */
+  rowCount: number;
+  /** Charts the spec asks for. */
+  charts: Array<{ viewKey: string; title: string; sourceRows: number }>;
+  /** Text the document must contain (PDF): report name, view titles, insights. */
+  texts: string[];
+}
+
+export type VerifyResult = { ok: true; details: Record<string, number | string> } | { ok: false; reason: string };
+
+/** The expectation for a dashboard-scope (or single-view) export of `doc`. */
+export function expectExport(doc: ExportDocument, format: ExportFormat, viewKey?: string): ExportExpectation {
+  const views = selectViews(doc, viewKey);
+  const charts = format === 'pdf' || format === 'png' ? viewsDrawnAs(views, 'chart') : [];
+  const rowViews = format === 'pdf' ? viewsDrawnAs(views, 'table') : format === 'png' ? [] : views.filter(isDataView);
+  return {
+    format,
+    rowCount: rowViews.reduce((sum, view) => sum + view.data.rows.length, 0),
+    charts: charts.map((view) => ({ viewKey: view.key, title: view.name, sourceRows: view.data.rows.length })),
+    texts:
+      format === 'pdf'
+        ? [doc.report.name, ...[...charts, ...viewsDrawnAs(views, 'table')].map((view) => view.name), ...doc.insights.map((insight) => insight.text)]
+        : [],
+  };
+}
+
+/** The expectation for a raw export of an execution that returned `rowCount` rows. */
+export function expectRawExport(format: 'csv' | 'excel', rowCount: number): ExportExpectation {
+  return { format, rowCount, charts: [], texts: [] };
+}
+
+/**
+ * Checks a rendered file before its export is marked completed: it is non-empty and parses, every
+ * chart the spec asks for was drawn with data, and the row counts match the source. A failure
+ * comes back with a reason a person can act on; it never throws for a bad file.
+ */
+export async function verifyExport(file: string | Buffer, summary: RenderSummary, expected: ExportExpectation): Promise<VerifyResult> {
+  try {
+    const size = typeof file === 'string' ? (await stat(file)).size : file.length;
+    if (size === 0) return fail('the file is empty');
+    if (summary.format !== expected.format) return fail(`the renderer wrote ${summary.format}, the export asked for ${expected.format}`);
+    const chartProblem = checkCharts(summary.charts, expected);
+    if (chartProblem) return fail(chartProblem);
+    switch (expected.format) {
+      case 'pdf':
+        return await verifyPdf(typeof file === 'string' ? await readFile(file) : file, summary, expected, size);
+      case 'png':
+        return verifyPng(typeof file === 'string' ? await readFile(file) : file, summary, size);
+      case 'csv':
+        return await verifyCsv(file, summary, expected, size);
+      case 'excel':
+        return await verifyExcel(file, summary, expected, size);
+    }
+  } catch (error) {
+    return fail(`the ${expected.format} file could not be read back: ${(error as Error).message}`);
+  }
+}
+
+function fail(reason: string): VerifyResult {
+  return { ok: false, reason };
+}
+
+function checkCharts(drawn: DrawnChart[], expected: ExportExpectation): string | undefined {
+  for (const chart of expected.charts) {
+    const found = drawn.find((candidate) => candidate.viewKey === chart.viewKey);
+    if (!found) return `chart "${chart.title}" (${chart.viewKey}) was not drawn`;
+    if (chart.sourceRows === 0) continue;
+    if (found.plottedValues === 0) return `chart "${chart.title}" (${chart.viewKey}) is blank: its ${chart.sourceRows} rows hold no number for any of its series`;
+    if (found.dataElements === 0) return `chart "${chart.title}" (${chart.viewKey}) is blank: ${chart.sourceRows} rows but no bar, line, slice or stage was drawn`;
+  }
+  return undefined;
+}
+
+function rowMismatch(what: string, found: number, summary: RenderSummary, expected: ExportExpectation): string | undefined {
+  if (summary.rowCount !== expected.rowCount) return `the renderer wrote ${summary.rowCount} rows, the source has ${expected.rowCount}`;
+  if (found !== expected.rowCount) return `${what} holds ${found} data rows, the source has ${expected.rowCount}`;
+  return undefined;
+}
+
+/** Whitespace-free text, since PDF extraction breaks lines and spaces differently from the source. */
+function squash(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+async function verifyPdf(file: Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): Promise<VerifyResult> {
+  if (file.subarray(0, 5).toString('latin1') !== '%PDF-') return fail('not a PDF (no %PDF- header)');
+  if (!file.subarray(Math.max(0, file.length - 1024)).toString('latin1').includes('%%EOF')) return fail('the PDF is truncated (no %%EOF trailer)');
+  const result = await extractPdfText(file);
+  if (summary.pageCount !== undefined && result.total !== summary.pageCount) {
+    return fail(`the PDF has ${result.total} pages, the renderer drew ${summary.pageCount}`);
+  }
+  const text = squash(result.pages.join(''));
+  const missing = expected.texts.find((wanted) => !text.includes(squash(wanted)));
+  if (missing !== undefined) return fail(`the PDF text lacks "${missing.slice(0, 80)}"`);
+  const problem = rowMismatch('the PDF', summary.rowCount, summary, expected);
+  if (problem) return fail(problem);
+  return { ok: true, details: { bytes: size, pages: result.total, charts: summary.chartCount, rows: summary.rowCount } };
+}
+
+function verifyPng(file: Buffer, summary: RenderSummary, size: number): VerifyResult {
+  const image = decodePng(file);
+  if (image.width !== summary.width || image.height !== summary.height) {
+    return fail(`the PNG is ${image.width}×${image.height}, the renderer drew ${summary.width}×${summary.height}`);
+  }
+  for (const chart of summary.charts) {
+    if (!chart.area || chart.sourceRows === 0) continue;
+    const colored = countColoredPixels(image, chart.area);
+    const needed = Math.max(10, Math.round(chart.area.width * chart.area.height * 0.001));
+    if (colored < needed) return fail(`chart "${chart.title}" (${chart.viewKey}) is blank in the PNG: ${colored} coloured pixels in its area, at least ${needed} expected`);
+  }
+  return { ok: true, details: { bytes: size, width: image.width, height: image.height, charts: summary.chartCount } };
+}
+
+/** Pixels with a clear hue (series colours); axes, grid lines and text are grey and do not count. */
+export function countColoredPixels(image: DecodedPng, area: { x: number; y: number; width: number; height: number }): number {
+  let count = 0;
+  const right = Math.min(image.width, area.x + area.width);
+  const bottom = Math.min(image.height, area.y + area.height);
+  for (let y = Math.max(0, area.y); y < bottom; y += 1) {
+    for (let x = Math.max(0, area.x); x < right; x += 1) {
+      const offset = (y * image.width + x) * 4;
+      const r = image.pixels[offset];
+      const g = image.pixels[offset + 1];
+      const b = image.pixels[offset + 2];
+      if (image.pixels[offset + 3] > 0 && Math.max(r, g, b) - Math.min(r, g, b) >= 40) count += 1;
+    }
+  }
+  return count;
+}
+
+async function verifyCsv(file: string | Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): Promise<VerifyResult> {
+  const source = typeof file === 'string' ? createReadStream(file) : Readable.from([file]);
+  const parser = source.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false }));
+  source.once('error', (error: Error) => parser.destroy(error));
+  let records = 0;
+  for await (const _record of parser) records += 1;
+  const sections = summary.sections ?? 0;
+  // Sections: a title and a header each, and an empty record between two sections.
+  const dataRows = sections > 0 ? records - sections * 2 - (sections - 1) : records - 1;
+  const problem = rowMismatch('the CSV', dataRows, summary, expected);
+  if (problem) return fail(problem);
+  return { ok: true, details: { bytes: size, records, rows: dataRows } };
+}
+
+async function verifyExcel(file: string | Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): Promise<VerifyResult> {
+  const input = typeof file === 'string' ? createReadStream(file) : Readable.from([file]);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', entries: 'ignore' });
+  const counts: Array<{ id: number; rows: number }> = [];
+  for await (const worksheet of reader) {
+    let rows = 0;
+    for await (const row of worksheet) if (row.number > 1) rows += 1;
+    counts.push({ id: (worksheet as unknown as { id: number }).id, rows });
+  }
+  counts.sort((a, b) => a.id - b.id);
+  const sheets = summary.sheets ?? [];
+  if (counts.length !== sheets.length) return fail(`the workbook has ${counts.length} sheets, the renderer wrote ${sheets.length}`);
+  for (const [index, sheet] of sheets.entries()) {
+    // The report sheet has no header row: its first row is data.
+    const found = sheet.kind === 'report' ? counts[index].rows + 1 : counts[index].rows;
+    if (found !== sheet.rowCount) return fail(`sheet "${sheet.name}" holds ${found} rows, the renderer wrote ${sheet.rowCount}`);
+  }
+  const dataRows = sheets.reduce((sum, sheet, index) => sum + (sheet.kind === 'view' || sheet.kind === 'raw' ? counts[index].rows : 0), 0);
+  const problem = rowMismatch('the workbook', dataRows, summary, expected);
+  if (problem) return fail(problem);
+  return { ok: true, details: { bytes: size, sheets: counts.length, rows: dataRows } };
+}
