@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { GatewayEnv } from '@amc-reports/config';
 import { checkDependenciesOrExit, createLogger, lifecycleLogger, loadAppConfigOrExit, PinoNestLogger } from '@amc-reports/runtime';
 import { GatewayModule } from './app.module';
+import { serveOpenApi } from './openapi';
 
 const APP = 'gateway';
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     logger: new PinoNestLogger(logger),
   });
   app.enableShutdownHooks();
+  serveOpenApi(app);
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   lifecycleLogger(logger).info({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST }, 'gateway listening');
 }

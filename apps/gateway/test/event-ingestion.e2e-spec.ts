@@ -104,3 +104,17 @@ describe('POST /v1/events/amc/execution-completed', () => {
     });
   });
 });
+
+describe('GET /docs', () => {
+  it('serves the OpenAPI document with every route and the event body schema', async () => {
+    const response = await fetch(`${stack.gatewayUrl}/docs/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { paths: Record<string, Record<string, any>> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining([
+      '/v1/events/amc/execution-completed', '/v1/query-templates', '/v1/workflows/{id}', '/v1/reports/{id}/dashboard', '/health',
+    ]));
+    const body = document.paths['/v1/events/amc/execution-completed'].post.requestBody.content['application/json'].schema;
+    expect(body.properties.status.enum).toEqual(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
+    expect((await fetch(`${stack.gatewayUrl}/docs`)).status).toBe(200);
+  });
+});

@@ -39,6 +39,6 @@ export class AmcEventsController {
         message: issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '), issues,
       });
     }
-    return this.ingestion.accept(parsed.data);
+    return this.ingestion.accept(parsed.data, rawBody.toString('utf8'));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import type { Pool } from 'pg';
 import { REPORT_UPDATE_JOB, REPORT_UPDATE_JOB_OPTIONS, REPORT_UPDATE_QUEUE, reportUpdateJobId, type ReportUpdateJob } from '@amc-reports/contracts';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
 import { InjectGatewayConfig, type GatewayConfig } from '../app-config';
@@ -42,7 +43,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * The fast path right after acceptance: queue this event now. When Redis is away the add fails
    * fast (no offline queue) and the timer relays the row later; a double add is a no-op (job id).
    */
-  async relayOne(eventRowId: string, amcExecutionId: string): Promise<boolean> {
+  async relayOne(eventRowId: string, amcExecutionId: string, pool: Pool): Promise<boolean> {
     try {
       const data: ReportUpdateJob = { eventRowId };
       await this.queue.add(REPORT_UPDATE_JOB, data, { ...REPORT_UPDATE_JOB_OPTIONS, jobId: reportUpdateJobId(amcExecutionId) });
@@ -50,7 +51,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.logger.warn(`event ${eventRowId} left in the outbox: ${(error as Error).message}`);
       return false;
     }
-    await this.prisma.$executeRaw`UPDATE amc_execution_events SET enqueued_at = now(), relay_attempts = relay_attempts + 1 WHERE id = ${eventRowId}::uuid AND enqueued_at IS NULL`;
+    await pool.query('UPDATE amc_execution_events SET enqueued_at = now(), relay_attempts = relay_attempts + 1 WHERE id = $1 AND enqueued_at IS NULL', [eventRowId]);
     return true;
   }
 

@@ -1,0 +1,72 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
+import type { AuthenticatedUser } from '@amc-reports/auth';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { UserScope } from '../common/user-scope.service';
+import { notFound, Pagination, parseId, parseRequest, toPage, Uuid } from '../common/request-validation';
+
+/** dashboard_insights.insight_type (CHECK constraint, DESIGN §3). */
+export const INSIGHT_TYPES = ['trend', 'anomaly', 'recommendation', 'summary', 'comparison'] as const;
+
+const ListInsights = Pagination.extend({
+  type: z.enum(INSIGHT_TYPES).optional(),
+  minConfidence: z.coerce.number().min(0).max(1).optional(),
+  executionId: Uuid.transform((id) => id.toLowerCase()).optional(),
+});
+
+/**
+ * GET /v1/reports/:id/insights: every stored insight of a report (all executions unless one is
+ * named), best first. Row-level security decides visibility, so another user's report is a 404.
+ */
+@Controller('v1/reports')
+@UseGuards(JwtAuthGuard)
+export class InsightsController {
+  constructor(private readonly scope: UserScope) {}
+
+  @Get(':id/insights')
+  async list(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: unknown) {
+    const reportId = parseId(id, 'report');
+    const { limit, offset, type, minConfidence, executionId } = parseRequest(ListInsights, query);
+    const page = await this.scope.run(user, async (tx) => {
+      const report = await tx.reportConfiguration.findUnique({ where: { id: reportId }, select: { id: true } });
+      if (!report) return null;
+      const rows = await tx.dashboardInsight.findMany({
+        where: {
+          dashboardView: { reportConfigurationId: reportId },
+          ...(type ? { insightType: type } : {}),
+          ...(minConfidence !== undefined ? { confidenceScore: { gte: minConfidence } } : {}),
+          ...(executionId ? { executionId } : {}),
+        },
+        include: {
+          dashboardView: { select: { viewKey: true } },
+          execution: { select: { timeWindowStart: true, timeWindowEnd: true } },
+        },
+        // Total order, so pages never repeat or skip a row.
+        orderBy: [{ confidenceScore: 'desc' }, { createdAt: 'desc' }, { id: 'asc' }],
+        take: limit + 1,
+        skip: offset,
+      });
+      return toPage(rows, { limit, offset });
+    });
+    if (!page) throw notFound('report');
+    return {
+      ...page,
+      items: page.items.map((insight) => ({
+        id: insight.id,
+        viewId: insight.dashboardViewId,
+        viewKey: insight.dashboardView.viewKey,
+        executionId: insight.executionId,
+        timeWindow: { start: insight.execution.timeWindowStart, end: insight.execution.timeWindowEnd },
+        findingId: insight.findingId,
+        type: insight.insightType,
+        text: insight.insightText,
+        confidence: Number(insight.confidenceScore),
+        aiModel: insight.aiModel,
+        promptVersion: insight.promptVersion,
+        sourceData: insight.sourceData,
+        createdAt: insight.createdAt,
+      })),
+    };
+  }
+}
