@@ -13,6 +13,8 @@ import { ExportsModule } from './exports/exports.module';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { InsightsModule } from './insights/insights.module';
+import { LiveModule } from './live/live.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { QueryTemplatesController } from './library/query-templates.controller';
 import { WorkflowsController } from './library/workflows.controller';
 import { DashboardReader } from './reports/dashboard-reader';
@@ -34,6 +36,8 @@ export class GatewayModule {
         }),
         InsightsModule,
         ExportsModule,
+        LiveModule,
+        ObservabilityModule,
       ],
       controllers: [HealthController, AmcEventsController, QueryTemplatesController, WorkflowsController, ReportsController],
       providers: [

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Transport } from '@nestjs/microservices';
 import { GatewayEnv } from '@amc-reports/config';
-import { checkDependenciesOrExit, createLogger, lifecycleLogger, loadAppConfigOrExit, PinoNestLogger } from '@amc-reports/runtime';
+import { checkDependenciesOrExit, createLogger, lifecycleLogger, loadAppConfigOrExit, PinoNestLogger, redisTransportOptions } from '@amc-reports/runtime';
 import { GatewayModule } from './app.module';
 import { serveOpenApi } from './openapi';
+import { registerHttpMetrics } from './observability/http-metrics.hook';
+import { MetricsService } from './observability/metrics.service';
+import { mountQueueDashboard } from './observability/queue-dashboard';
 
 const APP = 'gateway';
 
@@ -22,6 +26,13 @@ async function main(): Promise<void> {
   });
   app.enableShutdownHooks();
   serveOpenApi(app);
+  const fastify = app.getHttpAdapter().getInstance();
+  registerHttpMetrics(fastify, app.get(MetricsService));
+  const dashboardQueues = await mountQueueDashboard(fastify, config.REDIS_URL, config.QUEUE_PREFIX, config.ADMIN_TOKEN);
+  fastify.addHook('onClose', async () => void (await Promise.all(dashboardQueues.map((queue) => queue.close()))));
+  // The workers' events arrive on the Redis transport; SSE clients get them from here.
+  app.connectMicroservice({ transport: Transport.REDIS, options: redisTransportOptions(config.REDIS_URL) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   lifecycleLogger(logger).info({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST }, 'gateway listening');
 }

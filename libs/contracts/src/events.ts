@@ -22,6 +22,9 @@ export const InsightsGeneratedEvent = z.object({
   executionId: z.string().uuid(),
   insightCount: z.number().int().min(0),
   aiModel: z.string(),
+  /** LLM wording requests made and failed for this run (0 when no key is configured). */
+  llmCalls: z.number().int().min(0).optional(),
+  llmFailures: z.number().int().min(0).optional(),
   occurredAt: z.string(),
 });
 export type InsightsGeneratedEvent = z.infer<typeof InsightsGeneratedEvent>;
@@ -33,6 +36,9 @@ export const ExportFinishedEvent = z.object({
   format: z.string(),
   status: z.enum(['completed', 'failed']),
   error: z.string().nullable(),
+  /** Size of the stored file (completed) and request-to-finish time, for /metrics. */
+  sizeBytes: z.number().int().min(0).optional(),
+  durationMs: z.number().min(0).optional(),
   occurredAt: z.string(),
 });
 export type ExportFinishedEvent = z.infer<typeof ExportFinishedEvent>;

@@ -5,12 +5,14 @@ import { AmcExecutionCompletedEvent, describeIssues } from '@amc-reports/contrac
 import { InjectGatewayConfig, type GatewayConfig } from '../app-config';
 import { verifyAmcSignature } from './amc-signature';
 import { AmcEventIngestionService, type IngestionResult } from './amc-event-ingestion.service';
+import { MetricsService } from '../observability/metrics.service';
 
 @Controller('v1/events/amc')
 export class AmcEventsController {
   constructor(
     private readonly ingestion: AmcEventIngestionService,
     @InjectGatewayConfig() private readonly config: GatewayConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** The AMC pipeline's execution-completed webhook: signed, validated, recorded, queued. */
@@ -29,16 +31,22 @@ export class AmcEventsController {
       secrets: [this.config.AMC_WEBHOOK_SECRET, ...this.config.AMC_WEBHOOK_SECRETS_PREVIOUS],
       toleranceSeconds: this.config.AMC_SIGNATURE_TOLERANCE_SECONDS,
     });
-    if (!check.ok) throw new UnauthorizedException({ statusCode: 401, error: 'invalid_signature', reason: check.reason });
+    if (!check.ok) {
+      this.metrics.metrics.amcEvents.inc({ outcome: 'rejected_signature' });
+      throw new UnauthorizedException({ statusCode: 401, error: 'invalid_signature', reason: check.reason });
+    }
 
     const parsed = AmcExecutionCompletedEvent.safeParse(request.body);
     if (!parsed.success) {
+      this.metrics.metrics.amcEvents.inc({ outcome: 'rejected_validation' });
       const issues = describeIssues(parsed.error);
       throw new BadRequestException({
         statusCode: 400, error: 'validation_failed',
         message: issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '), issues,
       });
     }
-    return this.ingestion.accept(parsed.data, rawBody.toString('utf8'));
+    const result = await this.ingestion.accept(parsed.data, rawBody.toString('utf8'));
+    this.metrics.metrics.amcEvents.inc({ outcome: result.status === 'duplicate' ? 'duplicate' : result.outcome ?? 'accepted' });
+    return result;
   }
 }

@@ -16,8 +16,8 @@ const ListInsights = Pagination.extend({
 });
 
 /**
- * GET /v1/reports/:id/insights: every stored insight of a report (all executions unless one is
- * named), best first. Row-level security decides visibility, so another user's report is a 404.
+ * GET /v1/reports/:id/insights: the stored insights of a report (every current execution, or the
+ * one named), best first. Row-level security decides visibility, so another user's report is a 404.
  */
 @Controller('v1/reports')
 @UseGuards(JwtAuthGuard)
@@ -36,7 +36,9 @@ export class InsightsController {
           dashboardView: { reportConfigurationId: reportId },
           ...(type ? { insightType: type } : {}),
           ...(minConfidence !== undefined ? { confidenceScore: { gte: minConfidence } } : {}),
-          ...(executionId ? { executionId } : {}),
+          // A newer run of the same window replaced a superseded execution's numbers: its insights
+          // are history, shown only when that execution is asked for by id.
+          ...(executionId ? { executionId } : { execution: { supersededBy: null } }),
         },
         include: {
           dashboardView: { select: { viewKey: true } },

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { apiClient, postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
+
+let stack: AppStack;
+
+beforeAll(async () => {
+  stack = await startAppStack(['gateway', 'report-service']);
+}, 120_000);
+afterAll(async () => stack?.stop());
+
+interface SseFrame {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Opens an SSE stream with fetch and yields parsed frames as they arrive. */
+async function openStream(url: string, token: string): Promise<{ status: number; frames: SseFrame[]; next(predicate: (f: SseFrame) => boolean, timeoutMs?: number): Promise<SseFrame>; close(): void }> {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: controller.signal });
+  const frames: SseFrame[] = [];
+  const waiters: { predicate: (f: SseFrame) => boolean; resolve: (f: SseFrame) => void }[] = [];
+  if (response.ok && response.body) {
+    void (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let split: number;
+          while ((split = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, split);
+            buffer = buffer.slice(split + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+            const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+            if (!data) continue;
+            const frame = { event, data: JSON.parse(data) as Record<string, unknown> };
+            frames.push(frame);
+            for (const waiter of waiters.filter((w) => w.predicate(frame))) waiter.resolve(frame);
+          }
+        }
+      } catch {
+        // aborted by close()
+      }
+    })();
+  }
+  return {
+    status: response.status,
+    frames,
+    next: (predicate, timeoutMs = 20_000) => new Promise((resolve, reject) => {
+      const found = frames.find(predicate);
+      if (found) return resolve(found);
+      const timer = setTimeout(() => reject(new Error('no matching SSE frame')), timeoutMs);
+      waiters.push({ predicate, resolve: (f) => { clearTimeout(timer); resolve(f); } });
+    }),
+    close: () => controller.abort(),
+  };
+}
+
+async function reportFor(userId: string, amcWorkflowId: string) {
+  const api = apiClient(stack.gatewayUrl, await stack.tokenFor(userId));
+  const workflow = await api.post('/v1/workflows', { name: amcWorkflowId, sqlQuery: 'SELECT 1', amcInstanceId: 'inst-live', amcWorkflowId, reportEnabled: true });
+  expect(workflow.status).toBe(201);
+  return { workflowId: workflow.body.id as string, reportId: workflow.body.reportConfigId as string };
+}
+
+const eventFor = (workflowId: string) => ({
+  eventId: randomUUID(), instanceId: 'inst-live', workflowId, executionId: randomUUID(), status: 'SUCCEEDED',
+  timeWindow: { start: '2026-10-01T00:00:00Z', end: '2026-10-07T23:59:59Z' },
+  result: { format: 'rows', columns: ['campaign', 'impressions', 'clicks'], rows: [['A', 1000, 30], ['B', 2000, 50]] },
+});
+
+it('streams report X\'s dashboard.updated to its owner and nothing of another user\'s report Y', async () => {
+  const alice = randomUUID();
+  const bob = randomUUID();
+  const x = await reportFor(alice, 'live_x');
+  const y = await reportFor(bob, 'live_y');
+  const aliceToken = await stack.tokenFor(alice);
+
+  const forbidden = await openStream(`${stack.gatewayUrl}/v1/reports/${y.reportId}/events`, aliceToken);
+  expect(forbidden.status).toBe(404);
+  forbidden.close();
+  const unauthenticated = await fetch(`${stack.gatewayUrl}/v1/reports/${x.reportId}/events`);
+  expect(unauthenticated.status).toBe(401);
+
+  const stream = await openStream(`${stack.gatewayUrl}/v1/reports/${x.reportId}/events`, aliceToken);
+  try {
+    expect(stream.status).toBe(200);
+    // Y's update is published first: if filtering were wrong it would reach Alice before X's.
+    const yUpdated = await waitForBusEvent<{ reportId: string }>(stack.redisUrl, 'dashboard.updated', (e) => e.reportId === y.reportId);
+    await yUpdated.subscribed;
+    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, eventFor(y.workflowId));
+    await yUpdated.event;
+    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, eventFor(x.workflowId));
+    const frame = await stream.next((f) => f.event === 'dashboard.updated');
+    expect(frame.data).toMatchObject({ reportId: x.reportId, workflowId: x.workflowId, status: 'SUCCEEDED' });
+    expect(stream.frames.filter((f) => f.data.reportId === y.reportId)).toEqual([]);
+  } finally {
+    stream.close();
+  }
+}, 60_000);
