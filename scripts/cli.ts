@@ -1,0 +1,41 @@
+/**
+ * npm run cli -- <command>   (also ./bin/amc-reports <command>)
+ *   token --user <uuid> [--email e] [--expires 12h]       mint a user JWT for local use
+ *   send-event --file <event.json>                           sign with AMC_WEBHOOK_SECRET and post
+ *   export --report <id> --format pdf --out f.pdf [--user <uuid> | --token T] [--scope dashboard]
+ *   status                                                   queue depths, failed jobs, last executions
+ * Exit codes: 0 ok, 2 usage, 3 rejected by the gateway (4xx), 4 unreachable, 5 failed.
+ * Talks to `npm start`'s stack by default (AMC_GATEWAY_URL, DATABASE_URL, REDIS_URL override).
+ */
+import { parseArgs } from 'node:util';
+import { CliError, EXIT } from './cli/dev-defaults';
+import { exportCommand, sendEventCommand, statusCommand, tokenCommand } from './cli/commands';
+
+const COMMANDS: Record<string, (options: Record<string, string | boolean | undefined>) => Promise<void>> = {
+  token: tokenCommand, 'send-event': sendEventCommand, export: exportCommand, status: statusCommand,
+};
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  const run = command ? COMMANDS[command] : undefined;
+  if (!run) {
+    process.stderr.write(`usage: amc-reports <${Object.keys(COMMANDS).join('|')}> [options]\n`);
+    return EXIT.usage;
+  }
+  const { values } = parseArgs({
+    args: rest, strict: true,
+    options: {
+      user: { type: 'string' }, email: { type: 'string' }, expires: { type: 'string' }, file: { type: 'string' },
+      report: { type: 'string' }, format: { type: 'string' }, scope: { type: 'string' }, out: { type: 'string' },
+      token: { type: 'string' }, timeout: { type: 'string' },
+    },
+  });
+  await run(values);
+  return EXIT.ok;
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  const exitCode = error instanceof CliError ? error.exitCode : (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? EXIT.usage : EXIT.failed;
+  process.stderr.write(`amc-reports: ${(error as Error).message}\n`);
+  process.exit(exitCode);
+});
