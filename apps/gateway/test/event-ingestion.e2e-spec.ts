@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { Queue } from 'bullmq';
 import { REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
-import { apiClient, postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, type AppStack } from '@amc-reports/testing';
+import { apiClient, postOversizedEvent, postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, type AppStack } from '@amc-reports/testing';
 
 const sample = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'events', 'succeeded_inline_rows.json'), 'utf8'));
 let stack: AppStack;
@@ -93,7 +93,7 @@ describe('POST /v1/events/amc/execution-completed', () => {
         { issues: [expect.objectContaining({ field: 'result.rows.0' })] }],
       ['malformed JSON', () => postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, null, { raw: '{"eventId": ' }), 400, {}],
       ['a non-JSON content type', () => postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, event(), { headers: { 'content-type': 'text/plain' } }), 415, {}],
-      ['a body over 10 MB', () => postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, event({ result: { format: 'rows', columns: ['a'], rows: Array.from({ length: 600_000 }, () => ['xxxxxxxxxxxxxxx']) } })), 413, {}],
+      ['a body over 10 MB', async () => ({ status: await postOversizedEvent(stack.gatewayUrl, 10 * 1024 * 1024 + 1), body: {} }), 413, {}],
     ];
     it.each(cases)('%s', async (_label, send, status, body) => {
       const before = await counts();

@@ -1,13 +1,24 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { INSIGHT_GENERATE_QUEUE, InsightGenerateJob } from '@amc-reports/contracts';
+import type { InsightWorkerEnv } from '@amc-reports/config';
 import { isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
 import { InsightGenerationService } from './insight-generation.service';
+import { InjectInsightWorkerConfig } from './insight-worker.config';
 
 @Processor(INSIGHT_GENERATE_QUEUE)
-export class InsightGenerateProcessor extends WorkerHost {
-  constructor(private readonly insights: InsightGenerationService) {
+export class InsightGenerateProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly insights: InsightGenerationService,
+    @InjectInsightWorkerConfig() private readonly config: InsightWorkerEnv,
+  ) {
     super();
+  }
+
+  /** The decorator's options are static; INSIGHT_CONCURRENCY is only known once the config is loaded. */
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.INSIGHT_CONCURRENCY;
   }
 
   async process(job: Job): Promise<unknown> {

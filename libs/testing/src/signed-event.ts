@@ -62,3 +62,23 @@ export function apiClient(gatewayUrl: string, token: string) {
     delete: (path: string) => call('DELETE', path),
   };
 }
+
+/**
+ * Declares a body larger than the gateway accepts and waits for its answer without sending the
+ * bytes: the server must refuse from the Content-Length alone (413), never buffer 10+ MB first.
+ */
+export function postOversizedEvent(gatewayUrl: string, declaredBytes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${gatewayUrl}/v1/events/amc/execution-completed`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(declaredBytes), 'x-amc-signature': 't=1,v1=00' },
+    }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    });
+    req.write('{"eventId":');
+  });
+}

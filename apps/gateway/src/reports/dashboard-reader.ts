@@ -38,8 +38,12 @@ export class DashboardReader {
       })
       : [];
     const views = await tx.dashboardView.findMany({ where: { reportConfigurationId: reportId }, orderBy: [{ position: 'asc' }, { viewKey: 'asc' }] });
+    // The newest time window's set, not the set written last: a late or retried job for an older
+    // week must not replace the insights that match the views.
     const latestInsight = await tx.dashboardInsight.findFirst({
-      where: { dashboardView: { reportConfigurationId: reportId } }, orderBy: { createdAt: 'desc' }, select: { executionId: true },
+      where: { dashboardView: { reportConfigurationId: reportId }, execution: { supersededBy: null } },
+      orderBy: [{ execution: { timeWindowStart: 'desc' } }, { execution: { completedAt: 'desc' } }, { createdAt: 'desc' }],
+      select: { executionId: true },
     });
     const insights = latestInsight
       ? await tx.dashboardInsight.findMany({

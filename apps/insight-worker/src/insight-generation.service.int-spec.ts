@@ -1,0 +1,255 @@
+import { Logger } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
+import { createTestDatabase, requireTestEnv, waitForBusEvent, type TestDatabase } from '@amc-reports/testing';
+import { errorBody, startFakeOpenAiServer, type FakeOpenAiServer } from '@amc-reports/testing/src/fake-openai-server';
+import type { InsightsGeneratedEvent } from '@amc-reports/contracts';
+import { answeringLlm } from '../test/fake-llm-answers';
+import { loadWeeklyHistory } from '../test/profile-from-csv';
+import { seedFunnelReport, type SeededReport } from '../test/seed-report';
+import { composeInsights } from './insight-composer';
+import { InsightGenerationService, type InsightGenerationConfig } from './insight-generation.service';
+import { replaceExecutionInsights } from './insight-store';
+import { PROMPT_VERSION } from './wording/insight-prompt';
+
+let database: TestDatabase;
+let prisma: PrismaClient;
+let server: FakeOpenAiServer;
+const services: InsightGenerationService[] = [];
+const redisUrl = requireTestEnv('redisUrl');
+const context = { jobId: 'ins-test', attempt: 1 };
+
+beforeAll(async () => {
+  Logger.overrideLogger(false); // the service logs a structured line per step; the assertions say what matters
+  database = await createTestDatabase();
+  prisma = createPrismaClient({ databaseUrl: database.url, poolSize: 4 });
+  server = await startFakeOpenAiServer();
+});
+afterEach(() => server.reset());
+afterAll(async () => {
+  await Promise.all(services.map((service) => service.onApplicationShutdown()));
+  await prisma?.$disconnect();
+  await database?.drop();
+  await server?.close();
+});
+
+function serviceWith(config: Partial<InsightGenerationConfig> = {}): InsightGenerationService {
+  const service = new InsightGenerationService(prisma, {
+    REDIS_URL: redisUrl, OPENAI_MODEL: 'fake-model', OPENAI_TIMEOUT_MS: 2_000, OPENAI_MAX_RETRIES: 0, ...config,
+  });
+  services.push(service);
+  return service;
+}
+const statisticalService = () => serviceWith();
+const llmService = () => serviceWith({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: server.baseURL });
+
+interface StoredInsight {
+  id: string;
+  view_key: string;
+  finding_id: string;
+  insight_type: string;
+  insight_text: string;
+  confidence_score: number;
+  ai_model: string;
+  prompt_version: string;
+  source_data: { finding: { statistics: Record<string, number> }; numbers: Record<string, number>; executionIds: string[] };
+}
+
+async function storedInsights(report: SeededReport, executionId: string): Promise<StoredInsight[]> {
+  return prisma.$queryRaw<StoredInsight[]>`
+    SELECT i.id, v.view_key, i.finding_id, i.insight_type, i.insight_text, i.confidence_score::float8 AS confidence_score,
+           i.ai_model, i.prompt_version, i.source_data
+    FROM dashboard_insights i JOIN dashboard_views v ON v.id = i.dashboard_view_id
+    WHERE v.report_configuration_id = ${report.configurationId}::uuid AND i.execution_id = ${executionId}::uuid
+    ORDER BY i.confidence_score DESC, i.finding_id`;
+}
+
+const byFinding = (rows: StoredInsight[], findingId: string) => {
+  const row = rows.find((candidate) => candidate.finding_id === findingId);
+  if (!row) throw new Error(`no ${findingId} among ${rows.map((candidate) => candidate.finding_id).join(', ')}`);
+  return row;
+};
+const withoutIds = (rows: StoredInsight[]) => rows.map(({ id: _id, ...rest }) => rest);
+const week = (report: SeededReport, n: number) => ({ configurationId: report.configurationId, executionId: report.executionIds[n - 1] });
+
+describe('InsightGenerationService without an OpenAI key', () => {
+  it('stores week 7’s findings worded by templates, ai_model statistical, the collapse ranked by confidence', async () => {
+    const report = await seedFunnelReport(prisma);
+    const outcome = await statisticalService().generate(week(report, 7), context);
+    const rows = await storedInsights(report, report.executionIds[6]);
+
+    // The same findings as the in-memory sample: the loader read weeks 1–7 and nothing after.
+    const weeks = loadWeeklyHistory();
+    const expected = await composeInsights({ dashboardType: 'funnel', latest: weeks[6], history: weeks.slice(0, 7), views: [] }, null);
+    expect(rows.map((row) => row.finding_id).sort()).toEqual(expected.insights.map((insight) => insight.findingId).sort());
+    expect(outcome).toEqual({
+      status: 'generated', insightCount: rows.length, aiModel: 'statistical', llmInsightCount: 0, droppedCount: 0, fallbackReason: 'no_llm_configured',
+    });
+    for (const row of rows) {
+      expect(row).toMatchObject({ ai_model: 'statistical', prompt_version: PROMPT_VERSION });
+      expect(row.confidence_score).toBeGreaterThanOrEqual(0);
+      expect(row.confidence_score).toBeLessThanOrEqual(1);
+    }
+
+    // Week 7 purchases / add_to_cart = 588 / 4,799 = 12.25 % against a median of 43.32 % (z = −5.14).
+    const anomaly = byFinding(rows, 'anomaly.add_to_cart_to_purchases_rate');
+    expect(anomaly.confidence_score).toBe(0.59);
+    expect(anomaly.source_data.numbers).toEqual({ latest: 12.25, expected: 43.32, expectedLow: 25.2, expectedHigh: 61.44, deviationPct: -71.72 });
+    expect(anomaly.source_data.executionIds).toEqual(report.executionIds.slice(0, 7));
+    expect(anomaly.insight_text).toContain('12.25%');
+    for (const comparison of rows.filter((row) => row.insight_type === 'comparison')) expect(anomaly.confidence_score).toBeGreaterThan(comparison.confidence_score);
+    for (const row of rows) expect(row.source_data.executionIds).not.toContain(report.executionIds[7]);
+
+    // Each insight sits on the view that charts its metric; the summary on the insight view.
+    expect(byFinding(rows, 'summary.totals').view_key).toBe('insights');
+    expect(byFinding(rows, 'anomaly.clicks').view_key).toBe('funnel.campaigns');
+  });
+
+  it('announces insights.generated with the report, the execution, the count and the model', async () => {
+    const report = await seedFunnelReport(prisma);
+    const waiter = await waitForBusEvent<InsightsGeneratedEvent>(redisUrl, 'insights.generated', (event) => event.executionId === report.executionIds[6]);
+    await waiter.subscribed;
+    const outcome = await statisticalService().generate(week(report, 7), context);
+    const event = await waiter.event;
+    expect(event).toMatchObject({ reportId: report.configurationId, executionId: report.executionIds[6], aiModel: 'statistical' });
+    expect(event.insightCount).toBe(outcome.status === 'generated' ? outcome.insightCount : -1);
+    expect(Number.isNaN(Date.parse(event.occurredAt))).toBe(false);
+  });
+
+  it('reruns into the same rows, and leaves earlier executions’ insights alone', async () => {
+    const report = await seedFunnelReport(prisma);
+    const service = statisticalService();
+    await service.generate(week(report, 6), context);
+    const week6 = await storedInsights(report, report.executionIds[5]);
+    await service.generate(week(report, 7), context);
+    const first = await storedInsights(report, report.executionIds[6]);
+    await service.generate(week(report, 7), { ...context, attempt: 2 });
+    await service.generate(week(report, 7), { ...context, attempt: 3 });
+    const again = await storedInsights(report, report.executionIds[6]);
+
+    expect(withoutIds(again)).toEqual(withoutIds(first));
+    expect(again.map((row) => row.id)).not.toEqual(first.map((row) => row.id));
+    expect(await storedInsights(report, report.executionIds[5])).toEqual(week6);
+    expect(week6.length).toBeGreaterThan(0);
+  });
+
+  it('stores one set when two deliveries of the same job run at once', async () => {
+    const report = await seedFunnelReport(prisma);
+    const [first, second] = [statisticalService(), statisticalService()];
+    const outcomes = await Promise.all([first, second, first, second].map((service, attempt) => service.generate(week(report, 7), { ...context, attempt })));
+    const rows = await storedInsights(report, report.executionIds[6]);
+    expect(rows).toHaveLength(outcomes[0].status === 'generated' ? outcomes[0].insightCount : -1);
+    expect(new Set(rows.map((row) => row.finding_id)).size).toBe(rows.length);
+  });
+
+  it('states the sample’s impressions trend as it is on week 8: downward, −196,189 a week, R² 0.23, and no anomaly', async () => {
+    const report = await seedFunnelReport(prisma);
+    await statisticalService().generate(week(report, 8), context);
+    const rows = await storedInsights(report, report.executionIds[7]);
+    // Weekly impressions 7,156,462 5,783,830 7,334,990 8,167,650 7,385,136 6,135,996 5,477,146 5,646,900;
+    // x = 0..7: Sxx = 42, Sxy = −8,239,925 → slope −196,188.69 a week; mean 6,636,013.75 → −2.96 % a week; R² 0.2321.
+    const trend = byFinding(rows, 'trend.impressions');
+    expect(trend.source_data.numbers).toEqual({ slopePerPeriod: -196189, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
+    expect(trend.source_data.finding.statistics.r2).toBe(0.2321);
+    expect(trend.insight_text).toMatch(/trended down/);
+    expect(trend.source_data.executionIds).toEqual(report.executionIds);
+    // strength = R² × (1 − e^(−(8 − 2)/4)) = 0.2321 × 0.7769 = 0.1803 → 0.18.
+    expect(trend.confidence_score).toBe(0.18);
+    expect(rows.filter((row) => row.insight_type === 'anomaly')).toEqual([]);
+  });
+
+  it('reads no more history than the report’s historyLength', async () => {
+    const report = await seedFunnelReport(prisma, { dataAggregationSettings: { historyLength: 4 } });
+    await statisticalService().generate(week(report, 8), context);
+    const rows = await storedInsights(report, report.executionIds[7]);
+    const used = new Set(rows.flatMap((row) => row.source_data.executionIds));
+    expect([...used].sort()).toEqual(report.executionIds.slice(4).sort());
+  });
+});
+
+describe('InsightGenerationService skips stale jobs with a reason', () => {
+  const setExecution = (data: object) => (report: SeededReport) => prisma.workflowExecution.update({ where: { id: report.executionIds[6] }, data });
+  it.each([
+    ['a disabled report', 'configuration_disabled', (report: SeededReport) =>
+      prisma.reportConfiguration.update({ where: { id: report.configurationId }, data: { isEnabled: false } })],
+    ['a deleted report', 'configuration_missing', (report: SeededReport) => prisma.reportConfiguration.delete({ where: { id: report.configurationId } })],
+    ['a FAILED execution', 'execution_not_succeeded', setExecution({ status: 'FAILED' })],
+    ['an execution whose result was refused', 'execution_unusable', setExecution({ errorCode: 'RESULT_REFUSED', error: 'refused' })],
+    ['a superseded execution', 'execution_superseded', (report: SeededReport) => setExecution({ supersededBy: report.executionIds[7] })(report)],
+    ['a report without views', 'no_views', (report: SeededReport) => prisma.dashboardView.deleteMany({ where: { reportConfigurationId: report.configurationId } })],
+  ])('%s → %s, nothing stored', async (_label, reason, change) => {
+    const report = await seedFunnelReport(prisma);
+    await change(report);
+    expect(await statisticalService().generate(week(report, 7), context)).toMatchObject({ status: 'skipped', reason });
+    expect(await prisma.dashboardInsight.count({ where: { executionId: report.executionIds[6] } })).toBe(0);
+  });
+
+  it('still generates for an execution another report of the workflow could not use (REPORT_UNUSABLE)', async () => {
+    const report = await seedFunnelReport(prisma);
+    await prisma.workflowExecution.update({ where: { id: report.executionIds[6] }, data: { errorCode: 'REPORT_UNUSABLE', error: 'another report' } });
+    expect(await statisticalService().generate(week(report, 7), context)).toMatchObject({ status: 'generated' });
+  });
+
+  it('fails for good, without retries, on an execution of another workflow', async () => {
+    const [mine, theirs] = [await seedFunnelReport(prisma), await seedFunnelReport(prisma)];
+    const job = { configurationId: mine.configurationId, executionId: theirs.executionIds[6] };
+    await expect(statisticalService().generate(job, context)).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});
+
+describe('InsightGenerationService with an OpenAI-compatible server', () => {
+  it('stores the model’s name on the rows it worded, every number verified', async () => {
+    const report = await seedFunnelReport(prisma);
+    server.enqueue(answeringLlm());
+    const waiter = await waitForBusEvent<InsightsGeneratedEvent>(redisUrl, 'insights.generated', (event) => event.executionId === report.executionIds[6]);
+    await waiter.subscribed;
+    const outcome = await llmService().generate(week(report, 7), context);
+    const rows = await storedInsights(report, report.executionIds[6]);
+
+    expect(server.requests).toHaveLength(1);
+    expect(outcome).toMatchObject({ status: 'generated', aiModel: 'fake-model', droppedCount: 0, llmInsightCount: rows.length });
+    expect(rows.every((row) => row.ai_model === 'fake-model' && row.insight_text.startsWith('In short: '))).toBe(true);
+    expect(byFinding(rows, 'anomaly.add_to_cart_to_purchases_rate').confidence_score).toBe(0.59);
+    expect(await waiter.event).toMatchObject({ aiModel: 'fake-model', insightCount: rows.length });
+  });
+
+  it('drops an LLM insight that cites a number not in the data and stores the rest', async () => {
+    const report = await seedFunnelReport(prisma);
+    const madeUp = 'The add-to-cart → purchase rate collapsed to 11.2%.';
+    server.enqueue(answeringLlm((finding) => (finding.id === 'anomaly.add_to_cart_to_purchases_rate' ? madeUp : undefined)));
+    const outcome = await llmService().generate(week(report, 7), context);
+    const rows = await storedInsights(report, report.executionIds[6]);
+
+    expect(outcome).toMatchObject({ status: 'generated', aiModel: 'fake-model', droppedCount: 1, llmInsightCount: rows.length - 1 });
+    const anomaly = byFinding(rows, 'anomaly.add_to_cart_to_purchases_rate');
+    expect(anomaly.ai_model).toBe('statistical');
+    expect(anomaly.insight_text).not.toContain('11.2');
+    expect(rows.filter((row) => row.ai_model === 'fake-model')).toHaveLength(rows.length - 1);
+    expect(JSON.stringify(rows)).not.toContain('11.2%');
+  });
+
+  it('falls back to templates when the LLM keeps failing, and the job still succeeds', async () => {
+    const report = await seedFunnelReport(prisma);
+    server.setFallback({ status: 503, body: errorBody('overloaded') });
+    const outcome = await llmService().generate(week(report, 7), context);
+    expect(outcome).toMatchObject({ status: 'generated', aiModel: 'statistical', fallbackReason: 'llm_server_error' });
+    const rows = await storedInsights(report, report.executionIds[6]);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.ai_model === 'statistical')).toBe(true);
+  });
+});
+
+describe('replaceExecutionInsights', () => {
+  it('puts an insight whose view is gone on the first view', async () => {
+    const report = await seedFunnelReport(prisma);
+    const weeks = loadWeeklyHistory();
+    const { insights } = await composeInsights({ dashboardType: 'funnel', latest: weeks[6], history: weeks.slice(0, 7), views: [] }, null);
+    const [first] = insights;
+    await replaceExecutionInsights(prisma, {
+      configurationId: report.configurationId, executionId: report.executionIds[6], promptVersion: PROMPT_VERSION,
+      insights: [{ ...first, viewKey: 'funnel.removed-view' }, { ...first, viewKey: undefined }],
+    });
+    const rows = await storedInsights(report, report.executionIds[6]);
+    expect(rows.map((row) => row.view_key)).toEqual(['funnel.stages', 'funnel.stages']);
+  });
+});

@@ -1,0 +1,159 @@
+import { UnrecoverableError } from 'bullmq';
+import {
+  DASHBOARD_TYPES, HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX,
+  type BuiltView, type DashboardType, type InsightGenerateJob, type ResultProfile,
+} from '@amc-reports/contracts';
+import type { ChartSpec } from '@amc-reports/charts/src/chart-spec';
+import type { PrismaClient } from '@amc-reports/db';
+import type { ExecutionProfile, InsightInput } from './findings/finding';
+
+/**
+ * Mirrors the report-service's `REPORT_UNUSABLE` (execution-recorder.ts): one report's settings
+ * not fitting a result does not take the execution out of the history. Apps do not import each
+ * other, so the rule is restated here; both must change together.
+ */
+const REPORT_UNUSABLE = 'REPORT_UNUSABLE';
+
+export type SkipReason =
+  | 'configuration_missing'
+  | 'configuration_disabled'
+  | 'template_configuration'
+  | 'execution_missing'
+  | 'execution_not_succeeded'
+  | 'execution_unusable'
+  | 'execution_superseded'
+  | 'no_views';
+
+export interface InsightTarget {
+  configurationId: string;
+  workflowId: string;
+  input: InsightInput;
+}
+
+export type LoadedTarget = { kind: 'ready'; target: InsightTarget } | { kind: 'skip'; reason: SkipReason; detail?: string };
+
+interface ExecutionRow {
+  id: string;
+  workflow_id: string;
+  status: string;
+  time_window_start: Date;
+  time_window_end: Date;
+  result_profile: ResultProfile | null;
+  error_code: string | null;
+  superseded_by: string | null;
+}
+
+/**
+ * Everything composeInsights needs for one (configuration, execution), read as the owner role.
+ * Rows that went away or became unusable between enqueue and now are a skip with a reason, not a
+ * failure: the job is stale, retrying cannot help and nothing is wrong. Only a payload that can
+ * never be right (an execution of another workflow) is an UnrecoverableError.
+ */
+export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenerateJob): Promise<LoadedTarget> {
+  const configuration = await prisma.reportConfiguration.findUnique({
+    where: { id: job.configurationId },
+    select: { id: true, workflowId: true, isEnabled: true, dashboardType: true, dataAggregationSettings: true },
+  });
+  if (!configuration) return { kind: 'skip', reason: 'configuration_missing' };
+  if (!configuration.isEnabled) return { kind: 'skip', reason: 'configuration_disabled' };
+  // Views and insights only ever hang from workflow-level configurations (DESIGN §3).
+  if (!configuration.workflowId) return { kind: 'skip', reason: 'template_configuration' };
+
+  const [execution] = await prisma.$queryRaw<ExecutionRow[]>`
+    SELECT id, workflow_id, status, time_window_start, time_window_end, result_profile, error_code, superseded_by
+    FROM workflow_executions WHERE id = ${job.executionId}::uuid`;
+  if (!execution) return { kind: 'skip', reason: 'execution_missing' };
+  if (execution.workflow_id !== configuration.workflowId) {
+    throw new UnrecoverableError(`execution ${job.executionId} belongs to another workflow than configuration ${job.configurationId}`);
+  }
+  if (execution.status !== 'SUCCEEDED') return { kind: 'skip', reason: 'execution_not_succeeded', detail: execution.status };
+  if (!execution.result_profile || (execution.error_code !== null && execution.error_code !== REPORT_UNUSABLE)) {
+    return { kind: 'skip', reason: 'execution_unusable', detail: execution.error_code ?? 'no result profile' };
+  }
+  // A newer execution of the same window replaced this one in every history: its insights will come with it.
+  if (execution.superseded_by) return { kind: 'skip', reason: 'execution_superseded', detail: execution.superseded_by };
+
+  const views = await loadViews(prisma, configuration.id);
+  if (views.length === 0) return { kind: 'skip', reason: 'no_views' };
+
+  const dashboardType = DASHBOARD_TYPES.includes(configuration.dashboardType as DashboardType)
+    ? (configuration.dashboardType as DashboardType)
+    : 'custom';
+  const latest = toProfile(execution);
+  const earlier = await loadEarlierHistory(prisma, execution, historyLength(configuration.dataAggregationSettings) - 1);
+  return {
+    kind: 'ready',
+    target: {
+      configurationId: configuration.id,
+      workflowId: configuration.workflowId,
+      input: {
+        dashboardType,
+        latest,
+        history: [...earlier, latest],
+        views,
+        stageColumns: stageColumns(configuration.dataAggregationSettings),
+      },
+    },
+  };
+}
+
+/**
+ * The same history rule as the dashboards (report-service dashboard-rebuilder `loadHistory`), but
+ * ending at this execution's window: a job that runs late, after newer weeks arrived, still
+ * describes its own execution against what came before it, never against the future.
+ */
+async function loadEarlierHistory(prisma: PrismaClient, execution: ExecutionRow, length: number): Promise<ExecutionProfile[]> {
+  if (length <= 0) return [];
+  const rows = await prisma.$queryRaw<ExecutionRow[]>`
+    SELECT id, workflow_id, status, time_window_start, time_window_end, result_profile, error_code, superseded_by
+    FROM workflow_executions
+    WHERE workflow_id = ${execution.workflow_id}::uuid AND status = 'SUCCEEDED' AND superseded_by IS NULL
+      AND result_profile IS NOT NULL AND (error_code IS NULL OR error_code = ${REPORT_UNUSABLE})
+      AND time_window_start < ${execution.time_window_start}
+    ORDER BY time_window_start DESC, completed_at DESC LIMIT ${length}`;
+  return rows.reverse().map(toProfile);
+}
+
+function toProfile(row: ExecutionRow): ExecutionProfile {
+  return {
+    executionId: row.id,
+    timeWindowStart: row.time_window_start.toISOString(),
+    timeWindowEnd: row.time_window_end.toISOString(),
+    profile: row.result_profile as ResultProfile,
+  };
+}
+
+/** Stored views as the builders made them; only keys, positions and chart fields matter for insights. */
+async function loadViews(prisma: PrismaClient, configurationId: string): Promise<BuiltView[]> {
+  const rows = await prisma.dashboardView.findMany({
+    where: { reportConfigurationId: configurationId },
+    orderBy: [{ position: 'asc' }, { viewKey: 'asc' }],
+    select: { viewKey: true, name: true, viewType: true, position: true, chartConfigurations: true, processedData: true },
+  });
+  return rows.map((row) => {
+    // jsonb written by another app: a view without a chart must not break the view matching.
+    const chart = (row.chartConfigurations ?? {}) as Partial<ChartSpec>;
+    const data = (row.processedData ?? {}) as Partial<BuiltView['data']>;
+    return {
+      key: row.viewKey,
+      name: row.name,
+      viewType: row.viewType as BuiltView['viewType'],
+      position: row.position,
+      chart: { kind: chart.kind ?? 'table', title: chart.title ?? row.name, x: chart.x, series: Array.isArray(chart.series) ? chart.series : [] },
+      data: { ...data, rows: Array.isArray(data.rows) ? data.rows : [] },
+    };
+  });
+}
+
+function historyLength(aggregation: unknown): number {
+  const requested = (aggregation as { historyLength?: unknown } | null)?.historyLength;
+  return typeof requested === 'number' && requested >= 1 ? Math.min(Math.floor(requested), HISTORY_LENGTH_MAX) : HISTORY_LENGTH_DEFAULT;
+}
+
+/** `data_aggregation_settings.stages[].column`, when the user named the funnel stages. */
+function stageColumns(aggregation: unknown): string[] | undefined {
+  const stages = (aggregation as { stages?: unknown } | null)?.stages;
+  if (!Array.isArray(stages)) return undefined;
+  const columns = stages.map((stage) => (stage as { column?: unknown } | null)?.column).filter((column): column is string => typeof column === 'string');
+  return columns.length > 0 ? columns : undefined;
+}
