@@ -8,6 +8,7 @@ COPY apps/gateway/package.json apps/gateway/
 COPY apps/report-service/package.json apps/report-service/
 COPY apps/insight-worker/package.json apps/insight-worker/
 COPY apps/export-worker/package.json apps/export-worker/
+COPY apps/web/package.json apps/web/
 COPY libs/auth/package.json libs/auth/
 COPY libs/charts/package.json libs/charts/
 COPY libs/config/package.json libs/config/

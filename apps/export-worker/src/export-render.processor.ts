@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { EXPORT_RENDER_QUEUE, ExportRenderJob } from '@amc-reports/contracts';
@@ -6,6 +7,8 @@ import { ExportRenderService } from './export-render.service';
 
 @Processor(EXPORT_RENDER_QUEUE)
 export class ExportRenderProcessor extends WorkerHost {
+  private readonly logger = new Logger(ExportRenderProcessor.name);
+
   constructor(private readonly exports: ExportRenderService) {
     super();
   }
@@ -17,6 +20,12 @@ export class ExportRenderProcessor extends WorkerHost {
 
   @OnWorkerEvent('failed')
   async onFailed(job: Job | undefined, error: Error): Promise<void> {
-    if (job && isFinalFailure(job, error)) await this.exports.recordFailure(job.data as ExportRenderJob, error);
+    if (!job || !isFinalFailure(job, error)) return;
+    try {
+      await this.exports.recordFailure(job.data as ExportRenderJob, error, job.attemptsMade);
+    } catch (recordError) {
+      // Postgres unreachable right now: the row stays processing and the sweeper fails or re-queues it.
+      this.logger.error({ msg: `could not record the failure: ${(recordError as Error).message}`, exportId: (job.data as ExportRenderJob)?.exportId, jobId: job.id });
+    }
   }
 }

@@ -1,17 +1,143 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import type { ExportRenderJob } from '@amc-reports/contracts';
+import { createReadStream, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import { EXPORT_COMPLETED, EXPORT_FAILED, type ExportFinishedEvent, type ExportRenderJob } from '@amc-reports/contracts';
+import type { ExportWorkerEnv } from '@amc-reports/config';
+import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
+import type { EventsPublisher } from '@amc-reports/runtime';
+import type { ObjectStorage } from '@amc-reports/storage';
+import {
+  claimExport, exportExtension, exportStorageKey, markCompleted, markFailed, noteAttemptError, saveProgress, type ClaimedExport,
+} from './export-lifecycle';
+import { InjectExportEvents, InjectExportStorage, InjectExportWorkerConfig, InjectRawResultStorage } from './export-worker.config';
+import { loadExportSource } from './load-export-source';
+import { ProgressThrottle } from './progress-throttle';
+import { renderExportFile } from './render-export-file';
+import { renderTemporaryPath } from './render-temporaries';
+import { ExportInputError } from './renderers/export-document';
+import { verifyExport } from './renderers/verify-export';
 
 export interface JobContext {
   jobId: string;
   attempt: number;
 }
 
+export interface ExportRenderOutcome {
+  exportId: string;
+  status: string;
+  storageKey?: string;
+  sizeBytes?: number;
+}
+
+/** A rendered file that failed its check: the render is wrong, and rendering again would not fix it. */
+export class ExportVerificationError extends Error {
+  override name = 'ExportVerificationError';
+}
+
+export type ExportEvents = Pick<EventsPublisher, 'publish'>;
+
+/** Share of the progress bar the rows of a raw export take; verifying and storing take the rest. */
+const ROWS_PROGRESS_SHARE = 90;
+
+/**
+ * export.render: claim the row → load the dashboard (or raw result) → render into a temporary
+ * file → verify it → store it under `<export id>.<ext>` (atomic) → completed + size + sha256 +
+ * expires_at → export.completed. A request that cannot render or a file that fails its check is
+ * failed at once with the reason; anything else is retried by BullMQ, and `recordFailure` writes
+ * the reason after the last attempt.
+ */
 @Injectable()
 export class ExportRenderService {
-  async render(job: ExportRenderJob, context: JobContext): Promise<unknown> {
-    throw new UnrecoverableError(`export.render is not built yet (export ${job.exportId}, job ${context.jobId})`);
+  private readonly logger = new Logger(ExportRenderService.name);
+  private readonly tempDir: string;
+
+  constructor(
+    @InjectPrisma() private readonly prisma: PrismaClient,
+    @InjectExportStorage() private readonly storage: ObjectStorage,
+    @InjectRawResultStorage() private readonly rawResults: ObjectStorage,
+    @InjectExportEvents() private readonly events: ExportEvents,
+    @InjectExportWorkerConfig() private readonly config: ExportWorkerEnv,
+  ) {
+    this.tempDir = config.EXPORT_TEMP_DIR ?? os.tmpdir();
+    mkdirSync(this.tempDir, { recursive: true });
   }
 
-  async recordFailure(_job: ExportRenderJob, _error: Error): Promise<void> {}
+  async render(job: ExportRenderJob, context: JobContext): Promise<ExportRenderOutcome> {
+    const claim = await claimExport(this.prisma, job.exportId, this.config.EXPORT_MAX_ATTEMPTS);
+    if (claim.kind === 'missing') throw new UnrecoverableError(`export ${job.exportId} does not exist (its report was deleted?)`);
+    if (claim.kind === 'settled') {
+      this.logger.log({ msg: `export already ${claim.status}: nothing to do`, exportId: job.exportId, ...context });
+      return { exportId: job.exportId, status: claim.status };
+    }
+    if (claim.kind === 'exhausted') {
+      const reason = `gave up after ${claim.attempts} attempts: the render never finished`;
+      await this.fail(job.exportId, reason);
+      throw new UnrecoverableError(reason);
+    }
+    const row = claim.row;
+    const log = { exportId: row.id, reportId: row.reportConfigurationId, format: row.format, scope: row.scope, ...context };
+    const file = renderTemporaryPath(this.tempDir, row.id, exportExtension(row.format));
+    const progress = new ProgressThrottle((percent) => saveProgress(this.prisma, row.id, percent));
+    try {
+      const outcome = await this.renderAndStore(row, file, progress, log);
+      this.logger.log({ msg: `export ${outcome.status}`, ...log, sizeBytes: outcome.sizeBytes });
+      return outcome;
+    } catch (error) {
+      const permanent = error instanceof ExportInputError || error instanceof ExportVerificationError;
+      if (permanent) {
+        this.logger.warn({ msg: `export failed: ${(error as Error).message}`, ...log });
+        await this.fail(row.id, (error as Error).message);
+        throw new UnrecoverableError((error as Error).message);
+      }
+      this.logger.warn({ msg: `export attempt failed, will retry: ${(error as Error).message}`, ...log });
+      await noteAttemptError(this.prisma, row.id, `attempt ${row.attempts} failed: ${(error as Error).message}`).catch(() => undefined);
+      throw error;
+    } finally {
+      await progress.settled();
+      await rm(file, { force: true });
+    }
+  }
+
+  private async renderAndStore(row: ClaimedExport, file: string, progress: ProgressThrottle, log: object): Promise<ExportRenderOutcome> {
+    const source = await loadExportSource(this.prisma, this.rawResults, row);
+    progress.report(5);
+    const onRows = source.kind === 'raw' && source.rowCount > 0
+      ? (rows: number) => progress.report(5 + (Math.min(rows, source.rowCount) / source.rowCount) * ROWS_PROGRESS_SHARE)
+      : undefined;
+    const { summary, expected } = await renderExportFile(source, file, { onRows });
+    const verdict = await verifyExport(file, summary, expected);
+    if (!verdict.ok) throw new ExportVerificationError(`the ${row.format} file failed its check: ${verdict.reason}`);
+    progress.report(97);
+
+    const stored = await this.storage.put(exportStorageKey(row.id, row.format), createReadStream(file));
+    await progress.settled();
+    const completed = await markCompleted(this.prisma, row.id, stored, source.retentionDays);
+    if (!completed) {
+      // The sweeper gave the export to another attempt while this one ran: that one finishes it.
+      this.logger.warn({ msg: 'export was no longer processing when its file was stored', ...log });
+      return { exportId: row.id, status: 'superseded', storageKey: stored.key, sizeBytes: stored.sizeBytes };
+    }
+    await this.announce({ reportId: row.reportConfigurationId, exportId: row.id, userId: row.userId, format: row.format, status: 'completed', error: null });
+    return { exportId: row.id, status: 'completed', storageKey: stored.key, sizeBytes: stored.sizeBytes };
+  }
+
+  /** After the last attempt: the export shows why it failed (a no-op when `render` already failed it). */
+  async recordFailure(job: ExportRenderJob, error: Error, attemptsMade: number): Promise<void> {
+    const permanent = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
+    await this.fail(job.exportId, permanent ? error.message : `failed after ${attemptsMade} attempt(s): ${error.message}`);
+  }
+
+  private async fail(exportId: string, reason: string): Promise<void> {
+    const failed = await markFailed(this.prisma, exportId, reason);
+    if (!failed) return;
+    this.logger.error({ msg: `export failed: ${reason}`, exportId, reportId: failed.reportConfigurationId });
+    await this.announce({ reportId: failed.reportConfigurationId, exportId, userId: failed.userId, format: failed.format, status: 'failed', error: reason });
+  }
+
+  private async announce(event: Omit<ExportFinishedEvent, 'occurredAt'>): Promise<void> {
+    const payload: ExportFinishedEvent = { ...event, occurredAt: new Date().toISOString() };
+    await this.events.publish(event.status === 'completed' ? EXPORT_COMPLETED : EXPORT_FAILED, payload);
+  }
 }

@@ -43,9 +43,19 @@ export const GatewayEnv = BaseEnv.extend({
   EXPORTS_IN_FLIGHT_PER_USER: positiveInt.default(5),
   OUTBOX_RELAY_INTERVAL_MS: positiveInt.default(1_000),
   ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Where downloads are streamed from: the same export storage the export worker writes to. */
+  EXPORT_STORAGE: z.enum(['local', 's3']).default('local'),
+  EXPORT_DIR: z.string().min(1).default('./var/exports'),
+  S3_BUCKET: z.string().optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
 }).superRefine((env, ctx) => {
   if (!env.JWT_SECRET && !env.JWT_JWKS_URL) {
     ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'set JWT_SECRET (HS256) or JWT_JWKS_URL' });
+  }
+  if (env.EXPORT_STORAGE === 's3' && !env.S3_BUCKET) {
+    ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when EXPORT_STORAGE=s3' });
   }
 });
 
@@ -80,6 +90,14 @@ export const ExportWorkerEnv = BaseEnv.extend({
   EXPORT_CONCURRENCY: positiveInt.default(2),
   EXPORT_PROCESSING_TIMEOUT_MS: positiveInt.default(10 * 60_000),
   EXPORT_MAX_ATTEMPTS: positiveInt.default(3),
+  /** Where files are rendered before they are verified and stored (default: the OS temp directory). */
+  EXPORT_TEMP_DIR: z.string().min(1).optional(),
+  /** BullMQ job lock: a render whose worker stops renewing it for this long is taken over. */
+  EXPORT_LOCK_DURATION_MS: positiveInt.default(30_000),
+  /** How often a worker looks for jobs whose lock expired (a dead worker's renders). */
+  EXPORT_STALLED_INTERVAL_MS: positiveInt.default(30_000),
+  /** Archived raw AMC results (STORAGE_DIR/raw) older than this are deleted by exports.cleanup. */
+  RAW_RESULT_RETENTION_DAYS: positiveInt.default(30),
 }).superRefine((env, ctx) => {
   if (env.EXPORT_STORAGE === 's3' && !env.S3_BUCKET) {
     ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when EXPORT_STORAGE=s3' });

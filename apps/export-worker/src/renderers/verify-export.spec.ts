@@ -59,6 +59,16 @@ describe('verifyExport', () => {
     });
   });
 
+  it.each([800, 1200, 2400])('accepts a line chart with one point per series (a first execution) in a %i px PNG', async (width) => {
+    const doc = buildExportDocument();
+    const daily = doc.views.find((view) => view.key === 'performance.daily')!;
+    daily.data.rows = daily.data.rows.slice(0, 1);
+    for (const viewKey of ['performance.daily', undefined]) {
+      const { buffer, summary } = await renderPng(doc, { width, viewKey });
+      expect(await verifyExport(buffer, summary, expectExport(doc, 'png', viewKey))).toMatchObject({ ok: true });
+    }
+  });
+
   it('rejects truncated files of every format with a readable reason', async () => {
     const doc = buildExportDocument();
     const pdfPath = join(dir, 'report.pdf');

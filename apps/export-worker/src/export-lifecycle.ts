@@ -1,0 +1,129 @@
+import type { ExportFormat, ExportScope } from '@amc-reports/contracts';
+import type { PrismaClient } from '@amc-reports/db';
+import type { StoredObject } from '@amc-reports/storage';
+
+/**
+ * The report_exports transitions the worker makes, each one conditional UPDATE so that a job run
+ * twice, a sweeper and a render racing each other never move a row backwards: the status trigger
+ * allows pending→processing→completed|failed, processing→pending and completed→expired only.
+ */
+
+export interface ExportOptions {
+  width?: number;
+  bom?: boolean;
+  auto?: boolean;
+}
+
+export interface ClaimedExport {
+  id: string;
+  reportConfigurationId: string;
+  userId: string;
+  format: ExportFormat;
+  scope: ExportScope;
+  viewId: string | null;
+  executionId: string | null;
+  options: ExportOptions;
+  attempts: number;
+}
+
+export type ClaimResult =
+  | { kind: 'claimed'; row: ClaimedExport }
+  | { kind: 'missing' }
+  /** completed, failed or expired: a rerun of the job has nothing left to do. */
+  | { kind: 'settled'; status: string }
+  /** Still pending or processing, but every allowed attempt was used (a crash loop). */
+  | { kind: 'exhausted'; attempts: number };
+
+/** Reasons people read in GET /v1/exports/:id, not stacks: bounded. */
+const MAX_ERROR_LENGTH = 2_000;
+const bounded = (reason: string) => reason.slice(0, MAX_ERROR_LENGTH);
+
+/**
+ * pending → processing with attempts + 1 and a fresh started_at. A rerun of the same job (a
+ * worker died mid-render and BullMQ handed the job to another) finds it processing and claims it
+ * again, counting the attempt; once `maxAttempts` renders have started, it is not claimed again.
+ */
+export async function claimExport(prisma: PrismaClient, exportId: string, maxAttempts: number): Promise<ClaimResult> {
+  const rows = await prisma.$queryRaw<ClaimedExport[]>`
+    UPDATE report_exports SET status = 'processing', attempts = attempts + 1, started_at = now(), progress = 0
+    WHERE id = ${exportId}::uuid AND status IN ('pending', 'processing') AND attempts < ${maxAttempts}
+    RETURNING id, report_configuration_id AS "reportConfigurationId", user_id AS "userId", format, scope,
+      view_id AS "viewId", execution_id AS "executionId", options, attempts`;
+  if (rows[0]) return { kind: 'claimed', row: rows[0] };
+  const current = await prisma.reportExport.findUnique({ where: { id: exportId }, select: { status: true, attempts: true } });
+  if (!current) return { kind: 'missing' };
+  if (current.status === 'pending' || current.status === 'processing') return { kind: 'exhausted', attempts: current.attempts };
+  return { kind: 'settled', status: current.status };
+}
+
+/** Only forward, and only while processing: a late write never touches a finished row. */
+export async function saveProgress(prisma: PrismaClient, exportId: string, percent: number): Promise<void> {
+  const value = Math.max(0, Math.min(99, Math.floor(percent)));
+  await prisma.$executeRaw`
+    UPDATE report_exports SET progress = ${value}
+    WHERE id = ${exportId}::uuid AND status = 'processing' AND progress < ${value}`;
+}
+
+export interface CompletedExport {
+  completedAt: Date;
+  expiresAt: Date;
+}
+
+/** processing → completed with the stored file's facts; null when the row is no longer ours to finish. */
+export async function markCompleted(prisma: PrismaClient, exportId: string, stored: StoredObject, retentionDays: number): Promise<CompletedExport | null> {
+  const rows = await prisma.$queryRaw<CompletedExport[]>`
+    UPDATE report_exports
+    SET status = 'completed', progress = 100, storage_key = ${stored.key}, file_size_bytes = ${stored.sizeBytes},
+        sha256 = ${stored.sha256}, error = NULL, completed_at = now(),
+        expires_at = now() + make_interval(days => ${retentionDays}::int)
+    WHERE id = ${exportId}::uuid AND status = 'processing'
+    RETURNING completed_at AS "completedAt", expires_at AS "expiresAt"`;
+  return rows[0] ?? null;
+}
+
+export interface FailedExport {
+  id: string;
+  reportConfigurationId: string;
+  userId: string;
+  format: string;
+}
+
+/**
+ * → failed with the reason. A pending row (returned by the sweeper, not yet picked up) passes
+ * through processing, the only way the status trigger allows. Null when it already finished.
+ */
+export async function markFailed(prisma: PrismaClient, exportId: string, reason: string): Promise<FailedExport | null> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`UPDATE report_exports SET status = 'processing' WHERE id = ${exportId}::uuid AND status = 'pending'`;
+    const rows = await tx.$queryRaw<FailedExport[]>`
+      UPDATE report_exports SET status = 'failed', error = ${bounded(reason)}
+      WHERE id = ${exportId}::uuid AND status = 'processing'
+      RETURNING id, report_configuration_id AS "reportConfigurationId", user_id AS "userId", format`;
+    return rows[0] ?? null;
+  });
+}
+
+/** A transient failure that will be retried: the row stays processing and shows why the last attempt failed. */
+export async function noteAttemptError(prisma: PrismaClient, exportId: string, reason: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE report_exports SET error = ${bounded(reason)} WHERE id = ${exportId}::uuid AND status = 'processing'`;
+}
+
+/** processing → pending (the sweeper's retry), only if it is still stuck as the sweeper saw it. */
+export async function returnToPending(prisma: PrismaClient, exportId: string, startedBefore: Date): Promise<boolean> {
+  const count = await prisma.$executeRaw`
+    UPDATE report_exports SET status = 'pending', progress = 0
+    WHERE id = ${exportId}::uuid AND status = 'processing' AND started_at < ${startedBefore}`;
+  return count > 0;
+}
+
+const EXTENSIONS: Record<ExportFormat, string> = { pdf: 'pdf', png: 'png', csv: 'csv', excel: 'xlsx' };
+
+export function exportExtension(format: ExportFormat): string {
+  return EXTENSIONS[format];
+}
+
+/** `<export id>.<ext>`: never user text (DESIGN §8). */
+export function exportStorageKey(exportId: string, format: ExportFormat): string {
+  return `${exportId}.${exportExtension(format)}`;
+}

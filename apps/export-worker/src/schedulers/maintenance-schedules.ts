@@ -1,0 +1,39 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import {
+  EXPORTS_CLEANUP_EVERY_MS, EXPORTS_CLEANUP_JOB, EXPORTS_SWEEP_EVERY_MS, EXPORTS_SWEEP_JOB, KEEP_COMPLETED, MAINTENANCE_QUEUE,
+} from '@amc-reports/contracts';
+
+/** The recurring maintenance jobs: scheduler id = job name, one interval each. */
+export const MAINTENANCE_SCHEDULES = [
+  { id: EXPORTS_CLEANUP_JOB, every: EXPORTS_CLEANUP_EVERY_MS },
+  { id: EXPORTS_SWEEP_JOB, every: EXPORTS_SWEEP_EVERY_MS },
+] as const;
+
+/**
+ * Upserts the job schedulers at every export-worker start. A scheduler is keyed by its id in
+ * Redis, so restarts and any number of worker processes leave exactly one of each, and BullMQ
+ * hands each iteration to one worker only.
+ */
+export async function registerMaintenanceSchedules(queue: Queue): Promise<void> {
+  for (const schedule of MAINTENANCE_SCHEDULES) {
+    await queue.upsertJobScheduler(schedule.id, { every: schedule.every }, {
+      name: schedule.id,
+      data: {},
+      opts: { removeOnComplete: KEEP_COMPLETED, removeOnFail: { count: 100 } },
+    });
+  }
+}
+
+@Injectable()
+export class MaintenanceSchedules implements OnApplicationBootstrap {
+  private readonly logger = new Logger(MaintenanceSchedules.name);
+
+  constructor(@InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await registerMaintenanceSchedules(this.queue);
+    this.logger.log({ msg: 'maintenance schedules registered', schedules: MAINTENANCE_SCHEDULES.map((schedule) => `${schedule.id} every ${schedule.every} ms`) });
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { EXPORT_FORMATS, EXPORT_SCOPES, EXPORT_STATUSES } from '@amc-reports/contracts';
+import { Pagination, Uuid } from '../common/request-validation';
+
+/** The PNG renderer's bounds (export-worker png-renderer): refused here so a bad width is a 400, not a failed export. */
+export const PNG_MIN_WIDTH = 320;
+export const PNG_MAX_WIDTH = 4096;
+
+export const CreateExport = z
+  .strictObject({
+    format: z.enum(EXPORT_FORMATS),
+    scope: z.enum(EXPORT_SCOPES).default('dashboard'),
+    viewId: Uuid.optional(),
+    executionId: Uuid.optional(),
+    options: z
+      .strictObject({
+        width: z.int().min(PNG_MIN_WIDTH).max(PNG_MAX_WIDTH).optional(),
+        bom: z.boolean().optional(),
+      })
+      .default({}),
+  })
+  .superRefine((body, ctx) => {
+    const issue = (path: Array<string>, message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (body.scope === 'raw' && body.format !== 'csv' && body.format !== 'excel') {
+      issue(['scope'], `a raw result exports as csv or excel, not ${body.format}; ${body.format} draws the dashboard or one view`);
+    }
+    if (body.scope === 'view' && !body.viewId) issue(['viewId'], 'required when scope is "view"');
+    if (body.scope !== 'view' && body.viewId) issue(['viewId'], 'only with scope "view"');
+    if (body.options.width !== undefined && body.format !== 'png') issue(['options', 'width'], 'only for png exports');
+    if (body.options.bom !== undefined && body.format !== 'csv') issue(['options', 'bom'], 'only for csv exports');
+  });
+export type CreateExport = z.infer<typeof CreateExport>;
+
+export const ListExports = Pagination.extend({
+  status: z.enum(EXPORT_STATUSES).optional(),
+  format: z.enum(EXPORT_FORMATS).optional(),
+  reportId: Uuid.optional(),
+});
+export type ListExports = z.infer<typeof ListExports>;
