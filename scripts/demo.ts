@@ -1,29 +1,128 @@
 /**
- * `npm run demo`: the whole system on the embedded default, plus a demo user with a query
- * template, a workflow with reporting on and its report configuration. `--once` prints and exits.
+ * `npm run demo`: the whole system on the embedded default, fed through the real gateway like
+ * the AMC pipeline would: a demo user's query template and workflow with reporting on, eight
+ * weekly executions as signed events, then a PDF export. Prints the token, the dashboard URL,
+ * the insights with their confidence and the PDF's path. `--once` prints and exits.
  */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { mintUserToken } from '@amc-reports/auth';
-import { DEMO_EMAIL, seedDemoData } from './lib/demo-data';
-import { runUntilInterrupted, say, startDevStack } from './lib/dev-stack';
+import { apiClient, postSignedEvent } from '@amc-reports/testing/src/signed-event';
+import { DEMO_COLUMNS, demoWeek, demoWindow } from './lib/demo-history';
+import { runUntilInterrupted, say, startDevStack, type DevStack } from './lib/dev-stack';
+
+const DEMO_USER_ID = '00000000-0000-4000-8000-00000000d3e0';
+const DEMO_EMAIL = 'demo@amc-reports.local';
+const INSTANCE_ID = 'amcdemo0001';
+const AMC_WORKFLOW_ID = 'weekly_funnel_by_campaign';
+const WEEKS = 8;
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  process.stdout.write(`• ${label}… `);
+  const result = await work();
+  process.stdout.write(`done (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  return result;
+}
+
+async function playDemo(stack: DevStack): Promise<void> {
+  const token = await mintUserToken({ userId: DEMO_USER_ID, email: DEMO_EMAIL, secret: stack.env.JWT_SECRET!, expiresIn: '7d' });
+  const api = apiClient(stack.gatewayUrl, token);
+  const ok = <T extends { status: number; body: Record<string, any> }>(response: T, what: string): T => {
+    if (response.status >= 300) throw new Error(`${what} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    return response;
+  };
+
+  const { workflowId, reportId } = await step('creating the demo query template, workflow and report', async () => {
+    const existing = (await api.get('/v1/workflows?limit=100')).body.items?.find((w: { amcWorkflowId: string }) => w.amcWorkflowId === AMC_WORKFLOW_ID);
+    if (existing) return { workflowId: existing.id as string, reportId: existing.reportConfigId as string };
+    const template = ok(await api.post('/v1/query-templates', {
+      name: 'Weekly funnel by campaign', category: 'funnel', defaultDashboardType: 'funnel',
+      sqlQuery: 'SELECT campaign, ad_product_type, SUM(impressions) impressions, SUM(clicks) clicks, SUM(detail_page_view) detail_page_view, '
+        + 'SUM(add_to_cart) add_to_cart, SUM(purchases) purchases, SUM(product_sales) product_sales FROM amazon_attributed_events_by_traffic_time GROUP BY 1, 2',
+    }), 'template');
+    const workflow = ok(await api.post('/v1/workflows', {
+      name: 'Weekly funnel (demo)', sqlQuery: template.body.sqlQuery, queryTemplateId: template.body.id,
+      amcInstanceId: INSTANCE_ID, amcWorkflowId: AMC_WORKFLOW_ID, reportEnabled: true,
+    }), 'workflow');
+    return { workflowId: workflow.body.id as string, reportId: workflow.body.reportConfigId as string };
+  });
+
+  const lastExecutionId = await step(`playing ${WEEKS} weekly AMC executions as signed events`, async () => {
+    let executionId = '';
+    for (let week = 1; week <= WEEKS; week++) {
+      executionId = `demo-week-${week}`;
+      const response = await postSignedEvent(stack.gatewayUrl, stack.env.AMC_WEBHOOK_SECRET!, {
+        eventId: randomUUID(), type: 'amc.execution.completed', occurredAt: new Date(Date.parse(demoWindow(week).end) + 6 * 3_600_000).toISOString(),
+        instanceId: INSTANCE_ID, workflowId, amcWorkflowId: AMC_WORKFLOW_ID, executionId, status: 'SUCCEEDED', timeWindow: demoWindow(week),
+        result: { format: 'rows', columns: DEMO_COLUMNS, rows: demoWeek(week) },
+      });
+      if (response.status !== 202) throw new Error(`event for week ${week} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    }
+    return executionId;
+  });
+
+  const dashboard = await step('waiting for the dashboard with its 8-week history', () => until('the dashboard', async () => {
+    const board = (await api.get(`/v1/reports/${reportId}/dashboard`)).body;
+    const history = board.views?.find((v: { key: string }) => v.key === 'funnel.history');
+    return history?.data?.rows?.length === WEEKS ? board : null;
+  }));
+
+  const insights = await step('waiting for the insights of the latest execution', () => until('insights', async () => {
+    const board = (await api.get(`/v1/reports/${reportId}/dashboard`)).body;
+    const latest = board.latestRun?.executionId;
+    const set = (board.insights ?? []) as { executionId: string }[];
+    return dashboard && set.length > 0 && set.every((insight) => insight.executionId === latest) ? set : null;
+  }));
+
+  const pdfPath = await step('exporting the dashboard as PDF', async () => {
+    const requested = ok(await api.post(`/v1/reports/${reportId}/exports`, { format: 'pdf', scope: 'dashboard' }), 'export request');
+    const exportId = requested.body.id as string;
+    await until('the PDF export', async () => {
+      const current = (await api.get(`/v1/exports/${exportId}`)).body;
+      if (current.status === 'failed') throw new Error(`the PDF export failed: ${current.error}`);
+      return current.status === 'completed';
+    });
+    const download = await fetch(`${stack.gatewayUrl}/v1/exports/${exportId}/download`, { headers: { authorization: `Bearer ${token}` } });
+    if (!download.ok) throw new Error(`the PDF download answered ${download.status}`);
+    const file = path.join(path.dirname(stack.env.EXPORT_DIR!), 'demo', 'weekly-funnel-demo.pdf');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, Buffer.from(await download.arrayBuffer()));
+    return file;
+  });
+
+  say('');
+  say(`The demo report is live (last execution ${lastExecutionId}).`);
+  say(`  token:      ${token}`);
+  say(`  dashboard:  ${stack.gatewayUrl}/v1/reports/${reportId}/dashboard   (curl -H "Authorization: Bearer $TOKEN" …)`);
+  say(`  live:       ${stack.gatewayUrl}/v1/reports/${reportId}/events?access_token=<token>   (Server-Sent Events)`);
+  say(`  API docs:   ${stack.gatewayUrl}/docs`);
+  say(`  PDF:        ${pdfPath}`);
+  say('  insights (best first):');
+  for (const insight of insights as { confidenceScore?: number; confidence?: number; type?: string; insightType?: string; text?: string; insightText?: string }[]) {
+    const confidence = Number(insight.confidenceScore ?? insight.confidence ?? 0).toFixed(2);
+    say(`    [${confidence}] ${insight.insightType ?? insight.type}: ${insight.insightText ?? insight.text}`);
+  }
+}
 
 async function main(): Promise<void> {
   const once = process.argv.includes('--once');
   const started = Date.now();
-  const stack = await startDevStack({ quietApps: once });
+  const stack = await startDevStack({ quietApps: true });
   try {
-    say('• creating the demo user, query template, workflow and report…');
-    const demo = await seedDemoData(stack.infra.databaseUrl);
-    const token = await mintUserToken({ userId: demo.userId, email: DEMO_EMAIL, secret: stack.env.JWT_SECRET!, expiresIn: '7d' });
-    say('');
-    say(`Demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    say(`  user:       ${demo.userId} (${DEMO_EMAIL})`);
-    say(`  template:   ${demo.templateId}`);
-    say(`  workflow:   ${demo.workflowId}`);
-    say(`  report:     ${demo.reportId}`);
-    say(`  dashboard:  ${stack.gatewayUrl}/v1/reports/${demo.reportId}/dashboard`);
-    say(`  health:     ${stack.gatewayUrl}/health`);
-    say(`  token:      ${token}`);
-    say(`  try:        curl -H "Authorization: Bearer <token>" ${stack.gatewayUrl}/v1/reports/${demo.reportId}/dashboard`);
+    await playDemo(stack);
+    say(`\nDemo ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   } catch (error) {
     await stack.stop();
     throw error;
@@ -36,6 +135,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`demo: ${(error as Error).message}\n`);
+  process.stderr.write(`\ndemo: ${(error as Error).message}\n`);
   process.exit(1);
 });
