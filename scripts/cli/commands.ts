@@ -40,7 +40,7 @@ export async function sendEventCommand(options: Options): Promise<void> {
     throw new CliError(EXIT.usage, `cannot read ${file} as JSON: ${(error as Error).message}`);
   }
   const response = await reachable(() => postSignedEvent(gatewayUrl(), devSecret('AMC_WEBHOOK_SECRET'), body), `the gateway at ${gatewayUrl()}`);
-  process.stdout.write(`${JSON.stringify({ status: response.status, ...response.body })}\n`);
+  process.stdout.write(`${JSON.stringify({ httpStatus: response.status, ...response.body })}\n`);
   if (response.status >= 400) throw new CliError(response.status >= 500 ? EXIT.failed : EXIT.rejected, `the gateway answered ${response.status}`);
 }
 

@@ -101,6 +101,7 @@ export class ExportRenderService {
   }
 
   private async renderAndStore(row: ClaimedExport, file: string, progress: ProgressThrottle, log: object): Promise<ExportRenderOutcome> {
+    const startedAt = Date.now();
     const source = await loadExportSource(this.prisma, this.rawResults, row);
     progress.report(5);
     const onRows = source.kind === 'raw' && source.rowCount > 0
@@ -119,7 +120,10 @@ export class ExportRenderService {
       this.logger.warn({ msg: 'export was no longer processing when its file was stored', ...log });
       return { exportId: row.id, status: 'superseded', storageKey: stored.key, sizeBytes: stored.sizeBytes };
     }
-    await this.announce({ reportId: row.reportConfigurationId, exportId: row.id, userId: row.userId, format: row.format, status: 'completed', error: null });
+    await this.announce({
+      reportId: row.reportConfigurationId, exportId: row.id, userId: row.userId, format: row.format, status: 'completed', error: null,
+      sizeBytes: stored.sizeBytes, durationMs: Date.now() - startedAt,
+    });
     return { exportId: row.id, status: 'completed', storageKey: stored.key, sizeBytes: stored.sizeBytes };
   }
 

@@ -5,7 +5,7 @@ const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 let stack: AppStack;
 
 beforeAll(async () => {
-  stack = await startAppStack(['gateway', 'report-service'], { ADMIN_TOKEN });
+  stack = await startAppStack(['gateway', 'report-service', 'export-worker'], { ADMIN_TOKEN });
 }, 120_000);
 afterAll(async () => stack?.stop());
 
@@ -54,6 +54,34 @@ it('moves the event, HTTP, queue and job metrics after one signed event', async 
   }
   expect(value(latest, 'job_duration_seconds_count', { queue: 'report.update' })).toBeGreaterThanOrEqual(1);
   expect(value(latest, 'queue_jobs', { queue: 'report.update', state: 'completed' })).toBeGreaterThanOrEqual(1);
+}, 60_000);
+
+it('counts export bytes and render time per format after one export', async () => {
+  const api = apiClient(stack.gatewayUrl, await stack.tokenFor(randomUUID()));
+  const workflow = await api.post('/v1/workflows', { name: 'm2', sqlQuery: 'SELECT 1', amcInstanceId: 'inst-m', amcWorkflowId: 'metrics_wf2', reportEnabled: true });
+  const reportId = workflow.body.reportConfigId as string;
+  const updated = await waitForBusEvent<{ reportId: string }>(stack.redisUrl, 'dashboard.updated', (e) => e.reportId === reportId);
+  await updated.subscribed;
+  await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, {
+    eventId: randomUUID(), instanceId: 'inst-m', workflowId: workflow.body.id, executionId: randomUUID(), status: 'SUCCEEDED',
+    timeWindow: { start: '2026-10-01T00:00:00Z', end: '2026-10-07T23:59:59Z' },
+    result: { format: 'rows', columns: ['campaign', 'impressions', 'clicks'], rows: [['A', 10, 1], ['B', 20, 3]] },
+  });
+  await updated.event;
+  const before = await scrape();
+  const completed = await waitForBusEvent<{ reportId: string; sizeBytes: number }>(stack.redisUrl, 'export.completed', (e) => e.reportId === reportId);
+  await completed.subscribed;
+  expect((await api.post(`/v1/reports/${reportId}/exports`, { format: 'csv', scope: 'dashboard' })).status).toBe(202);
+  const event = await completed.event;
+  // The gateway counts from the same bus event, a moment after it is published.
+  const deadline = Date.now() + 10_000;
+  let after = await scrape();
+  while (value(after, 'export_bytes_total', { format: 'csv' }) === value(before, 'export_bytes_total', { format: 'csv' }) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    after = await scrape();
+  }
+  expect(value(after, 'export_bytes_total', { format: 'csv' }) - value(before, 'export_bytes_total', { format: 'csv' })).toBe(event.sizeBytes);
+  expect(value(after, 'export_duration_seconds_count', { format: 'csv', status: 'completed' })).toBe(value(before, 'export_duration_seconds_count', { format: 'csv', status: 'completed' }) + 1);
 }, 60_000);
 
 it('answers /health with readiness details and /health/live', async () => {

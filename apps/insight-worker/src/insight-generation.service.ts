@@ -100,6 +100,9 @@ export class InsightGenerationService implements OnApplicationShutdown {
       executionId: job.executionId,
       insightCount,
       aiModel: composed.aiModel,
+      // One wording request per run when a key is configured; a fallback means it failed for good.
+      llmCalls: this.writer ? 1 : 0,
+      llmFailures: this.writer && composed.fallbackReason ? 1 : 0,
       occurredAt: new Date().toISOString(),
     };
     await this.events.publish(INSIGHTS_GENERATED, event);

@@ -34,7 +34,7 @@ export class GatewayMetrics {
   readonly exportBytes = new Counter({ name: 'export_bytes_total', help: 'Bytes of completed exports per format', labelNames: ['format'], registers: [this.registry] });
 
   readonly exportDuration = new Histogram({
-    name: 'export_duration_seconds', help: 'Request-to-completion time of exports per format', labelNames: ['format', 'status'], registers: [this.registry],
+    name: 'export_duration_seconds', help: 'Render time (claim to stored file) of completed exports per format', labelNames: ['format', 'status'], registers: [this.registry],
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
   });
 

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createTokenVerifier } from '@amc-reports/auth';
+import { apiClient, startAppStack, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
+
+const run = promisify(execFile);
+const cli = path.resolve(__dirname, '..', 'scripts', 'cli.ts');
+let stack: AppStack;
+let workDir: string;
+
+beforeAll(async () => {
+  stack = await startAppStack(['gateway', 'report-service', 'export-worker']);
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amc-cli-'));
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+async function amc(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const fullEnv = {
+    PATH: process.env.PATH, AMC_GATEWAY_URL: stack.gatewayUrl, AMC_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: stack.database.url, REDIS_URL: stack.redisUrl, QUEUE_PREFIX: stack.env.QUEUE_PREFIX, ...env,
+  };
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['-r', '@swc-node/register', cli, ...args], { env: fullEnv, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+it('mints a token the gateway accepts, sends a signed event, exports and downloads, and reports status', async () => {
+  const userId = randomUUID();
+  const token = await amc(['token', '--user', userId, '--email', 'cli@example.com']);
+  expect(token.code).toBe(0);
+  await expect(createTokenVerifier({ secret: TEST_JWT_SECRET })(token.stdout.trim())).resolves.toEqual({ id: userId, email: 'cli@example.com' });
+
+  const api = apiClient(stack.gatewayUrl, token.stdout.trim());
+  const workflow = await api.post('/v1/workflows', { name: 'cli', sqlQuery: 'SELECT 1', amcInstanceId: 'inst-cli', amcWorkflowId: 'cli_wf', reportEnabled: true });
+  const reportId = workflow.body.reportConfigId as string;
+  const eventFile = path.join(workDir, 'event.json');
+  fs.writeFileSync(eventFile, JSON.stringify({
+    eventId: randomUUID(), instanceId: 'inst-cli', amcWorkflowId: 'cli_wf', executionId: randomUUID(), status: 'SUCCEEDED',
+    timeWindow: { start: '2026-10-01T00:00:00Z', end: '2026-10-07T23:59:59Z' },
+    result: { format: 'rows', columns: ['campaign', 'impressions', 'clicks'], rows: [['A', 1000, 20], ['B', 3000, 45]] },
+  }));
+  const updated = await waitForBusEvent<{ reportId: string }>(stack.redisUrl, 'dashboard.updated', (e) => e.reportId === reportId);
+  await updated.subscribed;
+  const sent = await amc(['send-event', '--file', eventFile]);
+  expect(sent.code).toBe(0);
+  expect(JSON.parse(sent.stdout)).toMatchObject({ httpStatus: 202, status: 'accepted', eventId: expect.any(String) });
+  await updated.event;
+  expect(JSON.parse((await amc(['send-event', '--file', eventFile])).stdout)).toMatchObject({ httpStatus: 202, status: 'duplicate' });
+
+  const out = path.join(workDir, 'report.csv');
+  const exported = await amc(['export', '--report', reportId, '--format', 'csv', '--out', out, '--token', token.stdout.trim()]);
+  expect(exported.code).toBe(0);
+  expect(exported.stderr).toMatch(/\[#+\] 100% completed/);
+  expect(fs.readFileSync(out, 'utf8')).toMatch(/impressions/i);
+
+  const status = await amc(['status']);
+  expect(status.code).toBe(0);
+  expect(status.stdout).toMatch(/report\.update/);
+  expect(status.stdout).toMatch(/cli/);
+}, 120_000);
+
+it.each([
+  ['no command', [], 2],
+  ['a missing required flag', ['token'], 2],
+  ['an unknown flag', ['status', '--bogus'], 2],
+  ['an unreadable event file', ['send-event', '--file', '/nonexistent.json'], 2],
+])('exits with a code scripts can rely on for %s', async (_label, args, code) => {
+  expect((await amc(args)).code).toBe(code);
+}, 60_000);
+
+it('exits 3 when the gateway rejects an event and 4 when it is unreachable', async () => {
+  const bad = path.join(workDir, 'bad.json');
+  fs.writeFileSync(bad, JSON.stringify({ eventId: 'x' }));
+  expect((await amc(['send-event', '--file', bad])).code).toBe(3);
+  expect((await amc(['send-event', '--file', bad], { AMC_GATEWAY_URL: 'http://127.0.0.1:1' })).code).toBe(4);
+}, 60_000);
