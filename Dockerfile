@@ -22,7 +22,7 @@ COPY libs/testing/package.json libs/testing/
 RUN npm ci --no-audit --no-fund
 COPY . .
 # generate never runs the schema engine, but the CLI wants a path to one.
-RUN PRISMA_SCHEMA_ENGINE_BINARY="$(command -v node)" npx prisma generate && npm prune --omit=dev --no-audit --no-fund
+RUN PRISMA_SCHEMA_ENGINE_BINARY="$(command -v node)" npx prisma generate && node apps/web/build-if-stale.cjs && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app

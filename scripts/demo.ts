@@ -105,6 +105,7 @@ async function playDemo(stack: DevStack): Promise<void> {
   say('');
   say(`The demo report is live (last execution ${lastExecutionId}).`);
   say(`  token:      ${token}`);
+  say(`  web app:    ${stack.gatewayUrl}/app/#/reports/${reportId}   (sign in with the token above)`);
   say(`  dashboard:  ${stack.gatewayUrl}/v1/reports/${reportId}/dashboard   (curl -H "Authorization: Bearer $TOKEN" …)`);
   say(`  live:       ${stack.gatewayUrl}/v1/reports/${reportId}/events?access_token=<token>   (Server-Sent Events)`);
   say(`  API docs:   ${stack.gatewayUrl}/docs`);

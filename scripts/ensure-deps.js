@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes a fresh clone runnable before any TypeScript loads: installs npm dependencies when the
 // lock file changed (or nothing is installed) and generates the Prisma client when the schema did.
-// redis-server and the embedded Postgres cluster are handled by the launcher itself.
+// redis-server and the embedded Postgres cluster are handled by the launcher itself; the web app
+// (apps/web) is built with Vite when its build is missing or stale.
 'use strict';
 const { execSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -31,3 +32,7 @@ if (!fs.existsSync(client) || fs.statSync(client).mtimeMs < fs.statSync(schema).
     env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
   });
 }
+
+// The dashboard front end: the gateway serves its Vite build (apps/web/dist) at /app/. Rebuilt only
+// when a source is newer than the build (a stat walk over a few dozen files).
+require('../apps/web/build-if-stale.cjs').buildWebAppIfStale(log);

@@ -9,6 +9,7 @@ import { serveOpenApi } from './openapi';
 import { registerHttpMetrics } from './observability/http-metrics.hook';
 import { MetricsService } from './observability/metrics.service';
 import { mountQueueDashboard } from './observability/queue-dashboard';
+import { serveWebApp } from './web/serve-web-app';
 
 const APP = 'gateway';
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   });
   app.enableShutdownHooks();
   serveOpenApi(app);
+  serveWebApp(app);
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify, app.get(MetricsService));
   const dashboardQueues = await mountQueueDashboard(fastify, config.REDIS_URL, config.QUEUE_PREFIX, config.ADMIN_TOKEN);

@@ -1,0 +1,62 @@
+import { formatValue } from '@amc-reports/charts';
+import type { Insight, RunState } from '../api-types';
+import { formatWindow, humanize } from '../display-format';
+import { h } from '../dom';
+
+const STATISTIC_LABELS: Record<string, string> = { r2: 'R²', n: 'Points', z: 'Robust z-score', mad: 'Median absolute deviation' };
+
+/** A finding's number in its own unit ("percent" values are already in percent: 6.28 means 6.28%). */
+function formatFindingNumber(value: number, unit: string | undefined): string {
+  switch (unit) {
+    case 'count':
+      return formatValue(value, 'integer');
+    case 'percent':
+      return `${formatValue(value, 'number')}%`;
+    case 'currency':
+      return formatValue(value, 'currency');
+    case 'points':
+      return `${formatValue(value, 'number')} pp`;
+    default:
+      return formatValue(value, 'number');
+  }
+}
+
+function definitionList(entries: [string, string][]): HTMLDListElement {
+  return h('dl', { class: 'number-list' }, ...entries.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
+}
+
+/**
+ * What an insight is built on (its source_data): the finding's numbers in their units, the
+ * statistics behind its strength, and the executions (time windows) it read, so a reader can
+ * check every number the sentence cites.
+ */
+export function insightNumbers(insight: Insight, history: RunState[]): HTMLElement {
+  const finding = insight.sourceData?.finding;
+  const numbers = insight.sourceData?.numbers ?? finding?.numbers ?? {};
+  const units = finding?.units ?? {};
+  const statistics = finding?.statistics ?? {};
+  const executionIds = insight.sourceData?.executionIds ?? finding?.executionIds ?? [];
+  const windows = new Map(history.map((run) => [run.executionId, formatWindow(run.timeWindow)]));
+  const windowLabels = executionIds.map((id) => windows.get(id)).filter((label): label is string => Boolean(label));
+
+  const numberEntries = Object.entries(numbers).map(([key, value]): [string, string] => [humanize(key), formatFindingNumber(value, units[key])]);
+  const statisticEntries = Object.entries(statistics)
+    .filter(([, value]) => typeof value === 'number')
+    .map(([key, value]): [string, string] => [STATISTIC_LABELS[key] ?? humanize(key), formatValue(value, 'number')]);
+  const provenance: [string, string][] = [
+    ['Executions', executionIds.length === 0 ? '—' : `${executionIds.length}${windowLabels.length ? ` (${summariseWindows(windowLabels)})` : ''}`],
+    ['Statistical strength', finding?.strength === undefined ? '—' : formatValue(finding.strength, 'ratio')],
+    ['Worded by', insight.aiModel === 'statistical' || !insight.aiModel ? 'Statistical template (no language model)' : insight.aiModel],
+  ];
+
+  return h('details', { class: 'insight-numbers' },
+    h('summary', null, 'Numbers behind this insight'),
+    h('div', { class: 'number-groups' },
+      numberEntries.length ? h('div', null, h('h4', null, finding?.metricLabel ? humanize(finding.metricLabel) : 'Figures'), definitionList(numberEntries)) : null,
+      statisticEntries.length ? h('div', null, h('h4', null, 'Statistics'), definitionList(statisticEntries)) : null,
+      h('div', null, h('h4', null, 'Source'), definitionList(provenance))));
+}
+
+function summariseWindows(labels: string[]): string {
+  return labels.length <= 2 ? labels.join('; ') : `${labels[0]} … ${labels[labels.length - 1]}`;
+}

@@ -1,0 +1,40 @@
+import { formatValue } from '@amc-reports/charts';
+import type { DashboardView } from '../api-types';
+import { h, replaceChildren } from '../dom';
+
+/** One dashboard view on the page; updated in place when a new execution lands. */
+export interface ViewPanel {
+  element: HTMLElement;
+  update(view: DashboardView): void;
+  dispose(): void;
+}
+
+export interface ViewCardParts {
+  element: HTMLElement;
+  body: HTMLElement;
+  setFootnotes(view: DashboardView): void;
+}
+
+/** The card around a view: its name as a heading, the body, and its notes (withheld rows first). */
+export function createViewCard(view: DashboardView, wide: boolean): ViewCardParts {
+  const headingId = `view-${view.id}-title`;
+  const footnotes = h('div', { class: 'view-notes' });
+  const body = h('div', { class: 'view-body' });
+  const element = h('section', {
+    class: `card view-card${wide ? ' view-wide' : ''}`,
+    attrs: { 'aria-labelledby': headingId },
+    dataset: { viewKey: view.key, viewType: view.viewType },
+  }, h('header', { class: 'card-header' }, h('h3', { attrs: { id: headingId } }, view.name)), body, footnotes);
+  return {
+    element,
+    body,
+    setFootnotes(current) {
+      const withheld = current.data?.filteredRowCount ?? 0;
+      const notes = current.data?.notes ?? [];
+      replaceChildren(footnotes,
+        withheld > 0 ? h('p', { class: 'note note-withheld' },
+          `${formatValue(withheld, 'integer')} result rows were withheld by AMC's privacy thresholds: they are counted here, never summed as zero.`) : null,
+        ...notes.filter((note) => !(withheld > 0 && /withheld|filtered/i.test(note))).map((note) => h('p', { class: 'note' }, note)));
+    },
+  };
+}

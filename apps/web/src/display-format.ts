@@ -1,0 +1,53 @@
+import type { TimeWindow } from './api-types';
+
+/**
+ * Dates and sizes for people. AMC time windows are calendar days in UTC, so they are shown in UTC
+ * (a local time zone would move "Sep 28" to "Sep 27" west of Greenwich); moments such as "completed"
+ * are shown in the reader's own time zone.
+ */
+const DAY = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const DAY_YEAR = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+const MOMENT = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+export function formatWindow(window: TimeWindow): string {
+  const start = new Date(window.start);
+  const end = new Date(window.end);
+  const sameYear = start.getUTCFullYear() === end.getUTCFullYear();
+  return `${(sameYear ? DAY : DAY_YEAR).format(start)} – ${DAY_YEAR.format(end)}`;
+}
+
+export function formatMoment(iso: string | null | undefined): string {
+  return iso ? MOMENT.format(new Date(iso)) : '—';
+}
+
+/** "3 minutes ago", "in 7 days". */
+export function formatRelative(iso: string, now = Date.now()): string {
+  const seconds = (new Date(iso).getTime() - now) / 1000;
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [['year', 31_536_000], ['month', 2_592_000], ['day', 86_400], ['hour', 3_600], ['minute', 60]];
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return RELATIVE.format(Math.round(seconds / size), unit);
+  }
+  return 'just now';
+}
+
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '—';
+  const units = ['bytes', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} bytes` : `${value.toFixed(value >= 10 ? 0 : 1)} ${units[unit]}`;
+}
+
+const ACRONYMS: Record<string, string> = { ctr: 'CTR', cpc: 'CPC', cpm: 'CPM', roas: 'ROAS', acos: 'ACoS', ntb: 'NTB', dsp: 'DSP', amc: 'AMC' };
+
+/** "funnel" → "Funnel", "add_to_cart" → "Add to cart", "ctr" → "CTR". */
+export function humanize(text: string): string {
+  const spaced = text.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().trim();
+  const words = spaced.split(' ').map((word) => ACRONYMS[word] ?? word).join(' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,93 @@
+import type { Dashboard, ExportFormat, ExportScope, ExportStatus, Page, ReportSummary } from './api-types';
+
+/** A gateway answer other than 2xx; `status` drives the page (401 → sign in, 404 → not found). */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly body: unknown) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ExportRequest {
+  format: ExportFormat;
+  scope: ExportScope;
+  viewId?: string;
+}
+
+export interface DownloadedFile {
+  blob: Blob;
+  fileName: string;
+}
+
+/** The user API, same origin as this page, with the session's bearer token on every call. */
+export class GatewayApi {
+  constructor(readonly token: string, private readonly onUnauthorized: () => void) {}
+
+  listReports(offset = 0, limit = 50): Promise<Page<ReportSummary>> {
+    return this.json(`/v1/reports?limit=${limit}&offset=${offset}`);
+  }
+
+  getDashboard(reportId: string): Promise<Dashboard> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/dashboard`);
+  }
+
+  requestExport(reportId: string, request: ExportRequest): Promise<ExportStatus> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/exports`, { method: 'POST', body: JSON.stringify(request) });
+  }
+
+  getExport(exportId: string): Promise<ExportStatus> {
+    return this.json(`/v1/exports/${encodeURIComponent(exportId)}`);
+  }
+
+  listExports(reportId: string, limit = 5): Promise<Page<ExportStatus>> {
+    return this.json(`/v1/exports?reportId=${encodeURIComponent(reportId)}&limit=${limit}`);
+  }
+
+  /** EventSource cannot send headers: the events route takes the token as ?access_token=. */
+  eventsUrl(reportId: string): string {
+    return `/v1/reports/${encodeURIComponent(reportId)}/events?access_token=${encodeURIComponent(this.token)}`;
+  }
+
+  async download(path: string): Promise<DownloadedFile> {
+    const response = await this.send(path, {});
+    const disposition = response.headers.get('content-disposition') ?? '';
+    return { blob: await response.blob(), fileName: fileNameFrom(disposition) ?? 'export' };
+  }
+
+  private async json<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.send(path, init);
+    return (await response.json()) as T;
+  }
+
+  private async send(path: string, init: RequestInit): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${this.token}`);
+    headers.set('accept', 'application/json');
+    if (init.body) headers.set('content-type', 'application/json');
+    const response = await fetch(path, { ...init, headers });
+    if (response.ok) return response;
+    const body: unknown = await response.json().catch(() => null);
+    if (response.status === 401) this.onUnauthorized();
+    throw new ApiError(response.status, errorMessage(body) ?? `${response.status} ${response.statusText}`, body);
+  }
+}
+
+function errorMessage(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const { message } = body as { message?: unknown };
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : null;
+}
+
+/** RFC 6266: prefer filename* (UTF-8, percent-encoded) over the ASCII filename. */
+function fileNameFrom(disposition: string): string | null {
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (extended) {
+    try {
+      return decodeURIComponent(extended.trim());
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  return /filename\s*=\s*"?([^";]+)"?/i.exec(disposition)?.[1]?.trim() ?? null;
+}

@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
+
+// The gateway serves the build at /app/ (apps/gateway/src/web/serve-web-app.ts). Charts come from
+// libs/charts' sources, the same functions the export worker renders PDFs and PNGs with.
+export default defineConfig({
+  root: here('.'),
+  base: '/app/',
+  resolve: {
+    alias: {
+      '@amc-reports/charts': here('../../libs/charts/src/index.ts'),
+      // The PDF's font for Japanese campaign names (fetched only by pages that show such text).
+      '@noto-sans-jp': here('../../node_modules/@expo-google-fonts/noto-sans-jp'),
+    },
+  },
+  build: {
+    outDir: here('dist'),
+    emptyOutDir: true,
+    sourcemap: true,
+    target: 'es2022',
+    // ECharts (tree-shaken to the charts we draw) is most of the bundle.
+    chunkSizeWarningLimit: 900,
+    // Fonts and images are files with hashed names, never inlined data: URLs.
+    assetsInlineLimit: 0,
+  },
+});
