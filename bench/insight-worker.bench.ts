@@ -25,6 +25,7 @@ import { startFakeOpenAiServer } from '@amc-reports/testing/src/fake-openai-serv
 import { InsightGenerationService } from '../apps/insight-worker/src/insight-generation.service';
 import { answeringLlm } from '../apps/insight-worker/test/fake-llm-answers';
 import { SAMPLE_VIEWS } from '../apps/insight-worker/test/seed-report';
+import { seededRandom } from './seeded-random';
 
 const CONFIGURATIONS = Number(process.argv[2] ?? 60);
 const EXECUTIONS = 52;
@@ -32,17 +33,7 @@ const CAMPAIGNS = 20;
 const METRICS = ['impressions', 'clicks', 'detail_page_view', 'add_to_cart', 'purchases', 'product_sales'];
 const WORKER_CONCURRENCY = 8;
 
-/** Deterministic PRNG (mulberry32), so every run benchmarks the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 function weekProfile(week: number, next: () => number, collapse: boolean): ResultProfile {
   const rows = Array.from({ length: CAMPAIGNS }, (_, campaign) => {

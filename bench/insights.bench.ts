@@ -19,6 +19,7 @@ import { FINDINGS_BLOCK_END, FINDINGS_BLOCK_START } from '../apps/insight-worker
 import { LlmInsightWriter } from '../apps/insight-worker/src/wording/llm-insight-writer';
 import { wordFinding } from '../apps/insight-worker/src/wording/templated-wording';
 import OpenAI from 'openai';
+import { seededRandom } from './seeded-random';
 
 const RUNS = Number(process.argv[2] ?? 200);
 const CONFIGURATIONS = Number(process.argv[3] ?? 200);
@@ -27,17 +28,7 @@ const CAMPAIGNS = 20;
 const AD_PRODUCTS = ['SPONSORED_PRODUCTS', 'SPONSORED_BRANDS', 'SPONSORED_DISPLAY', 'DSP'];
 const METRICS = ['impressions', 'clicks', 'detail_page_view', 'add_to_cart', 'purchases', 'product_sales', 'total_cost'];
 
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 /** One week's profile: a slow rise in impressions, noise everywhere, a purchase collapse in the last week of some seeds. */
 function weekProfile(week: number, next: () => number, collapse: boolean): ResultProfile {

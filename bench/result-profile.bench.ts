@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { profileCsvStream } from '../apps/report-service/src/profile/profile-csv-stream';
+import { seededRandom } from './seeded-random';
 
 type Mode = 'baseline' | 'profile';
 
@@ -34,17 +35,7 @@ const CAMPAIGNS = 2_500;
 const SEGMENTS = 40;
 const AD_PRODUCTS = ['SPONSORED_PRODUCTS', 'SPONSORED_BRANDS', 'SPONSORED_DISPLAY', 'DSP'];
 
-/** Deterministic PRNG (mulberry32) so every run profiles the same file. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 async function generateCsv(path: string, rows: number): Promise<void> {
   const next = random(42);
