@@ -20,7 +20,7 @@ import { postSignedEvent } from '@amc-reports/testing/src/signed-event';
 
 const SECRET = 'bench-webhook-secret-0123456789';
 const JWT = 'bench-jwt-secret-0123456789abcdef0123456789';
-const CONCURRENCY = 16;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const THROUGHPUT_EVENTS = 2_000;
 const OFFERED_RATE = 150;
 const OFFERED_SECONDS = 10;
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   try {
     await migrateDatabase(infra.databaseUrl);
     const pool = new Pool({ connectionString: infra.databaseUrl, max: CONCURRENCY });
+    pool.on('error', () => undefined); // idle clients see the server stop at the end
     const { rows: [user] } = await pool.query(`INSERT INTO users (email) VALUES ('bench@example.com') RETURNING id`);
     const { rows: [workflow] } = await pool.query(
       `INSERT INTO workflows (user_id, name, sql_query, amc_instance_id, amc_workflow_id) VALUES ($1, 'bench', 'SELECT 1', 'benchinst', 'bench_wf') RETURNING id`, [user.id]);
@@ -87,7 +88,9 @@ async function main(): Promise<void> {
       STORAGE_DIR: path.join(dataRoot, 'storage'), RESULTS_DIR: path.join(dataRoot, 'results'), DB_POOL_SIZE: String(CONCURRENCY),
     };
     const gatewayUrl = `http://127.0.0.1:${port}`;
-    const gateway = startApp('gateway', { env });
+    // BENCH_CPU_PROFILE=<dir> writes the gateway's CPU profile there (open it in Chrome DevTools).
+    const nodeArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+    const gateway = startApp('gateway', { env, nodeArgs });
     await waitForAppReady(gateway, READY_PATTERNS.gateway);
     for (let i = 0; i < 50; i++) await postSignedEvent(gatewayUrl, SECRET, smallEvent(workflow.id)); // warm-up
     const throughputSeconds = await runConcurrently(THROUGHPUT_EVENTS, CONCURRENCY, async () => {

@@ -18,12 +18,14 @@ export interface StartAppOptions {
   env: NodeJS.ProcessEnv;
   /** Called with each line the app prints (JSON log lines); default: discard. */
   onLine?: (app: AppName, line: string) => void;
+  /** Extra node flags (e.g. --cpu-prof for a benchmark), which NODE_OPTIONS may not carry. */
+  nodeArgs?: string[];
 }
 
 /** Runs an app from its TypeScript sources (swc-node): the same entry point dev, tests and CI use. */
 export function startApp(name: AppName, options: StartAppOptions): RunningApp {
   const entry = path.join(REPO_ROOT, 'apps', name, 'src', 'main.ts');
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '-r', '@swc-node/register', entry], {
     cwd: REPO_ROOT,
     env: { ...options.env, SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json') },
     stdio: ['ignore', 'pipe', 'pipe'],

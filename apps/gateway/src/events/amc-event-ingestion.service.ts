@@ -47,9 +47,10 @@ export class AmcEventIngestionService implements OnApplicationShutdown {
 
   /** `rawPayload` is the verified request body: the inbox keeps exactly what the pipeline sent. */
   async accept(event: AmcExecutionCompletedEvent, rawPayload: string): Promise<IngestionResult> {
-    const { rows } = await this.pool.query<{ id: string; workflow_id: string | null; outcome: 'accepted' | 'unknown_workflow' }>(ACCEPT_EVENT_SQL, [
+    // A named (prepared) statement: Postgres parses and plans it once per connection.
+    const { rows } = await this.pool.query<{ id: string; workflow_id: string | null; outcome: 'accepted' | 'unknown_workflow' }>({ name: 'accept-amc-event', text: ACCEPT_EVENT_SQL, values: [
       event.eventId, event.instanceId, event.executionId, event.status, event.workflowId ?? null, event.amcWorkflowId ?? null, rawPayload,
-    ]);
+    ] });
     const context = { eventId: event.eventId, executionId: event.executionId, status: event.status };
     const inserted = rows[0];
     if (!inserted) {

@@ -51,7 +51,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.logger.warn(`event ${eventRowId} left in the outbox: ${(error as Error).message}`);
       return false;
     }
-    await pool.query('UPDATE amc_execution_events SET enqueued_at = now(), relay_attempts = relay_attempts + 1 WHERE id = $1 AND enqueued_at IS NULL', [eventRowId]);
+    await pool.query({
+      name: 'mark-amc-event-enqueued',
+      text: 'UPDATE amc_execution_events SET enqueued_at = now(), relay_attempts = relay_attempts + 1 WHERE id = $1 AND enqueued_at IS NULL',
+      values: [eventRowId],
+    });
     return true;
   }
 
