@@ -22,6 +22,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger(OutboxRelay.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | null = null;
+  private readonly pendingMarks = new Set<Promise<void>>();
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
@@ -37,6 +38,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running?.catch(() => undefined);
+    await Promise.all(this.pendingMarks);
   }
 
   /**
@@ -51,13 +53,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.logger.warn(`event ${eventRowId} left in the outbox: ${(error as Error).message}`);
       return false;
     }
-    await pool.query({
+    // The row and the job both exist now, so the caller may answer 202 without waiting for this
+    // bookkeeping write: if it is lost, the timer relays the row again and the job id makes that
+    // add a no-op. It is tracked so a graceful shutdown finishes it.
+    const mark = pool.query({
       name: 'mark-amc-event-enqueued',
       text: 'UPDATE amc_execution_events SET enqueued_at = now(), relay_attempts = relay_attempts + 1 WHERE id = $1 AND enqueued_at IS NULL',
       values: [eventRowId],
-    });
+    }).then(() => undefined, (error: Error) => this.logger.warn(`event ${eventRowId} queued but not marked yet: ${error.message}`));
+    this.pendingMarks.add(mark);
+    void mark.finally(() => this.pendingMarks.delete(mark));
     return true;
   }
+
 
   /** Relays what is pending; concurrent calls in one process share a single pass. */
   relayPending(): Promise<number> {
