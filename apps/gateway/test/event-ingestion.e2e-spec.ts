@@ -50,6 +50,14 @@ describe('POST /v1/events/amc/execution-completed', () => {
     expect(job?.data).toEqual({ eventRowId: expect.any(String) });
     const row = await db.query('SELECT workflow_id, enqueued_at FROM amc_execution_events WHERE event_id = $1', [body.eventId]);
     expect(row.rows[0].workflow_id).toBe(workflowId);
+    // The outbox mark is batched after the 202; it lands within a few milliseconds.
+    const deadline = Date.now() + 5_000;
+    let marked = row.rows[0].enqueued_at;
+    while (!marked && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      marked = (await db.query('SELECT enqueued_at FROM amc_execution_events WHERE event_id = $1', [body.eventId])).rows[0].enqueued_at;
+    }
+    expect(marked).toBeInstanceOf(Date);
   });
 
   it('maps AMC\'s workflow id on the instance when our id is absent', async () => {

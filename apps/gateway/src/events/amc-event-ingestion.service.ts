@@ -42,6 +42,7 @@ export class AmcEventIngestionService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.relay.flushMarks();
     await this.pool.end();
   }
 

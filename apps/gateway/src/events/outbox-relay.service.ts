@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { Pool } from 'pg';
+import { EnqueuedMarks } from './enqueued-marks';
 import { REPORT_UPDATE_JOB, REPORT_UPDATE_JOB_OPTIONS, REPORT_UPDATE_QUEUE, reportUpdateJobId, type ReportUpdateJob } from '@amc-reports/contracts';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
 import { InjectGatewayConfig, type GatewayConfig } from '../app-config';
@@ -22,7 +23,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger(OutboxRelay.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | null = null;
-  private readonly pendingMarks = new Set<Promise<void>>();
+  private marks: EnqueuedMarks | null = null;
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
@@ -38,7 +39,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running?.catch(() => undefined);
-    await Promise.all(this.pendingMarks);
+    await this.flushMarks();
+  }
+
+  /** Writes the marks still waiting for their batch (before the pool they use is closed). */
+  async flushMarks(): Promise<void> {
+    await this.marks?.flush();
+  }
+
+  private marksFor(pool: Pool): EnqueuedMarks {
+    this.marks ??= new EnqueuedMarks(pool, (error, count) => this.logger.warn(`${count} queued event(s) not marked yet: ${error.message}`));
+    return this.marks;
   }
 
   /**
@@ -53,16 +64,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.logger.warn(`event ${eventRowId} left in the outbox: ${(error as Error).message}`);
       return false;
     }
-    // The row and the job both exist now, so the caller may answer 202 without waiting for this
-    // bookkeeping write: if it is lost, the timer relays the row again and the job id makes that
-    // add a no-op. It is tracked so a graceful shutdown finishes it.
-    const mark = pool.query({
-      name: 'mark-amc-event-enqueued',
-      text: 'UPDATE amc_execution_events SET enqueued_at = now(), relay_attempts = relay_attempts + 1 WHERE id = $1 AND enqueued_at IS NULL',
-      values: [eventRowId],
-    }).then(() => undefined, (error: Error) => this.logger.warn(`event ${eventRowId} queued but not marked yet: ${error.message}`));
-    this.pendingMarks.add(mark);
-    void mark.finally(() => this.pendingMarks.delete(mark));
+    // The row and the job both exist now, so the 202 does not wait for the bookkeeping write.
+    this.marksFor(pool).add(eventRowId);
     return true;
   }
 
