@@ -33,6 +33,19 @@ if (!fs.existsSync(client) || fs.statSync(client).mtimeMs < fs.statSync(schema).
   });
 }
 
+// The browser tests drive Debian's chromium (never a downloaded browser): `npm test` installs it
+// like the launcher installs redis-server, as root with apt-get, or names the command to run.
+if (process.argv.includes('--for-tests') && !fs.existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium')) {
+  const command = 'apt-get update && apt-get install -y chromium';
+  if (process.getuid && process.getuid() === 0) {
+    log(`chromium missing: running "${command}"…`);
+    execSync(`${command} >/dev/null`, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } else {
+    log(`chromium is missing and the browser tests need it: sudo sh -c '${command}'`);
+    process.exit(1);
+  }
+}
+
 // The dashboard front end: the gateway serves its Vite build (apps/web/dist) at /app/. Rebuilt only
 // when a source is newer than the build (a stat walk over a few dozen files).
 require('../apps/web/build-if-stale.cjs').buildWebAppIfStale(log);
