@@ -1,5 +1,5 @@
 /**
- * What the 8-week sample (../shared/samples/history = test/fixtures/history) actually holds, checked
+ * What the 8-week sample (copied into test/fixtures/history) actually holds, checked
  * by hand, because issue 4 expected "the anomaly in week 7 and the upward trend in impressions".
  * The week-7 anomaly is there (in the add-to-cart → purchase rate and in clicks, when week 7 is the
  * latest execution). An upward impressions trend is not: impressions fall in total, in every

@@ -4,7 +4,7 @@ import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import type { DashboardBuildInput, ExecutionProfile } from '../src/builders/dashboard-build-input';
 import { profileCsvStream } from '../src/profile/profile-csv-stream';
 
-/** Copies of the AMC sample results (the project never reads ../shared). */
+/** Copies of the AMC sample results: the project reads only its own fixtures. */
 export const FIXTURES_DIR = join(__dirname, 'fixtures');
 
 export function fixturePath(name: string): string {

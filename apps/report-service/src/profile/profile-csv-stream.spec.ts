@@ -108,7 +108,7 @@ describe('profileCsvStream', () => {
     expect(error).toMatchObject({ message: 'socket hang up' });
   });
 
-  it('reads the fixture path helper from the project, not ../shared', () => {
+  it('reads fixtures from the project\'s own copies, never the shared samples folder', () => {
     expect(fixturePath('x.csv')).toContain('apps/report-service/test/fixtures');
   });
 });
