@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { EXPORT_RENDER_QUEUE, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
 import { DatabaseModule } from '@amc-reports/db';
-import { queueModules } from '@amc-reports/runtime';
 import type { GatewayConfig } from './app-config';
 import { GatewayCommonModule } from './common/gateway-common.module';
+import { GatewayQueuesModule } from './common/gateway-queues.module';
 import { PrismaExceptionFilter } from './common/prisma-exception.filter';
 import { AmcEventIngestionService } from './events/amc-event-ingestion.service';
 import { AmcEventsController } from './events/amc-events.controller';
@@ -28,12 +27,7 @@ export class GatewayModule {
       imports: [
         GatewayCommonModule.register(config),
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'gateway' }),
-        ...queueModules({
-          redisUrl: config.REDIS_URL,
-          prefix: config.QUEUE_PREFIX,
-          consume: [],
-          produce: [REPORT_UPDATE_QUEUE, EXPORT_RENDER_QUEUE],
-        }),
+        GatewayQueuesModule.register(config),
         InsightsModule,
         ExportsModule,
         LiveModule,
