@@ -7,9 +7,22 @@ import type { PrismaClient } from '@amc-reports/db';
 
 const AUTO_EXPORT_FORMATS = new Set(['pdf', 'png', 'csv', 'excel']);
 
-export async function enqueueInsights(queue: Queue, configurationId: string, executionId: string): Promise<void> {
+export async function enqueueInsights(queue: Queue, configurationId: string, executionId: string, afterReplayOf?: string): Promise<void> {
   const data: InsightGenerateJob = { configurationId, executionId };
-  await queue.add(INSIGHT_GENERATE_JOB, data, { ...INSIGHT_GENERATE_JOB_OPTIONS, jobId: insightGenerateJobId(configurationId, executionId) });
+  await queue.add(INSIGHT_GENERATE_JOB, data, { ...INSIGHT_GENERATE_JOB_OPTIONS, jobId: insightGenerateJobId(configurationId, executionId, afterReplayOf) });
+}
+
+/**
+ * A replayed older window changes the history every later execution's insights were computed
+ * from (trends, anomalies, comparisons): those sets are regenerated too, newest last.
+ */
+export async function laterUsableExecutions(prisma: PrismaClient, workflowId: string, windowStart: Date): Promise<string[]> {
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT id FROM workflow_executions
+    WHERE workflow_id = ${workflowId}::uuid AND time_window_start > ${windowStart} AND status = 'SUCCEEDED'
+      AND superseded_by IS NULL AND result_profile IS NOT NULL AND (error_code IS NULL OR error_code = 'REPORT_UNUSABLE')
+    ORDER BY time_window_start LIMIT 52`;
+  return rows.map((row) => row.id);
 }
 
 /**

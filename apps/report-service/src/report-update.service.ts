@@ -11,7 +11,7 @@ import { EventsPublisher } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
 import { enabledConfigurations, ensureTemplateCopies, rebuildConfiguration } from './dashboard-rebuilder';
 import { REPORT_UNUSABLE, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
-import { enqueueInsights, requestAutoExports } from './follow-up-jobs';
+import { enqueueInsights, laterUsableExecutions, requestAutoExports } from './follow-up-jobs';
 import { assertUsableProfile } from './builders/dashboard-context';
 import { UnusableResultError } from './profile/unusable-result.error';
 import { InjectReportServiceConfig } from './report-service.config';
@@ -99,6 +99,9 @@ export class ReportUpdateService implements OnApplicationShutdown {
           continue;
         }
         await enqueueInsights(this.insightQueue, config.id, execution.id);
+        for (const later of await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart)) {
+          await enqueueInsights(this.insightQueue, config.id, later, execution.id);
+        }
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id, workflow.userId);
       }
       await this.announce(config.id, workflow.id, execution.id, current.status);

@@ -103,6 +103,18 @@ it('builds an 8-point history from 8 weekly executions, and a replay of a window
   expect(after.data.history[2].executionId).not.toBe(before.data.history[2].executionId);
   const superseded = await db.query(`SELECT count(*)::int AS n FROM workflow_executions WHERE workflow_id = $1 AND superseded_by IS NOT NULL`, [workflowId]);
   expect(superseded.rows[0].n).toBe(1);
+
+  // Weeks 4-8 computed their insights from the old week 3: they are queued again.
+  const { Queue } = await import('bullmq');
+  const insightQueue = new Queue('insight.generate', { connection: { url: stack.redisUrl }, prefix: stack.env.QUEUE_PREFIX });
+  try {
+    const replayId = after.data.history[2].executionId as string;
+    const refreshed = (await insightQueue.getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((job) => job.id?.endsWith(`-after-${replayId}`));
+    const laterWeeks = after.data.history.slice(3).map((point: { executionId: string }) => point.executionId).sort();
+    expect(refreshed.map((job) => job.data.executionId).sort()).toEqual(laterWeeks);
+  } finally {
+    await insightQueue.close();
+  }
 }, 120_000);
 
 it('downloads a CSV result from an allow-listed host and profiles it', async () => {
