@@ -154,6 +154,9 @@ it('records a FAILED execution with AMC\'s reason as the latest run state, keepi
   const board = await dashboard(reportId);
   expect(board.latestRun).toMatchObject({ status: 'FAILED', error: { code: 'PRIVACY_LIMIT', message: expect.stringMatching(/too many workflows/) } });
   expect(view(board, 'funnel.stages').data.rows).toHaveLength(4);
+  // The report list carries the same latest run, so it needs no call per report.
+  const listed = (await api.get(`/v1/reports?workflowId=${workflowId}`)).body.items;
+  expect(listed).toEqual([expect.objectContaining({ id: reportId, lastRun: board.latestRun, lastInsight: null })]);
 }, 60_000);
 
 it('stores a readable reason, not a stack, when the result has no numeric column', async () => {

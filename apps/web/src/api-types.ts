@@ -16,6 +16,9 @@ export interface ReportSummary {
   isEnabled: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Sent by GET /v1/reports: the workflow's latest run and the report's headline insight. */
+  lastRun?: Dashboard['latestRun'];
+  lastInsight?: Dashboard['insights'][number] | null;
 }
 
 export interface TimeWindow {

@@ -8,7 +8,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { UserScope } from '../common/user-scope.service';
 import { notFound, Pagination, parseId, parseRequest, toPage, Uuid, validationError } from '../common/request-validation';
-import { DashboardReader } from './dashboard-reader';
+import { DashboardReader, readReportHeadlines } from './dashboard-reader';
 
 const settings = z.record(z.string(), z.unknown());
 const ReportFields = {
@@ -53,10 +53,15 @@ export class ReportsController {
   @Get()
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: unknown) {
     const { limit, offset, workflowId } = parseRequest(ListReports, query);
-    return this.scope.run(user, async (tx) => toPage(await tx.reportConfiguration.findMany({
-      where: { workflowId: workflowId ?? { not: null } },
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: limit + 1, skip: offset,
-    }), { limit, offset }));
+    return this.scope.run(user, async (tx) => {
+      const page = toPage(await tx.reportConfiguration.findMany({
+        where: { workflowId: workflowId ?? { not: null } },
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: limit + 1, skip: offset,
+      }), { limit, offset });
+      // Each item carries its latest run and headline insight, so a list needs no per-report calls.
+      const headlines = await readReportHeadlines(tx, page.items);
+      return { ...page, items: page.items.map((report) => ({ ...report, ...headlines.get(report.id) })) };
+    });
   }
 
   @Get(':id')

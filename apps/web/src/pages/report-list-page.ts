@@ -82,7 +82,11 @@ async function fillSummaries(context: PageContext, rows: ReportRow[]): Promise<v
   const worker = async (): Promise<void> => {
     for (let row = queue.shift(); row && !context.signal.aborted; row = queue.shift()) {
       try {
-        showSummary(row, await context.api.getDashboard(row.report.id));
+        // The list already carries the headlines; older gateways did not, so fall back to the dashboard.
+        const { lastRun, lastInsight } = row.report;
+        showSummary(row, lastRun !== undefined
+          ? { latestRun: lastRun, insights: lastInsight ? [lastInsight] : [] }
+          : await context.api.getDashboard(row.report.id));
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return;
         replaceChildren(row.lastRun, 'Unavailable');
@@ -93,7 +97,7 @@ async function fillSummaries(context: PageContext, rows: ReportRow[]): Promise<v
   await Promise.all(Array.from({ length: SUMMARY_CONCURRENCY }, worker));
 }
 
-function showSummary(row: ReportRow, dashboard: Dashboard): void {
+function showSummary(row: ReportRow, dashboard: Pick<Dashboard, 'latestRun' | 'insights'>): void {
   const run = dashboard.latestRun;
   row.lastRun.classList.remove('muted');
   replaceChildren(row.lastRun, run
