@@ -94,9 +94,11 @@ function buildSliceChart(spec: ChartSpec, dimensions: string[]): Partial<ECharts
           sort: 'none',
           minSize: '8%',
           gap: 2,
-          left: '10%',
-          width: '80%',
-          label: { show: true, position: 'inside', formatter: labelText },
+          // Labels beside the stages: inside, the narrow lower stages cut them off.
+          left: '4%',
+          width: '60%',
+          label: { show: true, position: 'right', color: '#1f2430', formatter: labelText },
+          labelLine: { show: true },
           tooltip,
         }
       : {

@@ -1,6 +1,6 @@
 import type { ChartRow, ChartSpec } from '@amc-reports/charts/src/chart-spec';
 import * as echarts from 'echarts';
-import { countChartDataElements, countPlottableValues, renderChartSvg } from './chart-svg';
+import { countChartDataElements, countPlottableValues, renderChartSvg, separateLabelHalos } from './chart-svg';
 
 const rows: ChartRow[] = [
   { day: 'Mon', clicks: 120, spend: 40.5 },
@@ -45,11 +45,19 @@ describe('renderChartSvg', () => {
   });
 
   it('splits label halos into a stroke copy under a stroke-free label (no renderer honours paint-order)', () => {
-    const funnel: ChartSpec = { kind: 'funnel', title: 'Funnel', x: { field: 'day', type: 'category' }, series: [{ field: 'clicks', label: 'Clicks' }] };
-    const svg = renderChartSvg(funnel, rows, { width: 600, height: 320 });
+    // What ECharts writes for a label inside a coloured shape (a pie or bar label with a halo).
+    const label = '<text x="10" y="20" fill="#eee" stroke="#0072B2" stroke-width="2" paint-order="stroke">Mon: 120</text>';
+    const svg = separateLabelHalos(`<svg>${label}</svg>`);
     expect(svg).not.toContain('paint-order');
     const halo = /<text[^>]* fill="(#[0-9A-Fa-f]+)" stroke="\1" stroke-width="2"[^>]*>Mon: 120<\/text><text(?![^>]*stroke)[^>]* fill="#eee">Mon: 120<\/text>/;
     expect(svg).toMatch(halo);
+  });
+
+  it('draws funnel labels beside the stages, readable on the narrow ones', () => {
+    const funnel: ChartSpec = { kind: 'funnel', title: 'Funnel', x: { field: 'day', type: 'category' }, series: [{ field: 'clicks', label: 'Clicks' }] };
+    const svg = renderChartSvg(funnel, rows, { width: 600, height: 320 });
+    expect(svg).not.toContain('paint-order');
+    expect(svg).toMatch(/<text[^>]*text-anchor="start"[^>]*fill="#1f2430">Wed: 90<\/text>/);
   });
 
   describe('disposal', () => {

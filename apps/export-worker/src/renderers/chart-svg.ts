@@ -53,7 +53,7 @@ export function renderChartSvg(spec: ChartSpec, rows: ChartRow[], size: ChartSvg
  * Neither svg-to-pdfkit nor resvg honours paint-order (the stroke would cover the text), so the
  * halo becomes its own text element drawn first, and the label is drawn over it without a stroke.
  */
-function separateLabelHalos(svg: string): string {
+export function separateLabelHalos(svg: string): string {
   return svg.replace(/<text\b([^>]*paint-order="stroke"[^>]*)>([\s\S]*?)<\/text>/g, (_element, attributes: string, content: string) => {
     const plain = attributes.replace(/ (?:stroke|stroke-width|stroke-miterlimit|paint-order)="[^"]*"/g, '');
     const stroke = / stroke="([^"]*)"/.exec(attributes)?.[1];
