@@ -12,3 +12,4 @@ export {
   parseReportSettings, formatSettingsIssues, ExportSettings, REPORT_SETTINGS_SCHEMAS, HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX,
   RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, type ReportSettings, type RawReportSettings,
 } from './report-settings';
+export * from './amc-signature';

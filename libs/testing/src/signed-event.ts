@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { buildSignatureHeader } from '@amc-reports/contracts/src/amc-signature';
 
 /**
  * POST over node:http, answering with the server's response even when the server stops reading
@@ -26,9 +26,8 @@ export async function postSignedEvent(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const raw = options.raw ?? JSON.stringify(body);
   const t = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex');
   const response = await post(`${gatewayUrl}/v1/events/amc/execution-completed`,
-    { 'content-type': 'application/json', 'x-amc-signature': `t=${t},v1=${signature}`, ...options.headers }, raw);
+    { 'content-type': 'application/json', 'x-amc-signature': buildSignatureHeader(secret, raw, t), ...options.headers }, raw);
   let parsed: Record<string, unknown> = {};
   try {
     parsed = response.text ? (JSON.parse(response.text) as Record<string, unknown>) : {};

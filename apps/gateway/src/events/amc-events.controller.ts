@@ -1,9 +1,8 @@
 import { BadRequestException, Controller, Headers, HttpCode, Post, Req, UnauthorizedException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AmcExecutionCompletedEvent, describeIssues } from '@amc-reports/contracts';
+import { AmcExecutionCompletedEvent, describeIssues, verifyAmcSignature } from '@amc-reports/contracts';
 import { InjectGatewayConfig, type GatewayConfig } from '../app-config';
-import { verifyAmcSignature } from './amc-signature';
 import { AmcEventIngestionService, type IngestionResult } from './amc-event-ingestion.service';
 import { MetricsService } from '../observability/metrics.service';
 
