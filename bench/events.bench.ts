@@ -15,9 +15,8 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { REPORT_UPDATE_JOB, REPORT_UPDATE_JOB_OPTIONS, REPORT_UPDATE_QUEUE, reportUpdateJobId } from '@amc-reports/contracts';
+import { buildSignatureHeader, REPORT_UPDATE_JOB, REPORT_UPDATE_JOB_OPTIONS, REPORT_UPDATE_QUEUE, reportUpdateJobId } from '@amc-reports/contracts';
 import { findFreePort, migrateDatabase, READY_PATTERNS, startApp, startInfrastructure, stopAllChildren, waitForAppReady } from '@amc-reports/launcher';
-import { buildSignatureHeader } from '../apps/gateway/src/events/amc-signature';
 import { postSignedEvent } from '@amc-reports/testing/src/signed-event';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });

@@ -18,41 +18,22 @@ import { Logger } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import OpenAI from 'openai';
 import { Pool } from 'pg';
-import { INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, INSIGHT_GENERATE_QUEUE, insightGenerateJobId, type ResultProfile } from '@amc-reports/contracts';
+import { INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, INSIGHT_GENERATE_QUEUE, insightGenerateJobId } from '@amc-reports/contracts';
 import { createPrismaClient } from '@amc-reports/db';
 import { migrateDatabase, READY_PATTERNS, startApp, startInfrastructure, stopAllChildren, waitForAppReady } from '@amc-reports/launcher';
 import { startFakeOpenAiServer } from '@amc-reports/testing/src/fake-openai-server';
 import { InsightGenerationService } from '../apps/insight-worker/src/insight-generation.service';
 import { answeringLlm } from '../apps/insight-worker/test/fake-llm-answers';
 import { SAMPLE_VIEWS } from '../apps/insight-worker/test/seed-report';
+import { HISTORY_CAMPAIGNS, weekProfile } from './generated-history';
 import { seededRandom } from './seeded-random';
 
 const CONFIGURATIONS = Number(process.argv[2] ?? 60);
 const EXECUTIONS = 52;
-const CAMPAIGNS = 20;
-const METRICS = ['impressions', 'clicks', 'detail_page_view', 'add_to_cart', 'purchases', 'product_sales'];
+const CAMPAIGNS = HISTORY_CAMPAIGNS;
 const WORKER_CONCURRENCY = 8;
 
 const random = seededRandom;
-
-function weekProfile(week: number, next: () => number, collapse: boolean): ResultProfile {
-  const rows = Array.from({ length: CAMPAIGNS }, (_, campaign) => {
-    const impressions = Math.round((200_000 + 40_000 * campaign) * (1 + 0.01 * week) * (0.85 + 0.3 * next()));
-    const clicks = Math.round(impressions * (0.008 + 0.004 * next()));
-    const dpv = Math.round(clicks * (0.5 + 0.2 * next()));
-    const cart = Math.round(dpv * (0.2 + 0.1 * next()));
-    const purchases = Math.round(cart * (collapse ? 0.1 : 0.35 + 0.15 * next()));
-    return { key: `Campaign_${campaign}`, totals: [impressions, clicks, dpv, cart, purchases, purchases * (30 + 20 * next())] };
-  });
-  const sum = (index: number) => rows.reduce((total, row) => total + row.totals[index], 0);
-  const totalsOf = (values: number[]) => Object.fromEntries(METRICS.map((metric, index) => [metric, values[index]]));
-  return {
-    version: 1, rowCount: rows.length, filteredRowCount: 0, columns: [], metrics: METRICS, dimensions: ['campaign'], dateColumn: null,
-    totals: totalsOf(METRICS.map((_, index) => sum(index))),
-    dimensionBreakdowns: { campaign: rows.map((row) => ({ key: row.key, rowCount: 1, filteredRowCount: 0, totals: totalsOf(row.totals) })) },
-    dateSeries: [],
-  };
-}
 
 interface Seeded {
   configurationId: string;

@@ -10,7 +10,6 @@
  *     `configurations` (default 200) at concurrency 1 and 8, next to the raw limit: the same number
  *     of bare chat-completion round trips to the same server through the SDK with no findings work.
  */
-import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import { chatCompletionBody, startFakeOpenAiServer, type RecordedRequest } from '@amc-reports/testing/src/fake-openai-server';
 import { findInsights } from '../apps/insight-worker/src/findings/find-insights';
 import type { ExecutionProfile, InsightInput } from '../apps/insight-worker/src/findings/finding';
@@ -19,49 +18,16 @@ import { FINDINGS_BLOCK_END, FINDINGS_BLOCK_START } from '../apps/insight-worker
 import { LlmInsightWriter } from '../apps/insight-worker/src/wording/llm-insight-writer';
 import { wordFinding } from '../apps/insight-worker/src/wording/templated-wording';
 import OpenAI from 'openai';
+import { HISTORY_CAMPAIGNS, HISTORY_METRICS, weekProfile } from './generated-history';
 import { seededRandom } from './seeded-random';
 
 const RUNS = Number(process.argv[2] ?? 200);
 const CONFIGURATIONS = Number(process.argv[3] ?? 200);
 const EXECUTIONS = 52;
-const CAMPAIGNS = 20;
-const AD_PRODUCTS = ['SPONSORED_PRODUCTS', 'SPONSORED_BRANDS', 'SPONSORED_DISPLAY', 'DSP'];
-const METRICS = ['impressions', 'clicks', 'detail_page_view', 'add_to_cart', 'purchases', 'product_sales', 'total_cost'];
+const CAMPAIGNS = HISTORY_CAMPAIGNS;
+const METRICS = HISTORY_METRICS;
 
 const random = seededRandom;
-
-/** One week's profile: a slow rise in impressions, noise everywhere, a purchase collapse in the last week of some seeds. */
-function weekProfile(week: number, next: () => number, collapse: boolean): ResultProfile {
-  const rows = Array.from({ length: CAMPAIGNS }, (_, campaign) => {
-    const impressions = Math.round((200_000 + 40_000 * campaign) * (1 + 0.01 * week) * (0.85 + 0.3 * next()));
-    const clicks = Math.round(impressions * (0.008 + 0.004 * next()));
-    const dpv = Math.round(clicks * (0.5 + 0.2 * next()));
-    const cart = Math.round(dpv * (0.2 + 0.1 * next()));
-    const purchases = Math.round(cart * (collapse ? 0.1 : 0.35 + 0.15 * next()));
-    const sales = purchases * (30 + 20 * next());
-    const cost = clicks * (0.6 + 0.6 * next()) * (campaign === 7 ? 4 : 1);
-    return { campaign: `Campaign_${campaign}`, adProduct: AD_PRODUCTS[campaign % 4], values: [impressions, clicks, dpv, cart, purchases, sales, cost] };
-  });
-  const sum = (subset: typeof rows) =>
-    Object.fromEntries(METRICS.map((metric, index) => [metric, subset.reduce((total, row) => total + row.values[index], 0)]));
-  const bucketsBy = (keyOf: (row: (typeof rows)[number]) => string) =>
-    [...new Set(rows.map(keyOf))].map((key) => {
-      const subset = rows.filter((row) => keyOf(row) === key);
-      return { key, rowCount: subset.length, filteredRowCount: 0, totals: sum(subset) };
-    });
-  return {
-    version: 1,
-    rowCount: rows.length,
-    filteredRowCount: 0,
-    columns: [],
-    metrics: METRICS,
-    dimensions: ['campaign', 'ad_product_type'],
-    dateColumn: null,
-    totals: sum(rows),
-    dimensionBreakdowns: { campaign: bucketsBy((row) => row.campaign), ad_product_type: bucketsBy((row) => row.adProduct) },
-    dateSeries: [],
-  };
-}
 
 function generateInput(seed: number): InsightInput {
   const next = random(seed);
