@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough, Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { assertSafeKey, ObjectNotFoundError, type ObjectStorage, type PendingWrite, type StoredObject } from './object-storage';
+import type { Readable } from 'node:stream';
+import { meteredFileWrite } from './metered-file-write';
+import { assertSafeKey, ObjectNotFoundError, putThroughPendingWrite, type ObjectStorage, type PendingWrite, type StoredObject } from './object-storage';
 
 const TEMP_DIR = '.tmp';
 
@@ -23,48 +23,24 @@ export class LocalDirectoryStorage implements ObjectStorage {
   async beginWrite(key: string): Promise<PendingWrite> {
     const finalPath = this.pathOf(key);
     const tempPath = path.join(this.root, TEMP_DIR, `${key.replace(/\//g, '__')}.${randomBytes(6).toString('hex')}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const file = fs.createWriteStream(tempPath, { flags: 'wx' });
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    const stream = new PassThrough();
-    const done = pipeline(stream, meter, file);
-    done.catch(() => undefined);
+    const write = meteredFileWrite(tempPath);
     return {
-      stream,
+      stream: write.stream,
       async commit(): Promise<StoredObject> {
-        if (!stream.writableEnded) stream.end();
-        await done;
+        const { sizeBytes, sha256 } = await write.finish();
         const handle = await fs.promises.open(tempPath, 'r');
         await handle.sync();
         await handle.close();
         await fs.promises.mkdir(path.dirname(finalPath), { recursive: true });
         await fs.promises.rename(tempPath, finalPath);
-        return { key, sizeBytes: size, sha256: hash.digest('hex') };
+        return { key, sizeBytes, sha256 };
       },
-      async abort(): Promise<void> {
-        stream.destroy();
-        await done.catch(() => undefined);
-        await fs.promises.rm(tempPath, { force: true });
-      },
+      abort: () => write.discard(),
     };
   }
 
   async put(key: string, body: Readable | Buffer): Promise<StoredObject> {
-    const write = await this.beginWrite(key);
-    try {
-      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, write.stream);
-      return await write.commit();
-    } catch (error) {
-      await write.abort();
-      throw error;
-    }
+    return putThroughPendingWrite(this, key, body);
   }
 
   async read(key: string): Promise<Readable> {

@@ -1,4 +1,5 @@
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export interface StoredObject {
   key: string;
@@ -27,6 +28,18 @@ export interface ObjectStorage {
   delete(key: string): Promise<void>;
   /** Removes temporary objects older than the age (left by a process that died mid-write). */
   removeStaleTemporaries(olderThanMs: number): Promise<number>;
+}
+
+/** put() in terms of beginWrite(): stream the body through a pending write, commit, or abort on error. */
+export async function putThroughPendingWrite(storage: Pick<ObjectStorage, 'beginWrite'>, key: string, body: Readable | Buffer): Promise<StoredObject> {
+  const write = await storage.beginWrite(key);
+  try {
+    await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, write.stream);
+    return await write.commit();
+  } catch (error) {
+    await write.abort();
+    throw error;
+  }
 }
 
 export class ObjectNotFoundError extends Error {

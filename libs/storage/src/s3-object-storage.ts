@@ -6,9 +6,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { assertSafeKey, ObjectNotFoundError, type ObjectStorage, type PendingWrite, type StoredObject } from './object-storage';
+import { Readable } from 'node:stream';
+import { meteredFileWrite } from './metered-file-write';
+import { assertSafeKey, ObjectNotFoundError, putThroughPendingWrite, type ObjectStorage, type PendingWrite, type StoredObject } from './object-storage';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -49,36 +49,19 @@ export class S3ObjectStorage implements ObjectStorage {
     assertSafeKey(key);
     await fs.promises.mkdir(this.spoolDir, { recursive: true });
     const spoolPath = path.join(this.spoolDir, `${SPOOL_PREFIX}${randomBytes(8).toString('hex')}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    const stream = new PassThrough();
-    const spooled = pipeline(stream, meter, fs.createWriteStream(spoolPath, { flags: 'wx' }));
-    spooled.catch(() => undefined);
-    const removeSpool = () => fs.promises.rm(spoolPath, { force: true });
+    const write = meteredFileWrite(spoolPath);
     return {
-      stream,
+      stream: write.stream,
       commit: async (): Promise<StoredObject> => {
         try {
-          if (!stream.writableEnded) stream.end();
-          await spooled;
-          await this.upload(key, spoolPath, size);
-          return { key, sizeBytes: size, sha256: hash.digest('hex') };
+          const { sizeBytes, sha256 } = await write.finish();
+          await this.upload(key, spoolPath, sizeBytes);
+          return { key, sizeBytes, sha256 };
         } finally {
-          await removeSpool();
+          await fs.promises.rm(spoolPath, { force: true });
         }
       },
-      abort: async (): Promise<void> => {
-        stream.destroy();
-        await spooled.catch(() => undefined);
-        await removeSpool();
-      },
+      abort: () => write.discard(),
     };
   }
 
@@ -88,14 +71,7 @@ export class S3ObjectStorage implements ObjectStorage {
       await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: body.length }));
       return { key, sizeBytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
     }
-    const write = await this.beginWrite(key);
-    try {
-      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, write.stream);
-      return await write.commit();
-    } catch (error) {
-      await write.abort();
-      throw error;
-    }
+    return putThroughPendingWrite(this, key, body);
   }
 
   async read(key: string): Promise<Readable> {
