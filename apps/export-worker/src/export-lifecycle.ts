@@ -109,6 +109,13 @@ export async function noteAttemptError(prisma: PrismaClient, exportId: string, r
     UPDATE report_exports SET error = ${bounded(reason)} WHERE id = ${exportId}::uuid AND status = 'processing'`;
 }
 
+/** processing → pending with the attempt given back: the render was interrupted by an outage, not by itself. */
+export async function releaseClaim(prisma: PrismaClient, exportId: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE report_exports SET status = 'pending', progress = 0, attempts = greatest(attempts - 1, 0)
+    WHERE id = ${exportId}::uuid AND status = 'processing'`;
+}
+
 /** processing → pending (the sweeper's retry), only if it is still stuck as the sweeper saw it. */
 export async function returnToPending(prisma: PrismaClient, exportId: string, startedBefore: Date): Promise<boolean> {
   const count = await prisma.$executeRaw`

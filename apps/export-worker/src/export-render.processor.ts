@@ -2,20 +2,24 @@ import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { EXPORT_RENDER_QUEUE, ExportRenderJob } from '@amc-reports/contracts';
-import { isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
+import { DependencyGate, isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
 import { ExportRenderService } from './export-render.service';
 
 @Processor(EXPORT_RENDER_QUEUE)
 export class ExportRenderProcessor extends WorkerHost {
   private readonly logger = new Logger(ExportRenderProcessor.name);
 
-  constructor(private readonly exports: ExportRenderService) {
+  constructor(private readonly exports: ExportRenderService, private readonly gate: DependencyGate) {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  async process(job: Job, token?: string): Promise<unknown> {
     const payload = parseJobPayload(ExportRenderJob, job);
-    return this.exports.render(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+    const run = { claimed: false };
+    return this.gate.run(job, token,
+      () => this.exports.render(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, onClaimed: () => (run.claimed = true) }),
+      // An outage interrupted the render: its claim does not count against EXPORT_MAX_ATTEMPTS.
+      { release: async () => void (run.claimed && (await this.exports.releaseClaim(payload.exportId))) });
   }
 
   @OnWorkerEvent('failed')

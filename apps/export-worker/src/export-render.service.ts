@@ -9,7 +9,7 @@ import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
 import type { EventsPublisher } from '@amc-reports/runtime';
 import type { ObjectStorage } from '@amc-reports/storage';
 import {
-  claimExport, exportExtension, exportStorageKey, markCompleted, markFailed, noteAttemptError, saveProgress, type ClaimedExport,
+  claimExport, exportExtension, exportStorageKey, markCompleted, markFailed, noteAttemptError, releaseClaim, saveProgress, type ClaimedExport,
 } from './export-lifecycle';
 import { InjectExportEvents, InjectExportStorage, InjectExportWorkerConfig, InjectRawResultStorage } from './export-worker.config';
 import { loadExportSource } from './load-export-source';
@@ -22,6 +22,8 @@ import { verifyExport } from './renderers/verify-export';
 export interface JobContext {
   jobId: string;
   attempt: number;
+  /** Called once this run has claimed the export (its attempt is counted in report_exports). */
+  onClaimed?: () => void;
 }
 
 export interface ExportRenderOutcome {
@@ -64,8 +66,9 @@ export class ExportRenderService {
     mkdirSync(this.tempDir, { recursive: true });
   }
 
-  async render(job: ExportRenderJob, context: JobContext): Promise<ExportRenderOutcome> {
+  async render(job: ExportRenderJob, { onClaimed, ...context }: JobContext): Promise<ExportRenderOutcome> {
     const claim = await claimExport(this.prisma, job.exportId, this.config.EXPORT_MAX_ATTEMPTS);
+    if (claim.kind === 'claimed') onClaimed?.();
     if (claim.kind === 'missing') throw new UnrecoverableError(`export ${job.exportId} does not exist (its report was deleted?)`);
     if (claim.kind === 'settled') {
       this.logger.log({ msg: `export already ${claim.status}: nothing to do`, exportId: job.exportId, ...context });
@@ -125,6 +128,11 @@ export class ExportRenderService {
       sizeBytes: stored.sizeBytes, durationMs: Date.now() - startedAt,
     });
     return { exportId: row.id, status: 'completed', storageKey: stored.key, sizeBytes: stored.sizeBytes };
+  }
+
+  /** A render an outage interrupted gives its attempt back: the export waits as it did before the claim. */
+  async releaseClaim(exportId: string): Promise<void> {
+    await releaseClaim(this.prisma, exportId);
   }
 
   /** After the last attempt: the export shows why it failed (a no-op when `render` already failed it). */

@@ -26,6 +26,11 @@ export const BaseEnv = z.object({
   /** Local directory for archived raw results and exports (ExportStorage "local"). */
   STORAGE_DIR: z.string().min(1).default('./var/storage'),
   DB_POOL_SIZE: positiveInt.default(10),
+  /**
+   * SIGTERM to exit: a worker's active jobs get 60% of it to finish, then are released to the
+   * queue; whatever is still running at the end, the process exits anyway.
+   */
+  SHUTDOWN_GRACE_MS: positiveInt.default(20_000),
 });
 
 export const GatewayEnv = BaseEnv.extend({
