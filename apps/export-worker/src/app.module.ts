@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
-import { EXPORT_RENDER_QUEUE, MAINTENANCE_QUEUE } from '@amc-reports/contracts';
+import { EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, MAINTENANCE_QUEUE, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
 import type { ExportWorkerEnv } from '@amc-reports/config';
 import { DatabaseModule } from '@amc-reports/db';
 import { EventsPublisher, queueModules } from '@amc-reports/runtime';
@@ -12,6 +12,7 @@ import { ExportsCleanupService } from './schedulers/exports-cleanup.service';
 import { ExportsSweepService } from './schedulers/exports-sweep.service';
 import { MaintenanceProcessor } from './schedulers/maintenance.processor';
 import { MaintenanceSchedules } from './schedulers/maintenance-schedules';
+import { PipelineRedriveService } from './schedulers/pipeline-redrive.service';
 
 /** Closes the events client with the app (the Redis transport keeps a connection open). */
 class EventsLifecycle implements OnApplicationShutdown {
@@ -36,7 +37,10 @@ export class ExportWorkerModule {
       module: ExportWorkerModule,
       imports: [
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'export-worker' }),
-        ...queueModules({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, consume: [EXPORT_RENDER_QUEUE, MAINTENANCE_QUEUE], produce: [] }),
+        // The re-drive sweeper (pipeline.redrive) re-queues report.update and insight.generate jobs.
+        ...queueModules({
+          redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, consume: [EXPORT_RENDER_QUEUE, MAINTENANCE_QUEUE], produce: [REPORT_UPDATE_QUEUE, INSIGHT_GENERATE_QUEUE],
+        }),
       ],
       providers: [
         { provide: EXPORT_WORKER_CONFIG, useValue: config },
@@ -45,7 +49,7 @@ export class ExportWorkerModule {
         { provide: EXPORT_EVENTS, useValue: events },
         { provide: EventsLifecycle, useValue: new EventsLifecycle(events) },
         ExportRenderProcessor, ExportRenderService,
-        MaintenanceProcessor, MaintenanceSchedules, ExportsCleanupService, ExportsSweepService,
+        MaintenanceProcessor, MaintenanceSchedules, ExportsCleanupService, ExportsSweepService, PipelineRedriveService,
       ],
     };
   }

@@ -1,27 +1,19 @@
-import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { INSIGHT_GENERATE_QUEUE, InsightGenerateJob } from '@amc-reports/contracts';
-import type { InsightWorkerEnv } from '@amc-reports/config';
 import { DependencyGate, isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
 import { InsightGenerationService } from './insight-generation.service';
-import { InjectInsightWorkerConfig } from './insight-worker.config';
 
 @Processor(INSIGHT_GENERATE_QUEUE)
-export class InsightGenerateProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class InsightGenerateProcessor extends WorkerHost {
   private readonly logger = new Logger(InsightGenerateProcessor.name);
 
   constructor(
     private readonly insights: InsightGenerationService,
     private readonly gate: DependencyGate,
-    @InjectInsightWorkerConfig() private readonly config: InsightWorkerEnv,
   ) {
     super();
-  }
-
-  /** The decorator's options are static; INSIGHT_CONCURRENCY is only known once the config is loaded. */
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.INSIGHT_CONCURRENCY;
   }
 
   async process(job: Job, token?: string): Promise<unknown> {
@@ -33,7 +25,7 @@ export class InsightGenerateProcessor extends WorkerHost implements OnApplicatio
   async onFailed(job: Job | undefined, error: Error): Promise<void> {
     if (!job || !isFinalFailure(job, error)) return;
     try {
-      await this.insights.recordFailure(job.data as InsightGenerateJob, error);
+      await this.insights.recordFailure(job.data as InsightGenerateJob, error, job.id ?? '');
     } catch (recordError) {
       this.logger.error({ msg: `could not record the failure: ${(recordError as Error).message}`, jobId: job.id });
     }

@@ -7,7 +7,8 @@ import {
 } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
-import { EventsPublisher } from '@amc-reports/runtime';
+import { markEventFailed, markEventProcessed } from '@amc-reports/redrive';
+import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
 import { enabledConfigurations, ensureTemplateCopies, rebuildConfiguration } from './dashboard-rebuilder';
 import { REPORT_UNUSABLE, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
@@ -62,7 +63,14 @@ export class ReportUpdateService implements OnApplicationShutdown {
     await this.events.close();
   }
 
+  /** Processes the event, then records in the ledger that it was (the sweeper's "done"). */
   async handle(job: ReportUpdateJob, context: JobContext): Promise<ReportUpdateOutcome> {
+    const outcome = await this.process(job, context);
+    await markEventProcessed(this.prisma, job.eventRowId);
+    return outcome;
+  }
+
+  private async process(job: ReportUpdateJob, context: JobContext): Promise<ReportUpdateOutcome> {
     const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } });
     if (!row) throw new UnrecoverableError(`event ${job.eventRowId} does not exist`);
     if (!row.workflowId) return { executionId: null, status: row.status, rebuilt: [], failedConfigurations: [], error: 'unknown workflow' };
@@ -98,10 +106,8 @@ export class ReportUpdateService implements OnApplicationShutdown {
           await this.announce(config.id, workflow.id, execution.id, current.status);
           continue;
         }
-        await enqueueInsights(this.insightQueue, config.id, execution.id);
-        for (const later of await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart)) {
-          await enqueueInsights(this.insightQueue, config.id, later, execution.id);
-        }
+        await enqueueInsights(this.prisma, this.insightQueue, config.id, execution.id,
+          await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart));
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id, workflow.userId);
       }
       await this.announce(config.id, workflow.id, execution.id, current.status);
@@ -136,10 +142,14 @@ export class ReportUpdateService implements OnApplicationShutdown {
     await this.events.publish(DASHBOARD_UPDATED, payload);
   }
 
-  /** After the last attempt: the execution shows why its dashboard did not update. */
+  /**
+   * After the last attempt: the execution shows why its dashboard did not update, and the ledger
+   * says whether the cause was transient (then the sweeper re-drives it) or the work's own.
+   */
   async recordFailure(job: ReportUpdateJob, error: Error): Promise<void> {
-    const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } }).catch(() => null);
+    const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } });
     if (!row) return;
+    await markEventFailed(this.prisma, row.id, error.message, isTransientFailure(error));
     const execution = await this.prisma.workflowExecution.findUnique({
       where: { amcInstanceId_amcExecutionId: { amcInstanceId: row.amcInstanceId, amcExecutionId: row.amcExecutionId } },
     });

@@ -31,6 +31,12 @@ export const BaseEnv = z.object({
    * queue; whatever is still running at the end, the process exits anyway.
    */
   SHUTDOWN_GRACE_MS: positiveInt.default(20_000),
+  /**
+   * BullMQ job lock of report.update and insight.generate: a job whose worker died is taken over
+   * once its lock expires, checked every JOB_STALLED_INTERVAL_MS (export.render has its own).
+   */
+  JOB_LOCK_DURATION_MS: positiveInt.default(30_000),
+  JOB_STALLED_INTERVAL_MS: positiveInt.default(30_000),
 });
 
 export const GatewayEnv = BaseEnv.extend({
@@ -103,6 +109,11 @@ export const ExportWorkerEnv = BaseEnv.extend({
   EXPORT_STALLED_INTERVAL_MS: positiveInt.default(30_000),
   /** Archived raw AMC results (STORAGE_DIR/raw) older than this are deleted by exports.cleanup. */
   RAW_RESULT_RETENTION_DAYS: positiveInt.default(30),
+  /** pipeline.redrive: how often the sweeper runs, how long an unfinished item waits between two looks, how often one item is re-driven at most. */
+  REDRIVE_INTERVAL_MS: positiveInt.default(30_000),
+  REDRIVE_AFTER_MS: positiveInt.default(120_000),
+  REDRIVE_MAX_PER_ITEM: positiveInt.default(5),
+  REDRIVE_BATCH_SIZE: positiveInt.default(500),
 }).superRefine((env, ctx) => {
   if (env.EXPORT_STORAGE === 's3' && !env.S3_BUCKET) {
     ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when EXPORT_STORAGE=s3' });

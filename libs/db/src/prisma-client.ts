@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
 
-export type { Prisma } from './generated/prisma/client';
+export { Prisma } from './generated/prisma/client';
 export { PrismaClient };
 
 /** A transaction client: what withUser() and $transaction() callbacks receive. */

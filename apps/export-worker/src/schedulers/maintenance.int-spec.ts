@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ExportWorkerEnv } from '@amc-reports/config';
 import {
   EXPORT_RENDER_JOB, EXPORT_RENDER_QUEUE, EXPORTS_CLEANUP_EVERY_MS, EXPORTS_CLEANUP_JOB, EXPORTS_SWEEP_EVERY_MS, EXPORTS_SWEEP_JOB,
-  exportRenderJobId, MAINTENANCE_QUEUE, type ExportFinishedEvent,
+  exportRenderJobId, MAINTENANCE_QUEUE, PIPELINE_REDRIVE_JOB, type ExportFinishedEvent,
 } from '@amc-reports/contracts';
 import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
 import { producerConnectionOptions, workerConnectionOptions } from '@amc-reports/queue';
@@ -64,12 +64,13 @@ describe('job schedulers', () => {
   it('registers exports.cleanup every 15 minutes and the sweeper once, however many processes start', async () => {
     const maintenance = [1, 2].map(() => new Queue(MAINTENANCE_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix }));
     try {
-      await Promise.all(maintenance.map(registerMaintenanceSchedules));
-      await registerMaintenanceSchedules(maintenance[0]);
+      await Promise.all(maintenance.map((queue) => registerMaintenanceSchedules(queue, 30_000)));
+      await registerMaintenanceSchedules(maintenance[0], 30_000);
       const schedulers = await maintenance[1].getJobSchedulers();
       expect(schedulers.map((scheduler) => [scheduler.key, scheduler.every]).sort()).toEqual([
         [EXPORTS_CLEANUP_JOB, EXPORTS_CLEANUP_EVERY_MS],
         [EXPORTS_SWEEP_JOB, EXPORTS_SWEEP_EVERY_MS],
+        [PIPELINE_REDRIVE_JOB, 30_000],
       ]);
       expect(EXPORTS_CLEANUP_EVERY_MS).toBe(15 * MINUTE);
       const queued = await maintenance[0].getJobs(['delayed', 'waiting']);
