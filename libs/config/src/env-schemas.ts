@@ -54,6 +54,12 @@ export const GatewayEnv = BaseEnv.extend({
   EXPORTS_IN_FLIGHT_PER_USER: positiveInt.default(5),
   OUTBOX_RELAY_INTERVAL_MS: positiveInt.default(1_000),
   ADMIN_TOKEN: z.string().min(16).optional(),
+  /** /health: the worker apps that must have a live process (heartbeat younger than HEALTH_WORKER_STALE_MS). */
+  HEALTH_REQUIRED_WORKERS: z.string().default('report-service,insight-worker,export-worker')
+    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean)),
+  HEALTH_WORKER_STALE_MS: positiveInt.default(20_000),
+  /** /health goes non-ok when a queue's oldest waiting job is older than this. */
+  HEALTH_QUEUE_LAG_MS: positiveInt.default(300_000),
   /** Where downloads are streamed from: the same export storage the export worker writes to. */
   EXPORT_STORAGE: z.enum(['local', 's3']).default('local'),
   EXPORT_DIR: z.string().min(1).default('./var/exports'),

@@ -54,7 +54,7 @@ export async function bootstrapWorker<S extends z.ZodType>(options: WorkerBootst
   const workers = discoverWorkers(app);
   for (const worker of workers) gate.attach(worker);
   const heartbeat = new WorkerHeartbeat(config.REDIS_URL, config.QUEUE_PREFIX, options.app, () => gate.status());
-  heartbeat.start();
+  await heartbeat.start();
   exitOnShutdownSignal({
     app: options.app, logger, graceMs: config.SHUTDOWN_GRACE_MS,
     stop: async (signal) => {

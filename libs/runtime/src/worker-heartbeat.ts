@@ -42,8 +42,18 @@ export class WorkerHeartbeat {
     this.member = `${app}:${os.hostname()}:${process.pid}`;
   }
 
-  start(): void {
-    void this.beat();
+  /** Beats once before resolving (so a worker that says "ready" is already visible), then every interval. */
+  async start(): Promise<void> {
+    if (this.redis.status !== 'ready') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 3_000);
+        this.redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    await this.beat();
     this.timer = setInterval(() => void this.beat(), this.intervalMs);
     this.timer.unref();
   }

@@ -93,6 +93,7 @@ export function renderDashboardPage(context: PageContext, reportId: string): Pag
       onInsightsGenerated: scheduleReload,
       onExportFinished: (event) => exportPanel?.onExportEvent(event.exportId),
       onConnectionChange: (state) => header.setLiveState(state),
+      onResync: scheduleReload,
     });
   };
 
