@@ -4,10 +4,11 @@ import { EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, MAINTENANCE_QUEUE, REPORT_
 import type { ExportWorkerEnv } from '@amc-reports/config';
 import { DatabaseModule } from '@amc-reports/db';
 import { EventsPublisher, queueModules } from '@amc-reports/runtime';
-import { createObjectStorage, exportStorageSettings, LocalDirectoryStorage } from '@amc-reports/storage';
+import { createObjectStorage, exportStorageSettings, LocalDirectoryStorage, type ProcessScratch } from '@amc-reports/storage';
 import { EXPORT_EVENTS, EXPORT_STORAGE, EXPORT_WORKER_CONFIG, RAW_RESULT_STORAGE } from './export-worker.config';
 import { ExportRenderProcessor } from './export-render.processor';
 import { ExportRenderService } from './export-render.service';
+import { openRenderScratch, RENDER_SCRATCH, RenderTemporaries } from './render-temporaries';
 import { ExportsCleanupService } from './schedulers/exports-cleanup.service';
 import { ExportsSweepService } from './schedulers/exports-sweep.service';
 import { MaintenanceProcessor } from './schedulers/maintenance.processor';
@@ -44,11 +45,19 @@ export class ExportWorkerModule {
       ],
       providers: [
         { provide: EXPORT_WORKER_CONFIG, useValue: config },
-        { provide: EXPORT_STORAGE, useFactory: () => createObjectStorage(exportStorageSettings(config)) },
+        { provide: RENDER_SCRATCH, useFactory: () => openRenderScratch(config) },
+        {
+          provide: EXPORT_STORAGE, inject: [RENDER_SCRATCH],
+          // S3 uploads spool in the render scratch too, so a killed upload leaves nothing locally.
+          useFactory: (scratch: ProcessScratch) => {
+            const settings = exportStorageSettings(config);
+            return createObjectStorage(settings.kind === 's3' ? { ...settings, spoolDir: scratch.directory } : settings);
+          },
+        },
         { provide: RAW_RESULT_STORAGE, useFactory: () => new LocalDirectoryStorage(config.STORAGE_DIR) },
         { provide: EXPORT_EVENTS, useValue: events },
         { provide: EventsLifecycle, useValue: new EventsLifecycle(events) },
-        ExportRenderProcessor, ExportRenderService,
+        ExportRenderProcessor, ExportRenderService, RenderTemporaries,
         MaintenanceProcessor, MaintenanceSchedules, ExportsCleanupService, ExportsSweepService, PipelineRedriveService,
       ],
     };

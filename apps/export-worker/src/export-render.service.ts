@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { createReadStream, mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import os from 'node:os';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { EXPORT_COMPLETED, EXPORT_FAILED, type ExportFinishedEvent, type ExportRenderJob } from '@amc-reports/contracts';
 import type { ExportWorkerEnv } from '@amc-reports/config';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
 import type { EventsPublisher } from '@amc-reports/runtime';
-import type { ObjectStorage } from '@amc-reports/storage';
+import type { ObjectStorage, ProcessScratch } from '@amc-reports/storage';
 import {
   claimExport, exportExtension, exportStorageKey, markCompleted, markFailed, noteAttemptError, releaseClaim, saveProgress, type ClaimedExport,
 } from './export-lifecycle';
@@ -15,7 +14,7 @@ import { InjectExportEvents, InjectExportStorage, InjectExportWorkerConfig, Inje
 import { loadExportSource } from './load-export-source';
 import { ProgressThrottle } from './progress-throttle';
 import { renderExportFile } from './render-export-file';
-import { renderTemporaryPath } from './render-temporaries';
+import { InjectRenderScratch } from './render-temporaries';
 import { ExportInputError } from './renderers/export-document';
 import { verifyExport } from './renderers/verify-export';
 
@@ -53,7 +52,6 @@ const ROWS_PROGRESS_SHARE = 90;
 @Injectable()
 export class ExportRenderService {
   private readonly logger = new Logger(ExportRenderService.name);
-  private readonly tempDir: string;
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
@@ -61,10 +59,8 @@ export class ExportRenderService {
     @InjectRawResultStorage() private readonly rawResults: ObjectStorage,
     @InjectExportEvents() private readonly events: ExportEvents,
     @InjectExportWorkerConfig() private readonly config: ExportWorkerEnv,
-  ) {
-    this.tempDir = config.EXPORT_TEMP_DIR ?? os.tmpdir();
-    mkdirSync(this.tempDir, { recursive: true });
-  }
+    @InjectRenderScratch() private readonly scratch: ProcessScratch,
+  ) {}
 
   async render(job: ExportRenderJob, { onClaimed, ...context }: JobContext): Promise<ExportRenderOutcome> {
     const claim = await claimExport(this.prisma, job.exportId, this.config.EXPORT_MAX_ATTEMPTS);
@@ -81,7 +77,10 @@ export class ExportRenderService {
     }
     const row = claim.row;
     const log = { exportId: row.id, reportId: row.reportConfigurationId, format: row.format, scope: row.scope, ...context };
-    const file = renderTemporaryPath(this.tempDir, row.id, exportExtension(row.format));
+    // A directory of its own per render, in this process's scratch: removed when the render ends,
+    // and swept at the next start when the process is killed mid-render.
+    const workDir = await this.scratch.jobDirectory(row.id);
+    const file = path.join(workDir, `export.${exportExtension(row.format)}`);
     const progress = new ProgressThrottle((percent) => saveProgress(this.prisma, row.id, percent));
     try {
       const outcome = await this.renderAndStore(row, file, progress, log);
@@ -99,7 +98,7 @@ export class ExportRenderService {
       throw error;
     } finally {
       await progress.settled();
-      await rm(file, { force: true });
+      await this.scratch.release(workDir);
     }
   }
 

@@ -62,6 +62,15 @@ afterAll(async () => {
   fs.rmSync(renderDir, { recursive: true, force: true });
 });
 
+/** Render files of an export under any export-worker's scratch (`amc-export-worker/<owner>/<export>-…/export.<ext>`). */
+function renderFilesOf(exportId: string): string[] {
+  const root = path.join(renderDir, 'amc-export-worker');
+  const owners = fs.existsSync(root) ? fs.readdirSync(root) : [];
+  return owners.flatMap((owner) => fs.readdirSync(path.join(root, owner))
+    .filter((job) => job.startsWith(`${exportId}-`))
+    .flatMap((job) => fs.readdirSync(path.join(root, owner, job)).map((file) => path.join(root, owner, job, file))));
+}
+
 /** Data rows of every sheet, read with exceljs's streaming reader (hundreds of thousands of rows). */
 async function countWorkbookRows(file: Buffer): Promise<{ sheets: number; rows: number }> {
   const path_ = path.join(renderDir, `read-${randomUUID()}.xlsx`);
@@ -96,8 +105,10 @@ it('finishes an export after its worker is killed mid-render, never showing a ha
   worker.child.kill('SIGKILL');
   await exited;
 
-  const halfFiles = fs.readdirSync(renderDir).filter((name) => name.startsWith(`amc-export-${id}-`));
+  // The half render sits in the killed process's own scratch directory, in a directory of its own.
+  const halfFiles = renderFilesOf(id);
   expect(halfFiles).toHaveLength(1);
+  expect(fs.statSync(halfFiles[0]).size).toBeGreaterThan(0);
   expect(fs.existsSync(finalFile)).toBe(false);
   expect(fs.readdirSync(path.join(stack.env.EXPORT_DIR!, '.tmp'))).toEqual([]);
   expect((await api.get(`/v1/exports/${id}`)).body).toMatchObject({ status: 'processing', attempts: 1 });
@@ -112,8 +123,10 @@ it('finishes an export after its worker is killed mid-render, never showing a ha
   expect(file.status).toBe(200);
   expect(file.body.length).toBe(fs.statSync(finalFile).size);
   expect(await countWorkbookRows(file.body)).toEqual({ sheets: 1, rows: RAW_ROWS });
-  // The killed render's file is left only where renders happen, for exports.cleanup to remove.
-  expect(fs.readdirSync(renderDir).filter((name) => name.startsWith(`amc-export-${id}-`))).toEqual(halfFiles);
+  // The restarted worker swept the killed one's scratch at start-up: no partial file anywhere.
+  expect(renderFilesOf(id)).toEqual([]);
+  expect(fs.existsSync(halfFiles[0])).toBe(false);
+  expect(fs.readdirSync(path.join(stack.env.EXPORT_DIR!, '.tmp'))).toEqual([]);
 }, 240_000);
 
 it('answers 503 and keeps no row when the queue is down, and takes exports again once it is back', async () => {

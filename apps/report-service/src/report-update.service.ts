@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { UnrecoverableError, type Queue } from 'bullmq';
 import {
@@ -39,7 +39,7 @@ export interface ReportUpdateOutcome {
  * ids (upserts), so at-least-once delivery never duplicates anything.
  */
 @Injectable()
-export class ReportUpdateService implements OnApplicationShutdown {
+export class ReportUpdateService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReportUpdateService.name);
   private readonly storage: ObjectStorage;
   private readonly policy: ResultSourcePolicy;
@@ -57,6 +57,12 @@ export class ReportUpdateService implements OnApplicationShutdown {
       maxBytes: config.RESULT_DOWNLOAD_MAX_BYTES, allowHttp: config.RESULT_URL_ALLOW_HTTP,
     };
     this.events = new EventsPublisher(config.REDIS_URL);
+  }
+
+  /** A report service killed while archiving a result left a temporary: gone before this one starts. */
+  async onApplicationBootstrap(): Promise<void> {
+    const removed = await this.storage.removeTemporariesOfDeadProcesses();
+    if (removed > 0) this.logger.warn({ msg: 'removed result archives a killed process left half-written', removed });
   }
 
   async onApplicationShutdown(): Promise<void> {
