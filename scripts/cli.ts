@@ -4,19 +4,29 @@
  *   send-event --file <event.json>                           sign with AMC_WEBHOOK_SECRET and post
  *   export --report <id> --format pdf --out f.pdf [--user <uuid> | --token T] [--scope dashboard]
  *   status                                                   queue depths, failed jobs, last executions
+ *   jobs list [--queue q] [--limit n]                        failed jobs with their reason (transient or the job's own)
+ *   jobs redrive (--id <job id>… | --transient | --all) [--queue q]   run failed jobs again
  * Exit codes: 0 ok, 2 usage, 3 rejected by the gateway (4xx), 4 unreachable, 5 failed.
  * Talks to `npm start`'s stack by default (AMC_GATEWAY_URL, DATABASE_URL, REDIS_URL override).
  */
 import { parseArgs } from 'node:util';
 import { CliError, EXIT } from './cli/dev-defaults';
 import { exportCommand, sendEventCommand, statusCommand, tokenCommand } from './cli/commands';
+import { jobsListCommand, jobsRedriveCommand } from './cli/jobs-commands';
 
-const COMMANDS: Record<string, (options: Record<string, string | boolean | undefined>) => Promise<void>> = {
+type Command = (options: Record<string, string | boolean | string[] | undefined>) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
   token: tokenCommand, 'send-event': sendEventCommand, export: exportCommand, status: statusCommand,
+  'jobs list': jobsListCommand, 'jobs redrive': jobsRedriveCommand,
 };
 
 async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
+  const [first, ...afterFirst] = process.argv.slice(2);
+  // Two-word commands (jobs list, jobs redrive) take their second word before the options.
+  const twoWords = first && afterFirst[0] && COMMANDS[`${first} ${afterFirst[0]}`] ? `${first} ${afterFirst[0]}` : undefined;
+  const command = twoWords ?? first;
+  const rest = twoWords ? afterFirst.slice(1) : afterFirst;
   const run = command ? COMMANDS[command] : undefined;
   if (!run) {
     process.stderr.write(`usage: amc-reports <${Object.keys(COMMANDS).join('|')}> [options]\n`);
@@ -28,6 +38,7 @@ async function main(): Promise<number> {
       user: { type: 'string' }, email: { type: 'string' }, expires: { type: 'string' }, file: { type: 'string' },
       report: { type: 'string' }, format: { type: 'string' }, scope: { type: 'string' }, out: { type: 'string' },
       token: { type: 'string' }, timeout: { type: 'string' },
+      queue: { type: 'string' }, limit: { type: 'string' }, id: { type: 'string', multiple: true }, transient: { type: 'boolean' }, all: { type: 'boolean' },
     },
   });
   await run(values);
