@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +7,7 @@ import { Client } from 'pg';
 import { findFreePort, startRedis, type RunningRedis } from '@amc-reports/launcher';
 import { apiClient, startAppStack, type AppStack } from '@amc-reports/testing';
 import { weekWindow } from '../../report-service/test/amc-results';
+import { readXlsxSheetRows } from '../src/renderers/xlsx-sheet-rows';
 import { rawResultCsv } from './fixtures/raw-result.fixture';
 import { createReport, deliverExecution, download, ExportEventLog, waitUntil, type Api } from './export-e2e';
 
@@ -71,22 +71,10 @@ function renderFilesOf(exportId: string): string[] {
     .flatMap((job) => fs.readdirSync(path.join(root, owner, job)).map((file) => path.join(root, owner, job, file))));
 }
 
-/** Data rows of every sheet, read with exceljs's streaming reader (hundreds of thousands of rows). */
+/** Data rows of every sheet, streamed (hundreds of thousands of rows) by the same read-back the worker verifies with. */
 async function countWorkbookRows(file: Buffer): Promise<{ sheets: number; rows: number }> {
-  const path_ = path.join(renderDir, `read-${randomUUID()}.xlsx`);
-  fs.writeFileSync(path_, file);
-  try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path_, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', entries: 'ignore' });
-    let sheets = 0;
-    let rows = 0;
-    for await (const sheet of reader) {
-      sheets++;
-      for await (const row of sheet) if (row.number > 1) rows++;
-    }
-    return { sheets, rows };
-  } finally {
-    fs.rmSync(path_, { force: true });
-  }
+  const sheets = await readXlsxSheetRows(file);
+  return { sheets: sheets.length, rows: sheets.reduce((sum, sheet) => sum + sheet.rowsAfterFirst, 0) };
 }
 
 it('finishes an export after its worker is killed mid-render, never showing a half file under the final key', async () => {
