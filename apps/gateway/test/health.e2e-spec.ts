@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { Queue } from 'bullmq';
 import { INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_QUEUE } from '@amc-reports/contracts';
 import { producerConnectionOptions } from '@amc-reports/queue';
@@ -16,6 +18,13 @@ afterAll(async () => stack?.stop());
 async function health(): Promise<{ httpStatus: number; body: Record<string, any> }> {
   const response = await fetch(`${stack.gatewayUrl}/health`);
   return { httpStatus: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+/** docker-compose.yml's health check for one app of this stack: its exit code. */
+function containerHealthCheck(app: string): Promise<number> {
+  const script = path.resolve(__dirname, '..', '..', '..', 'scripts', 'healthcheck.cjs');
+  const env = { PATH: process.env.PATH, GATEWAY_PORT: stack.env.GATEWAY_PORT, REDIS_URL: stack.redisUrl, QUEUE_PREFIX: stack.env.QUEUE_PREFIX, HEALTH_WORKER_STALE_MS: '2000' };
+  return new Promise((resolve) => execFile(process.execPath, [script, app], { env }, (error) => resolve(error ? Number(error.code ?? 1) : 0)));
 }
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
@@ -38,6 +47,7 @@ it('reports each worker app\'s live processes from their heartbeats, and is not 
     },
   });
   expect(body.problems).toEqual([expect.stringMatching(/^insight-worker: no live process/)]);
+  expect(await Promise.all(['gateway', 'report-service', 'insight-worker'].map(containerHealthCheck))).toEqual([0, 0, 1]);
 });
 
 it('notices a worker that died without a word (kill -9): its heartbeat goes stale', async () => {
@@ -48,6 +58,7 @@ it('notices a worker that died without a word (kill -9): its heartbeat goes stal
   const after = await until(health, (value) => value.body.workers['report-service'].status === 'missing', 10_000);
   expect(after.body.workers['report-service']).toEqual({ status: 'missing', processes: [] });
   expect(after.body.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^report-service: no live process/)]));
+  expect(await containerHealthCheck('report-service')).toBe(1);
 }, 30_000);
 
 it('says which queue lags when its oldest waiting job is older than HEALTH_QUEUE_LAG_MS', async () => {
