@@ -108,7 +108,8 @@ function installExitHooks(): void {
   process.once('exit', killAllNow);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      void stopAllChildren().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      // A turn later: a listener of the program's own (npm start's) reports and exits first.
+      void stopAllChildren().finally(() => setImmediate(() => process.exit(signal === 'SIGINT' ? 130 : 143)));
     });
   }
 }

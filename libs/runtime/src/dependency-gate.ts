@@ -25,9 +25,11 @@ export interface GateStatus {
   since: string | null;
 }
 
-interface ActiveJob {
+export interface ActiveJob {
   job: Job;
   token: string | undefined;
+  /** What the run claimed that must be given back if it is abandoned (an outage, a shutdown). */
+  release?: () => Promise<void>;
 }
 
 /**
@@ -67,7 +69,7 @@ export class DependencyGate {
 
   async run<T>(job: Job, token: string | undefined, work: () => Promise<T>, options: RunOptions = {}): Promise<T> {
     const key = `${job.queueName}:${job.id}`;
-    this.active.set(key, { job, token });
+    this.active.set(key, { job, token, release: options.release });
     try {
       return await work();
     } catch (error) {

@@ -55,16 +55,17 @@ export function discoverWorkers(app: INestApplicationContext): Worker[] {
 
 /**
  * A worker's ordered stop: take no new jobs, let the active ones finish for most of the grace
- * period, then give back the ones still running (moveToWait: no attempt spent, another process
- * picks them up at once instead of after the lock expires), and close.
+ * period, then give back the ones still running (their claims undone, then moveToWait: no attempt
+ * spent, another process picks them up at once instead of after the lock expires), and close.
  */
 export async function stopWorkers(workers: Worker[], gate: DependencyGate, logger: Logger, finishWithinMs: number): Promise<void> {
   gate.close();
   await Promise.all(workers.map((worker) => worker.pause(true).catch(() => undefined)));
   const deadline = Date.now() + finishWithinMs;
   while (gate.activeJobs().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  for (const { job, token } of gate.activeJobs()) {
+  for (const { job, token, release } of gate.activeJobs()) {
     try {
+      await release?.();
       await job.moveToWait(token);
       logger.warn({ jobId: job.id, queue: job.queueName }, 'job still running at shutdown: released to the queue');
     } catch (error) {

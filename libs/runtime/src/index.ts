@@ -6,6 +6,6 @@ export { bootstrapWorker, runMain, type WorkerBootstrap } from './bootstrap-work
 export { parseJobPayload, isFinalFailure } from './job-payload';
 export { EventsPublisher, redisTransportOptions } from './events-publisher';
 export { dependencyOutage, isDependencyOutage, isSocketError, isTransientFailure, type Dependency, type OutageOptions } from './dependency-outage';
-export { DependencyGate, type DependencyGateOptions, type GateStatus, type RunOptions } from './dependency-gate';
+export { DependencyGate, type ActiveJob, type DependencyGateOptions, type GateStatus, type RunOptions } from './dependency-gate';
 export { WorkerHeartbeat, readLiveWorkers, heartbeatKeys, HEARTBEAT_INTERVAL_MS, type LiveWorker, type HeartbeatDetails } from './worker-heartbeat';
 export { exitOnShutdownSignal, discoverWorkers, stopWorkers, type ShutdownOptions } from './graceful-shutdown';
