@@ -54,7 +54,15 @@ CREATE INDEX insight_generations_execution_idx ON insight_generations (execution
 CREATE INDEX insight_generations_unfinished_idx ON insight_generations ((coalesce(swept_at, requested_at)))
   WHERE status = 'queued' OR (status = 'failed' AND failure_transient);
 
+-- report_exports: each render's claim gets the next number, never given back (unlike attempts,
+-- which an outage or a shutdown returns). It fences renders: only the latest claim may complete
+-- the export, and a later claim stores under its own key, so a render that lost its lock and kept
+-- going (a starved event loop, a released job in a dying process) can never overwrite the file of
+-- the one that completed.
+ALTER TABLE report_exports ADD COLUMN render_claim integer NOT NULL DEFAULT 0;
+
 -- migrate:down
+ALTER TABLE report_exports DROP COLUMN render_claim;
 DROP TABLE insight_generations;
 DROP INDEX amc_execution_events_unfinished_idx;
 ALTER TABLE amc_execution_events

@@ -12,12 +12,16 @@ import { TEST_JWT_SECRET, TEST_WEBHOOK_SECRET } from '@amc-reports/testing';
  * or servers this file starts and stops (DATABASE_URL / REDIS_URL), which is how an outage is made.
  */
 
-/** Job locks, sweeps and shutdowns in seconds, so a recovery fits a test. */
+/**
+ * Job locks, sweeps and shutdowns in seconds, so a recovery fits a test. Locks stay long enough
+ * that a render hogging its event loop on a busy machine keeps its lock (a lost lock means a
+ * second render: correct, see render_claim, but slow).
+ */
 export const FAST_RECOVERY_ENV: NodeJS.ProcessEnv = {
   OUTBOX_RELAY_INTERVAL_MS: '250',
-  JOB_LOCK_DURATION_MS: '5000',
+  JOB_LOCK_DURATION_MS: '10000',
   JOB_STALLED_INTERVAL_MS: '2000',
-  EXPORT_LOCK_DURATION_MS: '5000',
+  EXPORT_LOCK_DURATION_MS: '15000',
   EXPORT_STALLED_INTERVAL_MS: '2000',
   REDRIVE_INTERVAL_MS: '3000',
   REDRIVE_AFTER_MS: '10000',

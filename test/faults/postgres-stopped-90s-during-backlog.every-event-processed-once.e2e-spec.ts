@@ -61,6 +61,9 @@ it('loses nothing to a 90 s Postgres outage during a backlog: 503 + Retry-After 
     return refused ?? null;
   }, 20_000, 300);
   expect(refusedDuringOutage).toMatchObject({ kind: 'http', status: 503, retryAfter: expect.any(Number), body: { error: 'database_unavailable' } });
+  // A user's page too: 503 with Retry-After, not a 500 or a dropped connection.
+  const dashboardDuringOutage = await send(`${stack.gatewayUrl}/v1/reports/${targets[0].reportId}/dashboard`, 'GET', { authorization: `Bearer ${token}` });
+  expect(dashboardDuringOutage).toMatchObject({ kind: 'http', status: 503, retryAfter: expect.any(Number), body: { error: 'database_unavailable' } });
 
   await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - outageStarted)));
   expect(alive(gatewayPid)).toBe(true);
@@ -88,6 +91,9 @@ it('loses nothing to a 90 s Postgres outage during a backlog: 503 + Retry-After 
   expect(countsAtReturn.unavailable503).toBeGreaterThan(200);
   expect(load.unavailableWithoutRetryAfter).toBe(0);
   expect(load.otherStatuses).toEqual({});
+  // Export requests met the outage too: every refusal a 503 with Retry-After, asked again after it.
+  expect(exports.refusals.length).toBeGreaterThan(10);
+  expect(exports.refusals.filter((answer) => !(answer.kind === 'http' && answer.status === 503 && answer.retryAfter))).toEqual([]);
   expect(outcome).toEqual({
     ...outcome, inboxRows: executionIds.length, executions: executionIds.length, processed: executionIds.length, failed: 0, lost: 0,
     insightSetsCompleted: outcome.insightSets, duplicatedInsights: 0, reportsWithoutViews: 0,

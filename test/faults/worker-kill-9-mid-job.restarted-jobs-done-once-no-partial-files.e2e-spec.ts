@@ -111,7 +111,7 @@ it('restarts every worker killed with -9 mid-job, and their jobs complete exactl
     const exported = await settledExportOutcome(infra.databaseUrl, exportIds, `${dataDir}/exports`, 180_000);
     const rawRow = await withDatabase(infra.databaseUrl, async (db) =>
       (await db.query<{ status: string; attempts: number; storage_key: string }>('SELECT status, attempts, storage_key FROM report_exports WHERE id = $1', [rawExportId])).rows[0]);
-    const rawSheets = await readXlsxSheetRows(path.join(dataDir, 'exports', rawRow.storage_key));
+    const rawSheets = rawRow.storage_key ? await readXlsxSheetRows(path.join(dataDir, 'exports', rawRow.storage_key)) : [];
     const attempts = await attemptsSpent(infra.redisUrl);
     const crashes = Object.fromEntries((['report-service', 'insight-worker', 'export-worker'] as const).map((app) => [app,
       (stack.output().match(new RegExp(`\\[supervisor\\] WARN ${app} \\(pid \\d+\\) exited unexpectedly \\(signal SIGKILL\\)`, 'g')) ?? []).length]));

@@ -24,6 +24,8 @@ export interface ClaimedExport {
   executionId: string | null;
   options: ExportOptions;
   attempts: number;
+  /** This render's fencing token (report_exports.render_claim): only it may complete the export. */
+  claim: number;
 }
 
 export type ClaimResult =
@@ -39,16 +41,17 @@ const MAX_ERROR_LENGTH = 2_000;
 const bounded = (reason: string) => reason.slice(0, MAX_ERROR_LENGTH);
 
 /**
- * pending → processing with attempts + 1 and a fresh started_at. A rerun of the same job (a
- * worker died mid-render and BullMQ handed the job to another) finds it processing and claims it
- * again, counting the attempt; once `maxAttempts` renders have started, it is not claimed again.
+ * pending → processing with attempts + 1, a new render claim and a fresh started_at. A rerun of
+ * the same job (a worker died mid-render and BullMQ handed the job to another) finds it processing
+ * and claims it again, counting the attempt; once `maxAttempts` renders have started, it is not
+ * claimed again. The new claim fences out any earlier render still running.
  */
 export async function claimExport(prisma: PrismaClient, exportId: string, maxAttempts: number): Promise<ClaimResult> {
   const rows = await prisma.$queryRaw<ClaimedExport[]>`
-    UPDATE report_exports SET status = 'processing', attempts = attempts + 1, started_at = now(), progress = 0
+    UPDATE report_exports SET status = 'processing', attempts = attempts + 1, render_claim = render_claim + 1, started_at = now(), progress = 0
     WHERE id = ${exportId}::uuid AND status IN ('pending', 'processing') AND attempts < ${maxAttempts}
     RETURNING id, report_configuration_id AS "reportConfigurationId", user_id AS "userId", format, scope,
-      view_id AS "viewId", execution_id AS "executionId", options, attempts`;
+      view_id AS "viewId", execution_id AS "executionId", options, attempts, render_claim AS "claim"`;
   if (rows[0]) return { kind: 'claimed', row: rows[0] };
   const current = await prisma.reportExport.findUnique({ where: { id: exportId }, select: { status: true, attempts: true } });
   if (!current) return { kind: 'missing' };
@@ -69,14 +72,17 @@ export interface CompletedExport {
   expiresAt: Date;
 }
 
-/** processing → completed with the stored file's facts; null when the row is no longer ours to finish. */
-export async function markCompleted(prisma: PrismaClient, exportId: string, stored: StoredObject, retentionDays: number): Promise<CompletedExport | null> {
+/**
+ * processing → completed with the stored file's facts, by the render holding the latest claim
+ * only; null when the row is no longer its to finish (completed, failed, or claimed again since).
+ */
+export async function markCompleted(prisma: PrismaClient, exportId: string, claim: number, stored: StoredObject, retentionDays: number): Promise<CompletedExport | null> {
   const rows = await prisma.$queryRaw<CompletedExport[]>`
     UPDATE report_exports
     SET status = 'completed', progress = 100, storage_key = ${stored.key}, file_size_bytes = ${stored.sizeBytes},
         sha256 = ${stored.sha256}, error = NULL, completed_at = now(),
         expires_at = now() + make_interval(days => ${retentionDays}::int)
-    WHERE id = ${exportId}::uuid AND status = 'processing'
+    WHERE id = ${exportId}::uuid AND status = 'processing' AND render_claim = ${claim}
     RETURNING completed_at AS "completedAt", expires_at AS "expiresAt"`;
   return rows[0] ?? null;
 }
@@ -130,7 +136,10 @@ export function exportExtension(format: ExportFormat): string {
   return EXTENSIONS[format];
 }
 
-/** `<export id>.<ext>`: never user text (DESIGN §8). */
-export function exportStorageKey(exportId: string, format: ExportFormat): string {
-  return `${exportId}.${exportExtension(format)}`;
+/**
+ * `<export id>.<ext>`, never user text (DESIGN §8); a second or later render claim stores under
+ * `<export id>.r<claim>.<ext>`, so it never replaces another render's file (see render_claim).
+ */
+export function exportStorageKey(exportId: string, format: ExportFormat, claim = 1): string {
+  return claim <= 1 ? `${exportId}.${exportExtension(format)}` : `${exportId}.r${claim}.${exportExtension(format)}`;
 }

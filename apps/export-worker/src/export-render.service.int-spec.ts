@@ -70,6 +70,21 @@ it('renders a PDF, stores it under <export id>.pdf and completes the row with si
   expect(fs.readdirSync(scratch.directory)).toEqual([]);
 });
 
+it('lets only the latest of two renders racing on one export complete it, leaving exactly its file (a stalled job picked up twice)', async () => {
+  const report = await seedReport(prisma);
+  const id = await seedExport(prisma, report, { format: 'pdf' });
+  // Two deliveries of one job at once: the second claims while the first still renders.
+  const outcomes = await Promise.all([service.render({ exportId: id }, context), service.render({ exportId: id }, context)]);
+
+  expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['completed', 'superseded']);
+  const row = await exportRow(id);
+  expect(row).toMatchObject({ status: 'completed', attempts: 2, renderClaim: 2, storageKey: `${id}.r2.pdf` });
+  const files = fs.readdirSync(path.join(dir, 'exports')).filter((name) => name.startsWith(id));
+  expect(files).toEqual([`${id}.r2.pdf`]);
+  expect(row.sha256).toBe(sha256Of(path.join(dir, 'exports', files[0])));
+  expect(published.filter((event) => event.pattern === 'export.completed')).toHaveLength(1);
+});
+
 it('does nothing for a rerun of a job whose export is already completed', async () => {
   const report = await seedReport(prisma);
   const id = await seedExport(prisma, report, { format: 'csv', scope: 'view', viewKey: 'performance.campaigns' });
@@ -146,6 +161,14 @@ it('keeps a transiently failed export processing with the reason, retries it, an
   const other = await seedExport(prisma, report, { format: 'csv', status: 'processing', attempts: 3 });
   await service.recordFailure({ exportId: other }, new Error('connect ECONNREFUSED'), 3);
   expect(await exportRow(other)).toMatchObject({ status: 'failed', error: 'failed after 3 attempt(s): connect ECONNREFUSED' });
+});
+
+it('leaves an export whose worker died under it twice (stalled) processing for the sweeper, not failed', async () => {
+  const report = await seedReport(prisma);
+  const id = await seedExport(prisma, report, { format: 'csv', status: 'processing', attempts: 2 });
+  await service.recordFailure({ exportId: id }, new UnrecoverableError('job stalled more than allowable limit'), 0);
+  expect(await exportRow(id)).toMatchObject({ status: 'processing', attempts: 2, error: 'interrupted (job stalled more than allowable limit): it will be rendered again' });
+  expect(published).toEqual([]);
 });
 
 it('fails an export whose every allowed attempt has already started (a crash loop) instead of claiming it again', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { EXPORT_COMPLETED, EXPORT_FAILED, type ExportFinishedEvent, type ExportRenderJob } from '@amc-reports/contracts';
 import type { ExportWorkerEnv } from '@amc-reports/config';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
-import type { EventsPublisher } from '@amc-reports/runtime';
+import { isTransientFailure, type EventsPublisher } from '@amc-reports/runtime';
 import type { ObjectStorage, ProcessScratch } from '@amc-reports/storage';
 import {
   claimExport, exportExtension, exportStorageKey, markCompleted, markFailed, noteAttemptError, releaseClaim, saveProgress, type ClaimedExport,
@@ -114,14 +114,17 @@ export class ExportRenderService {
     if (!verdict.ok) throw new ExportVerificationError(`the ${row.format} file failed its check: ${verdict.reason}`);
     progress.report(97);
 
-    const stored = await this.storage.put(exportStorageKey(row.id, row.format), createReadStream(file));
+    const stored = await this.storage.put(exportStorageKey(row.id, row.format, row.claim), createReadStream(file));
     await progress.settled();
-    const completed = await markCompleted(this.prisma, row.id, stored, source.retentionDays);
+    const completed = await markCompleted(this.prisma, row.id, row.claim, stored, source.retentionDays);
     if (!completed) {
-      // The sweeper gave the export to another attempt while this one ran: that one finishes it.
-      this.logger.warn({ msg: 'export was no longer processing when its file was stored', ...log });
-      return { exportId: row.id, status: 'superseded', storageKey: stored.key, sizeBytes: stored.sizeBytes };
+      // Another claim owns the export now (its render finishes it, or already did): this file is nobody's.
+      await this.storage.delete(stored.key);
+      this.logger.warn({ msg: 'export was claimed again while this render ran: its file was discarded', ...log });
+      return { exportId: row.id, status: 'superseded' };
     }
+    // Earlier claims were fenced out by this one: whatever file they stored is nobody's either.
+    for (let earlier = 1; earlier < row.claim; earlier++) await this.storage.delete(exportStorageKey(row.id, row.format, earlier)).catch(() => undefined);
     await this.announce({
       reportId: row.reportConfigurationId, exportId: row.id, userId: row.userId, format: row.format, status: 'completed', error: null,
       sizeBytes: stored.sizeBytes, durationMs: Date.now() - startedAt,
@@ -134,8 +137,18 @@ export class ExportRenderService {
     await releaseClaim(this.prisma, exportId);
   }
 
-  /** After the last attempt: the export shows why it failed (a no-op when `render` already failed it). */
+  /**
+   * After the last attempt: the export shows why it failed (a no-op when `render` already failed
+   * it). Unless the render never got to fail on its own, its process died under it twice (BullMQ's
+   * "stalled more than allowable limit"): then the export stays processing and exports.sweep
+   * gives it another render, up to EXPORT_MAX_ATTEMPTS claims (a crash loop still ends).
+   */
   async recordFailure(job: ExportRenderJob, error: Error, attemptsMade: number): Promise<void> {
+    if (isTransientFailure(error)) {
+      await noteAttemptError(this.prisma, job.exportId, `interrupted (${error.message}): it will be rendered again`);
+      this.logger.warn({ msg: `export render interrupted, left for the sweeper: ${error.message}`, exportId: job.exportId });
+      return;
+    }
     const permanent = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
     await this.fail(job.exportId, permanent ? error.message : `failed after ${attemptsMade} attempt(s): ${error.message}`);
   }

@@ -81,7 +81,9 @@ it('finishes an export after its worker is killed mid-render, never showing a ha
   const requested = await api.post(`/v1/reports/${reportId}/exports`, { format: 'excel', scope: 'raw' });
   expect(requested.status).toBe(202);
   const id = requested.body.id as string;
-  const finalFile = path.join(stack.env.EXPORT_DIR!, `${id}.xlsx`);
+  // Each render claim stores under a key of its own: the first `<id>.xlsx`, the second `<id>.r2.xlsx`.
+  const firstKey = path.join(stack.env.EXPORT_DIR!, `${id}.xlsx`);
+  const finalFile = path.join(stack.env.EXPORT_DIR!, `${id}.r2.xlsx`);
 
   // Rows are being written: the progress of a raw export moves past its first step.
   await waitUntil(async () => {
@@ -97,7 +99,7 @@ it('finishes an export after its worker is killed mid-render, never showing a ha
   const halfFiles = renderFilesOf(id);
   expect(halfFiles).toHaveLength(1);
   expect(fs.statSync(halfFiles[0]).size).toBeGreaterThan(0);
-  expect(fs.existsSync(finalFile)).toBe(false);
+  expect([fs.existsSync(firstKey), fs.existsSync(finalFile)]).toEqual([false, false]);
   expect(fs.readdirSync(path.join(stack.env.EXPORT_DIR!, '.tmp'))).toEqual([]);
   expect((await api.get(`/v1/exports/${id}`)).body).toMatchObject({ status: 'processing', attempts: 1 });
   expect((await download(stack.gatewayUrl, ownerToken, id)).status).toBe(409);
@@ -110,6 +112,7 @@ it('finishes an export after its worker is killed mid-render, never showing a ha
   const file = await download(stack.gatewayUrl, ownerToken, id);
   expect(file.status).toBe(200);
   expect(file.body.length).toBe(fs.statSync(finalFile).size);
+  expect(fs.existsSync(firstKey)).toBe(false);
   expect(await countWorkbookRows(file.body)).toEqual({ sheets: 1, rows: RAW_ROWS });
   // The restarted worker swept the killed one's scratch at start-up: no partial file anywhere.
   expect(renderFilesOf(id)).toEqual([]);

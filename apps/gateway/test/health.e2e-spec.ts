@@ -10,7 +10,7 @@ let stack: AppStack;
 beforeAll(async () => {
   // insight-worker is required but never started; report-service beats until it is killed.
   stack = await startAppStack(['gateway', 'report-service'], {
-    HEALTH_REQUIRED_WORKERS: 'report-service,insight-worker', HEALTH_WORKER_STALE_MS: '2000', HEALTH_QUEUE_LAG_MS: '1000',
+    HEALTH_REQUIRED_WORKERS: 'report-service,insight-worker', HEALTH_WORKER_STALE_MS: '3000', HEALTH_QUEUE_LAG_MS: '1000', HEARTBEAT_INTERVAL_MS: '500',
   });
 }, 120_000);
 afterAll(async () => stack?.stop());
@@ -23,7 +23,7 @@ async function health(): Promise<{ httpStatus: number; body: Record<string, any>
 /** docker-compose.yml's health check for one app of this stack: its exit code. */
 function containerHealthCheck(app: string): Promise<number> {
   const script = path.resolve(__dirname, '..', '..', '..', 'scripts', 'healthcheck.cjs');
-  const env = { PATH: process.env.PATH, GATEWAY_PORT: stack.env.GATEWAY_PORT, REDIS_URL: stack.redisUrl, QUEUE_PREFIX: stack.env.QUEUE_PREFIX, HEALTH_WORKER_STALE_MS: '2000' };
+  const env = { PATH: process.env.PATH, GATEWAY_PORT: stack.env.GATEWAY_PORT, REDIS_URL: stack.redisUrl, QUEUE_PREFIX: stack.env.QUEUE_PREFIX, HEALTH_WORKER_STALE_MS: '3000' };
   return new Promise((resolve) => execFile(process.execPath, [script, app], { env }, (error) => resolve(error ? Number(error.code ?? 1) : 0)));
 }
 

@@ -27,7 +27,7 @@ export const BaseEnv = z.object({
   STORAGE_DIR: z.string().min(1).default('./var/storage'),
   DB_POOL_SIZE: positiveInt.default(10),
   /**
-   * SIGTERM to exit: a worker's active jobs get 60% of it to finish, then are released to the
+   * SIGTERM to exit: a worker's active jobs get half of it to finish, then are released to the
    * queue; whatever is still running at the end, the process exits anyway.
    */
   SHUTDOWN_GRACE_MS: positiveInt.default(20_000),
@@ -37,6 +37,8 @@ export const BaseEnv = z.object({
    */
   JOB_LOCK_DURATION_MS: positiveInt.default(30_000),
   JOB_STALLED_INTERVAL_MS: positiveInt.default(30_000),
+  /** How often a worker process writes its heartbeat to Redis (/health reads it). */
+  HEARTBEAT_INTERVAL_MS: positiveInt.default(5_000),
 });
 
 export const GatewayEnv = BaseEnv.extend({

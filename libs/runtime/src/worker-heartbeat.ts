@@ -12,6 +12,7 @@ export function heartbeatKeys(prefix: string): { beats: string; details: string 
   return { beats: `${prefix}:heartbeats`, details: `${prefix}:heartbeats:details` };
 }
 
+/** The default beat (HEARTBEAT_INTERVAL_MS): /health and the container check allow a few missed ones. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
 export interface HeartbeatDetails {
