@@ -15,7 +15,7 @@ const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'amc-test-su
 const extra = process.argv.slice(2);
 const runs = [
   ['--selectProjects', 'unit', 'integration', ...extra],
-  ['--selectProjects', 'faults', '--maxWorkers', '2', ...extra],
+  ['--selectProjects', 'faults', '--maxWorkers', '2', '--testSequencer', path.join(root, 'test', 'faults', 'fault-order.sequencer.js'), ...extra],
 ];
 
 let exitCode = 0;

@@ -14,8 +14,8 @@ import { attemptsSpent, partialFiles, reportScenario, settledExportOutcome, sett
  * is killed; and after the next `npm start` on the same data, every event accepted before (and
  * during) the stop is processed exactly once and every accepted export completed.
  */
-/** The production default: half of it for active jobs to finish, the rest to release and close. */
-const GRACE_MS = 20_000;
+/** Half of it for active jobs to finish (the long render does not), the rest to release and close on a busy machine. */
+const GRACE_MS = 14_000;
 const WORKERS: AppName[] = ['report-service', 'insight-worker', 'export-worker'];
 let dataDir: string;
 let ports: { gateway: number; postgres: number; redis: number };
@@ -69,7 +69,7 @@ it('stops in order within the grace period on SIGTERM mid-load, and the next sta
   await until('the long render to be running', async () => {
     const status = await send(`${stack.gatewayUrl}/v1/exports/${rawExportId}`, 'GET', { authorization: `Bearer ${token}` });
     return status.kind === 'http' && status.body.status === 'processing' && Number(status.body.progress) >= 5 ? true : null;
-  }, 60_000, 100);
+  }, 60_000, 50);
 
   const pids = Object.fromEntries((['gateway', ...WORKERS] as AppName[]).map((app) => [app, stack.pidOf(app)]));
   const mark = stack.output().length;
@@ -86,11 +86,12 @@ it('stops in order within the grace period on SIGTERM mid-load, and the next sta
   const infrastructureAsked = lineIndex(lines, /\[launcher\] stopping (postgres, redis|redis, postgres)/);
   const durations = Object.fromEntries(['gateway', ...WORKERS].map((app) => [app, Number(new RegExp(`\\[launcher\\] ${app} stopped \\((\\d+) ms\\)`).exec(lines.join('\n'))?.[1] ?? -1)]));
   const released = (lines.join('\n').match(/released to the queue/g) ?? []).length;
-  reportScenario('stack-sigterm.stop', { stopMs, exit: { code: exit.code, signal: exit.signal }, durations, releasedJobs: released });
+  const stopLog = lines.filter((line) => /^\[launcher\]|^\[export-worker\] (WARN|ERROR)|stopping$|stopped$/.test(line)).map((line) => line.slice(0, 160));
+  reportScenario('stack-sigterm.stop', { stopMs, exit: { code: exit.code, signal: exit.signal }, durations, releasedJobs: released, stopLog });
 
   expect(exit).toMatchObject({ code: 0, signal: null });
   expect(lines.join('\n')).toMatch(/• everything stopped in \d+ ms/);
-  // The render still running at 60% of the grace period was released to the queue, not killed.
+  // The render still running at half the grace period was released to the queue, not killed.
   expect(released).toBeGreaterThanOrEqual(1);
   expect(lineIndex(lines, /\[launcher\] stopping gateway/)).toBeGreaterThanOrEqual(0);
   expect(gatewayStopped).toBeGreaterThan(lineIndex(lines, /\[launcher\] stopping gateway/));

@@ -18,7 +18,7 @@ import { attemptsSpent, partialFiles, reportScenario, settledExportOutcome, sett
  * each one (and says so); the job it was doing is taken over and completed exactly once (one
  * execution, one insight set, one export file); no partial file is left anywhere.
  */
-const BIG_ROWS = 250_000;
+const BIG_ROWS = 150_000;
 let dataDir: string;
 let infra: ExternalInfrastructure;
 let llm: FakeOpenAiServer;
