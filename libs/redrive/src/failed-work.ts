@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bullmq';
-import { reportUpdateJobId } from '@amc-reports/contracts';
+import { INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE, reportUpdateJobId } from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
 import { isTransientFailure } from '@amc-reports/runtime';
 import { EventLedger, InsightLedger, type Ledger, type LedgerEntry } from './ledgers';
@@ -35,10 +35,10 @@ function describe(queue: string, job: Job): FailedJob {
 /** The ledger entry a failed job stands for, from its payload (contracts: ids only). */
 function entryOf(queue: string, job: Job): LedgerEntry | null {
   const data = job.data as Record<string, string>;
-  if (queue === 'report.update' && data.eventRowId) {
+  if (queue === REPORT_UPDATE_QUEUE && data.eventRowId) {
     return { key: data.eventRowId, jobId: job.id!, data: { eventRowId: data.eventRowId }, failed: true, failureReason: job.failedReason, redriveCount: 0 };
   }
-  if (queue === 'insight.generate' && data.configurationId && data.executionId) {
+  if (queue === INSIGHT_GENERATE_QUEUE && data.configurationId && data.executionId) {
     return {
       key: `${data.configurationId}/${data.executionId}`, jobId: job.id!, data: { configurationId: data.configurationId, executionId: data.executionId },
       failed: true, failureReason: job.failedReason, redriveCount: 0,

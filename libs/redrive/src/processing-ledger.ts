@@ -2,7 +2,7 @@ import type { PrismaClient } from '@amc-reports/db';
 
 /**
  * What the workers write so that Postgres, not Redis, knows what became of accepted work
- * (migration 20261201100000_processing_ledger). Redis can lose a job (a restart without AOF, a
+ * (migration 20261220100000_processing_ledger). Redis can lose a job (a restart without AOF, a
  * flush); the ledger cannot, and the sweeper compares the two.
  */
 

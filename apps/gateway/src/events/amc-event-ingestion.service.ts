@@ -92,14 +92,9 @@ export class AmcEventIngestionService implements OnApplicationShutdown {
    * pipeline's way to ask again); if it completed or is under way, it is a duplicate as before.
    */
   private async resent(event: AmcExecutionCompletedEvent, context: Record<string, unknown>): Promise<IngestionResult> {
-    let verdict: 'duplicate' | 'redriven';
-    try {
-      verdict = await redriveOnResend(this.prisma, this.redriveQueues, event.instanceId, event.executionId);
-    } catch (error) {
-      const unavailable = outageResponse(error, { socketErrorsFrom: 'postgres' });
-      if (!unavailable) throw error;
-      throw unavailable;
-    }
+    const verdict = await redriveOnResend(this.prisma, this.redriveQueues, event.instanceId, event.executionId).catch((error: unknown) => {
+      throw outageResponse(error, { socketErrorsFrom: 'postgres' }) ?? error;
+    });
     this.logger.log({ msg: verdict === 'redriven' ? 'AMC event re-sent for a failed execution: re-driven' : 'AMC event duplicate', ...context });
     return { eventId: event.eventId, status: verdict };
   }
