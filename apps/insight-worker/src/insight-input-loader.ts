@@ -12,9 +12,10 @@ import type { ExecutionProfile, InsightInput } from './findings/finding';
  * not fitting a result does not take the execution out of the history. Apps do not import each
  * other, so the rule is restated here; both must change together.
  */
-const REPORT_UNUSABLE = 'REPORT_UNUSABLE';
+export const REPORT_UNUSABLE = 'REPORT_UNUSABLE';
 
 export type SkipReason =
+  | 'history_unchanged'
   | 'configuration_missing'
   | 'configuration_disabled'
   | 'template_configuration'
@@ -28,11 +29,13 @@ export interface InsightTarget {
   configurationId: string;
   workflowId: string;
   input: InsightInput;
+  /** data_aggregation_settings as stored (part of the history fingerprint). */
+  aggregation: unknown;
 }
 
 export type LoadedTarget = { kind: 'ready'; target: InsightTarget } | { kind: 'skip'; reason: SkipReason; detail?: string };
 
-interface ExecutionRow {
+export interface ExecutionRow {
   id: string;
   workflow_id: string;
   status: string;
@@ -86,6 +89,7 @@ export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenera
     target: {
       configurationId: configuration.id,
       workflowId: configuration.workflowId,
+      aggregation: configuration.dataAggregationSettings,
       input: {
         dashboardType,
         latest,
@@ -114,7 +118,7 @@ async function loadEarlierHistory(prisma: PrismaClient, execution: ExecutionRow,
   return rows.reverse().map(toProfile);
 }
 
-function toProfile(row: ExecutionRow): ExecutionProfile {
+export function toProfile(row: ExecutionRow): ExecutionProfile {
   return {
     executionId: row.id,
     timeWindowStart: row.time_window_start.toISOString(),
@@ -124,7 +128,7 @@ function toProfile(row: ExecutionRow): ExecutionProfile {
 }
 
 /** Stored views as the builders made them; only keys, positions and chart fields matter for insights. */
-async function loadViews(prisma: PrismaClient, configurationId: string): Promise<BuiltView[]> {
+export async function loadViews(prisma: PrismaClient, configurationId: string): Promise<BuiltView[]> {
   const rows = await prisma.dashboardView.findMany({
     where: { reportConfigurationId: configurationId },
     orderBy: [{ position: 'asc' }, { viewKey: 'asc' }],
@@ -145,13 +149,13 @@ async function loadViews(prisma: PrismaClient, configurationId: string): Promise
   });
 }
 
-function historyLength(aggregation: unknown): number {
+export function historyLength(aggregation: unknown): number {
   const requested = (aggregation as { historyLength?: unknown } | null)?.historyLength;
   return typeof requested === 'number' && requested >= 1 ? Math.min(Math.floor(requested), HISTORY_LENGTH_MAX) : HISTORY_LENGTH_DEFAULT;
 }
 
 /** `data_aggregation_settings.stages[].column`, when the user named the funnel stages. */
-function stageColumns(aggregation: unknown): string[] | undefined {
+export function stageColumns(aggregation: unknown): string[] | undefined {
   const stages = (aggregation as { stages?: unknown } | null)?.stages;
   if (!Array.isArray(stages)) return undefined;
   const columns = stages.map((stage) => (stage as { column?: unknown } | null)?.column).filter((column): column is string => typeof column === 'string');

@@ -36,12 +36,15 @@ export async function enabledConfigurations(prisma: PrismaClient, workflowId: st
   }));
 }
 
-function historyLength(aggregation: unknown): number {
+export function historyLength(aggregation: unknown): number {
   const requested = (aggregation as { historyLength?: unknown } | null)?.historyLength;
   return typeof requested === 'number' && requested >= 1 ? Math.min(Math.floor(requested), HISTORY_LENGTH_MAX) : HISTORY_LENGTH_DEFAULT;
 }
 
-/** The last N usable executions of the workflow (one per time window), oldest first. */
+/**
+ * The last N usable executions of the workflow (one per time window), oldest first. Read once per
+ * event for all its reports (N = the longest history any of them shows); each takes its tail.
+ */
 export async function loadHistory(prisma: PrismaClient, workflowId: string, length: number): Promise<ExecutionProfile[]> {
   const rows = await prisma.$queryRaw<{ id: string; time_window_start: Date; time_window_end: Date; result_profile: ResultProfile }[]>`
     SELECT id, time_window_start, time_window_end, result_profile FROM workflow_executions
@@ -54,29 +57,35 @@ export async function loadHistory(prisma: PrismaClient, workflowId: string, leng
   }));
 }
 
-/** Rebuilds one configuration's views from history; returns the views written (empty without history). */
-export async function rebuildConfiguration(prisma: PrismaClient, workflowId: string, config: ConfigurationToBuild): Promise<BuiltView[]> {
-  const history = await loadHistory(prisma, workflowId, historyLength(config.dataAggregationSettings));
+/**
+ * Rebuilds one configuration's views from the workflow's history (its own length taken from the
+ * tail); returns the views written (empty without history). The views are written in one
+ * statement and the ones a builder no longer produces removed in a second, in one short batch
+ * transaction (no round trip per view, nothing computed while it is open).
+ */
+export async function rebuildConfiguration(prisma: PrismaClient, config: ConfigurationToBuild, workflowHistory: ExecutionProfile[]): Promise<BuiltView[]> {
+  const history = workflowHistory.slice(-historyLength(config.dataAggregationSettings));
   const latest = history.at(-1);
   if (!latest) return [];
   const views = buildDashboard(config.dashboardType, {
     latest, history, settings: { visualization: config.visualizationSettings, aggregation: config.dataAggregationSettings },
   });
-  const processedAt = new Date();
-  await prisma.$transaction(async (tx) => {
-    for (const view of views) {
-      const data = {
-        name: view.name, viewType: view.viewType, position: view.position, chartConfigurations: view.chart as object,
-        processedData: view.data as object, sourceExecutionId: latest.executionId, processedAt,
-      };
-      await tx.dashboardView.upsert({
-        where: { reportConfigurationId_viewKey: { reportConfigurationId: config.id, viewKey: view.key } },
-        create: { reportConfigurationId: config.id, viewKey: view.key, ...data },
-        update: data,
-      });
-    }
+  const rows = JSON.stringify(views.map((view) => ({
+    view_key: view.key, name: view.name, view_type: view.viewType, position: view.position, chart: view.chart, data: view.data,
+  })));
+  await prisma.$transaction([
+    prisma.$executeRaw`
+      INSERT INTO dashboard_views (report_configuration_id, view_key, name, view_type, position, chart_configurations, processed_data,
+                                   source_execution_id, processed_at)
+      SELECT ${config.id}::uuid, v.view_key, v.name, v.view_type, v.position, v.chart, v.data, ${latest.executionId}::uuid, now()
+      FROM jsonb_to_recordset(${rows}::jsonb) AS v(view_key text, name text, view_type text, position int, chart jsonb, data jsonb)
+      ON CONFLICT (report_configuration_id, view_key) DO UPDATE
+      SET name = excluded.name, view_type = excluded.view_type, position = excluded.position,
+          chart_configurations = excluded.chart_configurations, processed_data = excluded.processed_data,
+          source_execution_id = excluded.source_execution_id, processed_at = excluded.processed_at`,
     // Views a builder no longer produces (a column disappeared) go; the rest keep their ids and layout.
-    await tx.dashboardView.deleteMany({ where: { reportConfigurationId: config.id, viewKey: { notIn: views.map((v) => v.key) } } });
-  });
+    prisma.$executeRaw`
+      DELETE FROM dashboard_views WHERE report_configuration_id = ${config.id}::uuid AND view_key <> ALL(${views.map((v) => v.key)}::text[])`,
+  ]);
   return views;
 }

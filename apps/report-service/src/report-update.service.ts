@@ -7,12 +7,12 @@ import {
 } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
-import { markEventFailed, markEventProcessed } from '@amc-reports/redrive';
+import { markEventFailed, markEventProcessed, requestExecutionInsights } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
-import { enabledConfigurations, ensureTemplateCopies, rebuildConfiguration } from './dashboard-rebuilder';
+import { enabledConfigurations, ensureTemplateCopies, historyLength, loadHistory, rebuildConfiguration } from './dashboard-rebuilder';
 import { REPORT_UNUSABLE, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
-import { enqueueInsights, laterUsableExecutions, requestAutoExports } from './follow-up-jobs';
+import { laterUsableExecutions, requestAutoExports } from './follow-up-jobs';
 import { assertUsableProfile } from './builders/dashboard-context';
 import { UnusableResultError } from './profile/unusable-result.error';
 import { InjectReportServiceConfig } from './report-service.config';
@@ -44,6 +44,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
   private readonly storage: ObjectStorage;
   private readonly policy: ResultSourcePolicy;
   private readonly events: EventsPublisher;
+  private readonly regenerateDelayMs: number;
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
@@ -57,6 +58,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
       maxBytes: config.RESULT_DOWNLOAD_MAX_BYTES, allowHttp: config.RESULT_URL_ALLOW_HTTP,
     };
     this.events = new EventsPublisher(config.REDIS_URL);
+    this.regenerateDelayMs = config.INSIGHT_REGENERATE_DELAY_MS;
   }
 
   /** A report service killed while archiving a result left a temporary: gone before this one starts. */
@@ -98,10 +100,18 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     const current = await this.prisma.workflowExecution.findUniqueOrThrow({ where: { id: execution.id } });
     const buildable = current.status === 'SUCCEEDED' && current.resultProfile !== null && current.errorCode === null;
 
-    for (const config of await enabledConfigurations(this.prisma, workflow.id)) {
+    const configurations = await enabledConfigurations(this.prisma, workflow.id);
+    // Read once for every report of the workflow: the history (as long as the longest any shows)
+    // and the later executions a replayed older window changes the insights of.
+    const history = buildable && configurations.length > 0
+      ? await loadHistory(this.prisma, workflow.id, Math.max(...configurations.map((config) => historyLength(config.dataAggregationSettings))))
+      : [];
+    const later = history.length > 0 ? await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart) : [];
+
+    for (const config of configurations) {
       if (buildable) {
         try {
-          await rebuildConfiguration(this.prisma, workflow.id, config);
+          await rebuildConfiguration(this.prisma, config, history);
           outcome.rebuilt.push(config.id);
         } catch (error) {
           if (!(error instanceof UnusableResultError)) throw error;
@@ -112,8 +122,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
           await this.announce(config.id, workflow.id, execution.id, current.status);
           continue;
         }
-        await enqueueInsights(this.prisma, this.insightQueue, config.id, execution.id,
-          await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart));
+        await requestExecutionInsights(this.prisma, this.insightQueue, config.id, execution.id, later, this.regenerateDelayMs);
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id, workflow.userId);
       }
       await this.announce(config.id, workflow.id, execution.id, current.status);
