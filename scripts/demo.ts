@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: the whole system on the embedded default, fed through the real gateway like
- * the AMC pipeline would: a demo user's query template and workflow with reporting on, eight
+ * the AMC pipeline would: the operator provisions a demo organization owning the demo AMC
+ * instance (admin API), then the demo user's query template and workflow with reporting on, eight
  * weekly executions as signed events, then a PDF export. Prints the token, the dashboard URL,
  * the insights with their confidence and the PDF's path. `--once` prints and exits.
  */
@@ -8,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { mintUserToken } from '@amc-reports/auth';
+import { provisionOrganization } from '@amc-reports/testing/src/provision-organization';
 import { apiClient, postSignedEvent } from '@amc-reports/testing/src/signed-event';
 import { DEMO_COLUMNS, demoWeek, demoWindow } from './lib/demo-history';
 import { runUntilInterrupted, say, startDevStack, type DevStack } from './lib/dev-stack';
@@ -37,8 +39,15 @@ async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
 }
 
 async function playDemo(stack: DevStack): Promise<void> {
-  const token = await mintUserToken({ userId: DEMO_USER_ID, email: DEMO_EMAIL, secret: stack.env.JWT_SECRET!, expiresIn: '7d' });
+  const token = await mintUserToken({ userId: DEMO_USER_ID, email: DEMO_EMAIL, secret: stack.env.JWT_SECRET!, expiresIn: '24h' });
   const api = apiClient(stack.gatewayUrl, token);
+  await step('provisioning the demo organization and its AMC instance (admin API)', async () => {
+    const mine = (await api.get('/v1/organizations')).body.items as { amcInstances: { instanceId: string }[] }[] | undefined;
+    if (mine?.some((organization) => organization.amcInstances.some((instance) => instance.instanceId === INSTANCE_ID))) return;
+    await provisionOrganization(stack.gatewayUrl, stack.env.ADMIN_TOKEN!, {
+      name: 'Demo Agency — Acme Brand', instanceIds: [INSTANCE_ID], members: [{ userId: DEMO_USER_ID, role: 'owner' }],
+    });
+  });
   const ok = <T extends { status: number; body: Record<string, any> }>(response: T, what: string): T => {
     if (response.status >= 300) throw new Error(`${what} answered ${response.status}: ${JSON.stringify(response.body)}`);
     return response;

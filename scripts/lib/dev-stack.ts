@@ -61,7 +61,7 @@ export async function startDevStack(options: { quietApps?: boolean } = {}): Prom
   say(`  ${migrated.split('\n').filter((l) => l.startsWith('Applied')).length} migration(s) applied, schema current`);
 
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl };
-  for (const [name, bytes] of [['AMC_WEBHOOK_SECRET', 24], ['JWT_SECRET', 32]] as const) {
+  for (const [name, bytes] of [['AMC_WEBHOOK_SECRET', 24], ['JWT_SECRET', 32], ['ADMIN_TOKEN', 24]] as const) {
     if (!env[name]) {
       env[name] = devSecret(name, dataRoot, bytes);
       say(`  ${name} not set: using a throw-away development value (stored in ${path.join(dataRoot, 'secrets')})`);

@@ -29,13 +29,13 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
   }
 }
 
-async function createFunnelReport(userToken: string, amcWorkflowId: string): Promise<{ workflowId: string; reportId: string }> {
+async function createFunnelReport(userToken: string, amcWorkflowId: string, instanceId = INSTANCE_ID): Promise<{ workflowId: string; reportId: string }> {
   const api = apiClient(stack.gatewayUrl, userToken);
   const template = await api.post('/v1/query-templates', { name: 'Weekly funnel by campaign', category: 'funnel', defaultDashboardType: 'funnel', sqlQuery: 'SELECT 1' });
   expect(template.status).toBe(201);
   const workflow = await api.post('/v1/workflows', {
     name: 'Weekly funnel (browser test)', sqlQuery: 'SELECT 1', queryTemplateId: template.body.id,
-    amcInstanceId: INSTANCE_ID, amcWorkflowId, reportEnabled: true,
+    amcInstanceId: instanceId, amcWorkflowId, reportEnabled: true,
   });
   expect(workflow.status).toBe(201);
   return { workflowId: workflow.body.id as string, reportId: workflow.body.reportConfigId as string };
@@ -60,9 +60,10 @@ const count = (selector: string): Promise<number> => browser.page.locator(select
 beforeAll(async () => {
   buildWebAppIfStale();
   stack = await startAppStack(['gateway', 'report-service', 'insight-worker', 'export-worker']);
-  token = await stack.tokenFor(randomUUID(), 'analyst@example.com');
+  token = (await stack.memberApi({ instanceIds: [INSTANCE_ID], email: 'analyst@example.com' })).token;
   ({ workflowId, reportId } = await createFunnelReport(token, 'web_weekly_funnel'));
-  otherUsersReportId = (await createFunnelReport(await stack.tokenFor(randomUUID()), 'someone_elses_funnel')).reportId;
+  const someoneElse = await stack.memberApi({ instanceIds: ['amcweb-other'] });
+  otherUsersReportId = (await createFunnelReport(someoneElse.token, 'someone_elses_funnel', 'amcweb-other')).reportId;
   const api = apiClient(stack.gatewayUrl, token);
   await playWeek(0);
   await until('the failed run', async () => (await api.get(`/v1/reports/${reportId}/dashboard`)).body.history?.length === 1);

@@ -56,15 +56,18 @@ async function openStream(url: string, token: string): Promise<{ status: number;
   };
 }
 
+/** Each user in an organization of their own, owning its own AMC instance. */
 async function reportFor(userId: string, amcWorkflowId: string) {
+  const instanceId = `inst-${amcWorkflowId}`;
+  await stack.provisionOrganization({ instanceIds: [instanceId], members: [{ userId, role: 'owner' }] });
   const api = apiClient(stack.gatewayUrl, await stack.tokenFor(userId));
-  const workflow = await api.post('/v1/workflows', { name: amcWorkflowId, sqlQuery: 'SELECT 1', amcInstanceId: 'inst-live', amcWorkflowId, reportEnabled: true });
+  const workflow = await api.post('/v1/workflows', { name: amcWorkflowId, sqlQuery: 'SELECT 1', amcInstanceId: instanceId, amcWorkflowId, reportEnabled: true });
   expect(workflow.status).toBe(201);
-  return { workflowId: workflow.body.id as string, reportId: workflow.body.reportConfigId as string };
+  return { workflowId: workflow.body.id as string, reportId: workflow.body.reportConfigId as string, instanceId };
 }
 
-const eventFor = (workflowId: string) => ({
-  eventId: randomUUID(), instanceId: 'inst-live', workflowId, executionId: randomUUID(), status: 'SUCCEEDED',
+const eventFor = (report: { workflowId: string; instanceId: string }) => ({
+  eventId: randomUUID(), instanceId: report.instanceId, workflowId: report.workflowId, executionId: randomUUID(), status: 'SUCCEEDED',
   timeWindow: { start: '2026-10-01T00:00:00Z', end: '2026-10-07T23:59:59Z' },
   result: { format: 'rows', columns: ['campaign', 'impressions', 'clicks'], rows: [['A', 1000, 30], ['B', 2000, 50]] },
 });
@@ -88,9 +91,9 @@ it('streams report X\'s dashboard.updated to its owner and nothing of another us
     // Y's update is published first: if filtering were wrong it would reach Alice before X's.
     const yUpdated = await waitForBusEvent<{ reportId: string }>(stack.redisUrl, 'dashboard.updated', (e) => e.reportId === y.reportId);
     await yUpdated.subscribed;
-    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, eventFor(y.workflowId));
+    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, eventFor(y));
     await yUpdated.event;
-    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, eventFor(x.workflowId));
+    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, eventFor(x));
     const frame = await stream.next((f) => f.event === 'dashboard.updated');
     expect(frame.data).toMatchObject({ reportId: x.reportId, workflowId: x.workflowId, status: 'SUCCEEDED' });
     expect(stream.frames.filter((f) => f.data.reportId === y.reportId)).toEqual([]);

@@ -92,8 +92,8 @@ beforeAll(async () => {
   });
   db = new Client({ connectionString: stack.database.url });
   await db.connect();
-  owner = apiClient(stack.gatewayUrl, await stack.tokenFor(randomUUID(), 'insights-owner@example.com'));
-  stranger = apiClient(stack.gatewayUrl, await stack.tokenFor(randomUUID()));
+  owner = await stack.memberApi({ instanceIds: [instanceId], email: 'insights-owner@example.com' });
+  stranger = await stack.memberApi({ instanceIds: ['amcinst0004-stranger'] });
   sample = await playWeeks('wf_insights_sample', sampleWeek);
 }, 180_000);
 

@@ -26,16 +26,31 @@ export async function laterUsableExecutions(prisma: PrismaClient, workflowId: st
 }
 
 /**
- * export_settings.autoExport lists formats exported after every successful execution, requested
- * for the workflow's owner. One export per (configuration, execution, format): a re-run finds the
- * rows it made and only re-adds their jobs (the job id makes that a no-op).
+ * Auto exports are requested in the name of the workflow's creator, or — once that user is gone —
+ * of an owner of its organization (exports are private to their requester).
+ */
+async function autoExportRequester(prisma: PrismaClient, workflow: { createdBy: string | null; organizationId: string }): Promise<string | null> {
+  if (workflow.createdBy) return workflow.createdBy;
+  const owner = await prisma.organizationMember.findFirst({
+    where: { organizationId: workflow.organizationId, role: 'owner' }, orderBy: { createdAt: 'asc' }, select: { userId: true },
+  });
+  return owner?.userId ?? null;
+}
+
+/**
+ * export_settings.autoExport lists formats exported after every successful execution. One export
+ * per (configuration, execution, format): a re-run finds the rows it made and only re-adds their
+ * jobs (the job id makes that a no-op).
  */
 export async function requestAutoExports(
-  prisma: PrismaClient, queue: Queue, configurationId: string, exportSettings: unknown, executionId: string, ownerId: string,
+  prisma: PrismaClient, queue: Queue, configurationId: string, exportSettings: unknown, executionId: string,
+  workflow: { createdBy: string | null; organizationId: string },
 ): Promise<string[]> {
   const requested = (exportSettings as { autoExport?: unknown } | null)?.autoExport;
   const formats = Array.isArray(requested) ? [...new Set(requested.filter((f): f is string => typeof f === 'string' && AUTO_EXPORT_FORMATS.has(f)))] : [];
   const exportIds: string[] = [];
+  const ownerId = formats.length > 0 ? await autoExportRequester(prisma, workflow) : null;
+  if (!ownerId) return exportIds;
   for (const format of formats) {
     const existing = await prisma.$queryRaw<{ id: string }[]>`
       SELECT id FROM report_exports WHERE report_configuration_id = ${configurationId}::uuid AND execution_id = ${executionId}::uuid

@@ -102,7 +102,7 @@ export class ReportUpdateService implements OnApplicationShutdown {
         for (const later of await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart)) {
           await enqueueInsights(this.insightQueue, config.id, later, execution.id);
         }
-        await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id, workflow.userId);
+        await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id, workflow);
       }
       await this.announce(config.id, workflow.id, execution.id, current.status);
     }

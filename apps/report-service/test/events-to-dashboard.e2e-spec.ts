@@ -32,7 +32,7 @@ beforeAll(async () => {
   stack = await startAppStack(['gateway', 'report-service'], { RESULT_URL_ALLOWLIST: '127.0.0.1', RESULT_URL_ALLOW_HTTP: 'true' });
   db = new Client({ connectionString: stack.database.url });
   await db.connect();
-  api = apiClient(stack.gatewayUrl, await stack.tokenFor(owner, 'owner@example.com'));
+  api = await stack.memberApi({ userId: owner, instanceIds: [instanceId], email: 'owner@example.com' });
 }, 120_000);
 
 afterAll(async () => {

@@ -39,8 +39,18 @@ export const GatewayEnv = BaseEnv.extend({
   JWT_JWKS_URL: z.string().url().optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  /** The longest lifetime (exp − iat) a user token may have. */
+  JWT_MAX_LIFETIME_SECONDS: positiveInt.default(24 * 3600),
+  /** The AMC webhook's body limit (inline results); every other route takes USER_BODY_LIMIT_BYTES. */
   EVENT_BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
+  USER_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
   EXPORTS_IN_FLIGHT_PER_USER: positiveInt.default(5),
+  EXPORTS_IN_FLIGHT_PER_ORGANIZATION: positiveInt.default(20),
+  /** Export requests per rolling hour (Redis-backed, shared by every gateway). */
+  EXPORTS_PER_HOUR_PER_USER: positiveInt.default(60),
+  EXPORTS_PER_HOUR_PER_ORGANIZATION: positiveInt.default(300),
+  /** Bytes of completed, unexpired exports an organization may keep. */
+  EXPORT_STORAGE_QUOTA_BYTES_PER_ORGANIZATION: positiveInt.default(5 * 1024 ** 3),
   OUTBOX_RELAY_INTERVAL_MS: positiveInt.default(1_000),
   ADMIN_TOKEN: z.string().min(16).optional(),
   /** Where downloads are streamed from: the same export storage the export worker writes to. */

@@ -13,3 +13,4 @@ export {
   RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, type ReportSettings, type RawReportSettings,
 } from './report-settings';
 export * from './amc-signature';
+export * as api from './api';

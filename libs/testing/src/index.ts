@@ -1,4 +1,6 @@
 export { TEST_ENV, requireTestEnv } from './test-env';
 export { createTestDatabase, uniqueQueuePrefix, type TestDatabase } from './test-database';
-export { startAppStack, waitForBusEvent, TEST_WEBHOOK_SECRET, TEST_JWT_SECRET, type AppStack } from './app-stack';
+export { startAppStack, waitForBusEvent, TEST_WEBHOOK_SECRET, TEST_JWT_SECRET, TEST_ADMIN_TOKEN, type AppStack, type MemberApi, type ProvisionedOrganization } from './app-stack';
+export { provisionOrganization } from './provision-organization';
 export { postSignedEvent, postOversizedEvent, apiClient } from './signed-event';
+export { seedOrganization, type SeededOrganization } from './seed-organization';

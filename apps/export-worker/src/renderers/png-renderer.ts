@@ -1,13 +1,13 @@
 import { renderAsync } from '@resvg/resvg-js';
+import { api } from '@amc-reports/contracts';
 import { composeDashboardSvg } from './dashboard-svg';
 import { type DrawnChart, type ExportDocument, ExportInputError, type RenderSummary, selectViews } from './export-document';
 import { resvgFontOptions } from './fonts';
 import { REPORT_COLORS } from './report-style';
 import { outlineSvgText } from './svg-text-outline';
 
-/** Requested widths outside these bounds are refused: too small to read, or too many pixels to hold. */
-export const PNG_MIN_WIDTH = 320;
-export const PNG_MAX_WIDTH = 4096;
+/** Requested widths outside these bounds are refused (the API refuses them first): too small to read, or too many pixels to hold. */
+export const { PNG_MIN_WIDTH, PNG_MAX_WIDTH } = api;
 /** A very long dashboard at a large width would need hundreds of MB of RGBA; refuse past this height. */
 export const PNG_MAX_HEIGHT = 16_384;
 

@@ -1,6 +1,7 @@
 import { Controller, Param, Sse, UseGuards, type MessageEvent } from '@nestjs/common';
 import { filter, interval, map, merge, type Observable } from 'rxjs';
 import type { AuthenticatedUser } from '@amc-reports/auth';
+import { AllowQueryToken } from '../auth/allow-query-token.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { notFound, parseId } from '../common/request-validation';
@@ -20,6 +21,7 @@ export class ReportEventsController {
   constructor(private readonly scope: UserScope, private readonly hub: LiveEventsHub) {}
 
   @Sse(':id/events')
+  @AllowQueryToken()
   async events(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<Observable<MessageEvent>> {
     const reportId = parseId(id, 'report');
     const visible = await this.scope.run(user, (tx) => tx.reportConfiguration.findUnique({ where: { id: reportId }, select: { id: true } }));

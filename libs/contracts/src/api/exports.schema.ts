@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { EXPORT_FORMATS, EXPORT_SCOPES, EXPORT_STATUSES } from '@amc-reports/contracts';
-import { Pagination, Uuid } from '../common/request-validation';
+import { EXPORT_FORMATS, EXPORT_SCOPES, EXPORT_STATUSES } from '../export-render.queue';
+import { NullableTimestamp, pageOf, Pagination, Timestamp, Uuid } from './common.schema';
 
-/** The PNG renderer's bounds (export-worker png-renderer): refused here so a bad width is a 400, not a failed export. */
+/** The PNG renderer's bounds: refused here so a bad width is a 400, not a failed export. */
 export const PNG_MIN_WIDTH = 320;
 export const PNG_MAX_WIDTH = 4096;
 
@@ -37,3 +37,26 @@ export const ListExports = Pagination.extend({
   reportId: Uuid.optional(),
 });
 export type ListExports = z.infer<typeof ListExports>;
+
+export const ExportView = z.object({
+  id: Uuid,
+  reportId: Uuid,
+  format: z.enum(EXPORT_FORMATS),
+  scope: z.enum(EXPORT_SCOPES),
+  viewId: Uuid.nullable(),
+  executionId: Uuid.nullable(),
+  options: z.record(z.string(), z.unknown()),
+  status: z.enum(EXPORT_STATUSES),
+  progress: z.int().min(0).max(100),
+  fileSizeBytes: z.int().nullable(),
+  sha256: z.string().nullable(),
+  error: z.string().nullable(),
+  attempts: z.int(),
+  requestedAt: Timestamp,
+  startedAt: NullableTimestamp,
+  completedAt: NullableTimestamp,
+  expiresAt: NullableTimestamp,
+  downloadCount: z.int(),
+  downloadUrl: z.string().nullable(),
+});
+export const ExportPage = pageOf(ExportView);
