@@ -147,7 +147,7 @@ describe('renderRawExcel', () => {
     const typeOf = (row: number, column: string) => first.getRow(row).getCell(RAW_COLUMNS.indexOf(column) + 1).type;
     expect(cell(6, 'campaign')).toBe("'  =1+1");
     expect(cell(6, 'ad_group')).toBe(`'\n=HYPERLINK("http://evil.example","x")`);
-    expect(cell(6, 'note')).toBe("'\n@SUM(A1)");
+    expect(cell(6, 'note')).toBe("'\u00a0@SUM(A1)");
     expect(cell(6, 'spend')).toBe(' -5');
     for (const column of ['campaign', 'ad_group', 'note', 'spend']) expect(typeOf(6, column)).toBe(ExcelJS.ValueType.String);
     first.eachRow((row) => row.eachCell((each) => expect(each.type).not.toBe(ExcelJS.ValueType.Formula)));
