@@ -97,7 +97,7 @@ describe('the text check still fails for real', () => {
     const path = join(dir, 'notdef.pdf');
     const pdf = new PDFDocument({ size: 'A4' });
     pdf.registerFont(PDF_FONT_REGULAR, loadReportFonts().regular);
-    const done = new Promise((resolve) => pdf.pipe(createWriteStream(path)).on('finish', resolve));
+    const done = new Promise<void>((resolve) => pdf.pipe(createWriteStream(path)).on('finish', () => resolve()));
     pdf.font(PDF_FONT_REGULAR).text('Drawn without printableText: 😀 and a\ttab');
     pdf.end();
     await done;
