@@ -13,6 +13,7 @@ import { enabledConfigurations, ensureTemplateCopies, rebuildConfiguration } fro
 import { REPORT_UNUSABLE, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
 import { enqueueInsights, laterUsableExecutions, requestAutoExports } from './follow-up-jobs';
 import { assertUsableProfile } from './builders/dashboard-context';
+import { readableMessage, type FailureClass } from './classify-failure';
 import { UnusableResultError } from './profile/unusable-result.error';
 import { InjectReportServiceConfig } from './report-service.config';
 import { ResultUnavailableError } from './result-source/result-errors';
@@ -124,6 +125,8 @@ export class ReportUpdateService implements OnApplicationShutdown {
         return false;
       }
       if (error instanceof ResultUnavailableError) {
+        // The message is for the dashboard; where exactly (a server path) is for the logs.
+        this.logger.warn({ msg: `result not used: ${error.message}`, code: error.code, executionId: execution.id, ...error.logDetail });
         await saveExecutionError(this.prisma, execution.id, error.code, error.message);
         return false;
       }
@@ -136,14 +139,34 @@ export class ReportUpdateService implements OnApplicationShutdown {
     await this.events.publish(DASHBOARD_UPDATED, payload);
   }
 
-  /** After the last attempt: the execution shows why its dashboard did not update. */
-  async recordFailure(job: ReportUpdateJob, error: Error): Promise<void> {
+  /**
+   * After the last attempt, or at once for a permanent failure: the execution shows why its
+   * dashboard did not update, in words without server paths; the full error goes to the log.
+   */
+  async recordFailure(job: ReportUpdateJob, error: Error, context: { failure: FailureClass; attempts: number; jobId: string }): Promise<void> {
+    const { failure, attempts } = context;
+    const code = failure.kind === 'permanent' ? failure.code : 'PROCESSING_FAILED';
+    const message =
+      failure.kind === 'permanent'
+        ? failure.reason
+        : `processing failed after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${readableMessage(error)}`;
     const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } }).catch(() => null);
-    if (!row) return;
-    const execution = await this.prisma.workflowExecution.findUnique({
-      where: { amcInstanceId_amcExecutionId: { amcInstanceId: row.amcInstanceId, amcExecutionId: row.amcExecutionId } },
+    const execution = row
+      ? await this.prisma.workflowExecution.findUnique({
+          where: { amcInstanceId_amcExecutionId: { amcInstanceId: row.amcInstanceId, amcExecutionId: row.amcExecutionId } },
+        })
+      : null;
+    if (execution) {
+      await saveExecutionError(this.prisma, execution.id, code, message);
+      // Open dashboards show the failed run at once, as they do a successful one.
+      for (const config of await enabledConfigurations(this.prisma, execution.workflowId)) {
+        await this.announce(config.id, execution.workflowId, execution.id, execution.status);
+      }
+    }
+    this.logger.error({
+      msg: `report.update failed for good: ${code}: ${message}`,
+      executionId: execution?.id, amcExecutionId: row?.amcExecutionId, eventId: row?.eventId, eventRowId: job.eventRowId,
+      jobId: context.jobId, attempts, recorded: execution !== null, error: error.message, stack: error.stack,
     });
-    if (execution) await saveExecutionError(this.prisma, execution.id, 'PROCESSING_FAILED', `processing failed after retries: ${error.message}`);
-    this.logger.error({ msg: `report.update failed for good: ${error.message}`, executionId: row.amcExecutionId, eventId: row.eventId });
   }
 }

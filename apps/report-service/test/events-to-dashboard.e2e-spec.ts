@@ -128,7 +128,7 @@ it('downloads a CSV result from an allow-listed host and profiles it', async () 
 it.each([
   ['a host outside the allow-list (no request is made)', () => `http://localhost:${new URL(downloadUrl).port}/performance_daily.csv`, 'RESULT_REFUSED', /not in RESULT_URL_ALLOWLIST/],
   ['an expired pre-signed URL', () => `${downloadUrl}/expired/performance_daily.csv`, 'RESULT_UNAVAILABLE', /answered 403/],
-  ['a file:// path that escapes RESULTS_DIR', () => `file://${stack.env.RESULTS_DIR}/../../../etc/passwd`, 'RESULT_REFUSED', /inside RESULTS_DIR/],
+  ['a file:// path that escapes RESULTS_DIR', () => `file://${stack.env.RESULTS_DIR}/../../../etc/passwd`, 'RESULT_REFUSED', /^the file:\/\/ result is outside RESULTS_DIR/],
 ])('refuses %s and shows why on the dashboard', async (_label, url, code, message) => {
   const { workflowId, reportId } = await createReport('performance', `wf_refuse_${code}_${randomUUID().slice(0, 6)}`);
   const requestsBefore = requestedPaths.length;

@@ -103,6 +103,10 @@ describe('renderRawCsv', () => {
     expect(records[3][column('note')]).toBe("'\tTab");
     expect(records[4][column('campaign')]).toBe("'\rCR");
     expect(records[4][column('note')]).toBe('00123');
+    expect(records[5][column('campaign')]).toBe("'  =1+1");
+    expect(records[5][column('ad_group')]).toBe(`'\n=HYPERLINK("http://evil.example","x")`);
+    expect(records[5][column('note')]).toBe("'\u00a0@SUM(A1)");
+    expect(records[5][column('spend')]).toBe(' -5');
     expect(records[2_500]).toEqual(rawRow(2_499));
     expect(await verifyExport(path, summary, expectRawExport('csv', 2_500))).toEqual({ ok: true, details: { bytes: expect.any(Number), records: 2_501, rows: 2_500 } });
   });

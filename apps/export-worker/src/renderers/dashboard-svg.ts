@@ -14,6 +14,7 @@ import {
 } from './export-document';
 import { collectMetricCards } from './metric-cards';
 import { REPORT_COLORS, insightColor } from './report-style';
+import { printableText } from './printable-text';
 import { measureText, round, svgText, truncateText, wrapText } from './svg-text';
 
 export interface DashboardSvg {
@@ -122,7 +123,8 @@ function drawHeader(parts: string[], doc: ExportDocument, view: BuiltView | unde
 }
 
 function drawTable(parts: string[], view: BuiltView, top: number, inner: number, maxRows: number, title: string | undefined): number {
-  const columns = viewColumns(view);
+  // Headers fall back to field names (AMC column names): user text too.
+  const columns = viewColumns(view).map((column) => ({ ...column, label: printableText(column.label) }));
   const rows = view.data.rows.slice(0, maxRows);
   const natural = columns.map((column) => {
     const texts = [column.label, ...rows.map((row) => formatCell(cellValue(row, column), column))];

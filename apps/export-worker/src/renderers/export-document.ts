@@ -72,6 +72,8 @@ export interface RenderSummary {
   sections?: number;
   width?: number;
   height?: number;
+  /** PNG: characters drawn as the font's .notdef box; the export check wants none. */
+  missingGlyphs?: number;
 }
 
 /** Raised for a request that can never succeed (e.g. a view key the report does not have). */

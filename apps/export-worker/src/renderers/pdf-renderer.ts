@@ -16,6 +16,7 @@ import {
 import { PDF_FONT_BOLD, PDF_FONT_REGULAR, loadReportFonts } from './fonts';
 import { type MetricCard, collectMetricCards } from './metric-cards';
 import { drawPdfTable, fitText } from './pdf-table';
+import { printableDocument } from './printable-text';
 import { REPORT_COLORS, insightColor } from './report-style';
 
 // svg-to-pdfkit ships no types; this is the one call it offers.
@@ -41,7 +42,9 @@ const CHART_HEIGHT = (CONTENT_WIDTH * CHART_PX.height) / CHART_PX.width;
  * cards), every chart as vector graphics, tables across pages, insights with their confidence,
  * and page numbers. Text uses the bundled Noto Sans JP subset, so non-Latin names survive.
  */
-export async function renderPdf(doc: ExportDocument, out: Writable): Promise<RenderSummary> {
+export async function renderPdf(source: ExportDocument, out: Writable): Promise<RenderSummary> {
+  // Names may hold tabs, bidi controls or characters the font lacks: drawn as printableText.
+  const doc = printableDocument(source);
   const fonts = loadReportFonts();
   const pdf = new PDFDocument({
     size: 'A4',

@@ -1,6 +1,7 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import { type ViewColumn, cellValue, formatCell, viewColumns } from './export-document';
 import { PDF_FONT_BOLD, PDF_FONT_REGULAR } from './fonts';
+import { printableText } from './printable-text';
 import { REPORT_COLORS } from './report-style';
 
 const FONT_SIZE = 8;
@@ -26,7 +27,8 @@ export interface PdfTableFrame {
  * Returns the number of data rows drawn and the y below the table.
  */
 export function drawPdfTable(pdf: PDFKit.PDFDocument, view: BuiltView, startY: number, frame: PdfTableFrame): { rowsDrawn: number; y: number } {
-  const columns = viewColumns(view);
+  // Headers fall back to field names (AMC column names): user text too.
+  const columns = viewColumns(view).map((column) => ({ ...column, label: printableText(column.label) }));
   const rows = view.data.rows;
   const cells = (row: (typeof rows)[number]) => columns.map((column) => formatCell(cellValue(row, column), column));
   const numeric = columns.map((column) => column.format !== undefined || rows.every((row) => typeof row[column.field] !== 'string'));

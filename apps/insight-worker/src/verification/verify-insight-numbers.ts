@@ -1,5 +1,6 @@
 import type { Finding, NumberUnit } from '../findings/finding';
 import { labelOf } from '../findings/metric-catalog';
+import { dataText, quoteSubject } from '../wording/quote-subject';
 import { extractNumbers, type ExtractedUnit } from './extract-numbers';
 
 export interface NumberVerification {
@@ -52,10 +53,13 @@ function escapeRegExp(text: string): string {
 function withoutOwnNames(text: string, finding: Finding): string {
   let stripped = text;
   const remove = (name: string) => {
+    if (name === '') return;
     stripped = stripped.replace(new RegExp(escapeRegExp(name), 'g'), ' ');
   };
   const subject = finding.subject;
   if (subject) {
+    // The subject as the templates and the LLM answer check show it, then as a writer may have copied it.
+    remove(quoteSubject(subject));
     for (const [open, close] of [['“', '”'], ['"', '"'], ["'", "'"], ['«', '»'], ['‘', '’']]) remove(`${open}${subject}${close}`);
     if (subject.length >= 4 && /\p{L}/u.test(subject)) remove(subject);
   }
@@ -63,6 +67,7 @@ function withoutOwnNames(text: string, finding: Finding): string {
     if (name && /\p{L}/u.test(name)) {
       remove(name);
       remove(labelOf(name));
+      remove(dataText(labelOf(name)));
     }
   }
   return stripped;

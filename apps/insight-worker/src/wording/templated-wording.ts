@@ -1,6 +1,7 @@
 import type { Finding, NumberUnit } from '../findings/finding';
 import { labelForMetricKey, labelOf } from '../findings/metric-catalog';
 import { formatAmount, formatSigned, formatStatistic } from './number-format';
+import { dataText, quoteSubject } from './quote-subject';
 
 /**
  * Deterministic wording of a finding: the fallback when no LLM is configured or it fails, and
@@ -24,11 +25,6 @@ export function wordFinding(finding: Finding): string {
   }
 }
 
-/** Quotes user data (campaign names, bucket keys) so it reads as a name, never as our sentence. */
-export function quoteSubject(subject: string): string {
-  return `“${subject}”`;
-}
-
 function amount(finding: Finding, key: string): string {
   return formatAmount(finding.numbers[key], finding.units[key] ?? 'count');
 }
@@ -41,8 +37,13 @@ function has(finding: Finding, key: string): boolean {
   return typeof finding.numbers[key] === 'number';
 }
 
+/** Metric and dimension names come from the result's column names: data too, kept to one clean line. */
 function label(finding: Finding): string {
-  return finding.metricLabel ?? labelForMetricKey(finding.metric ?? 'value');
+  return dataText(finding.metricLabel ?? labelForMetricKey(finding.metric ?? 'value'));
+}
+
+function dimensionLabel(finding: Finding): string {
+  return dataText(labelOf(finding.dimension ?? ''));
 }
 
 function capitalized(text: string): string {
@@ -58,7 +59,7 @@ function wordSummary(finding: Finding): string {
     .filter((key) => key !== 'withheldRows')
     .map((key) => {
       const unit: NumberUnit = finding.units[key] ?? 'count';
-      const name = labelForMetricKey(key);
+      const name = dataText(labelForMetricKey(key));
       return unit === 'percent' || unit === 'ratio' ? `${name} ${amount(finding, key)}` : `${amount(finding, key)} ${name}`;
     });
   const withheld = has(finding, 'withheldRows')
@@ -101,7 +102,7 @@ function wordMover(finding: Finding): string {
   const change = finding.numbers.change;
   const byPct = has(finding, 'changePct') ? ` (${signed(finding, 'changePct')})` : '';
   return (
-    `${quoteSubject(finding.subject ?? '')} moved ${label(finding)} most by ${labelOf(finding.dimension ?? '')}: ` +
+    `${quoteSubject(finding.subject ?? '')} moved ${label(finding)} most by ${dimensionLabel(finding)}: ` +
     `${direction(change, 'up', 'down')} from ${amount(finding, 'previous')} to ${amount(finding, 'latest')}${byPct}, ` +
     `${amount(finding, 'shareOfChangePct')} of the movement across all of them.`
   );

@@ -27,15 +27,23 @@ export async function profileCsvStream(input: Readable, options: ProfileCsvOptio
     skip_empty_lines: true,
     max_record_size: options.maxFieldBytes ?? 1024 * 1024,
   });
-  const state: { builder: ResultProfileBuilder | null } = { builder: null };
+  const state: { builder: ResultProfileBuilder | null; rejected?: UnusableResultError } = { builder: null };
   try {
     await pipeline(input, parser, async (records: AsyncIterable<string[]>) => {
-      for await (const record of records) {
-        if (state.builder === null) state.builder = new ResultProfileBuilder(record, options);
-        else state.builder.addRow(record);
+      try {
+        for await (const record of records) {
+          if (state.builder === null) state.builder = new ResultProfileBuilder(record, options);
+          else state.builder.addRow(record);
+        }
+      } catch (error) {
+        if (error instanceof UnusableResultError) state.rejected = error;
+        throw error;
       }
     });
   } catch (error) {
+    // Leaving the loop by a throw destroys the parser, and pipeline may then report its own
+    // AbortError or "Premature close" instead: the builder's reason is the one a person can act on.
+    if (state.rejected) throw state.rejected;
     throw error instanceof CsvError ? toUnusableResultError(error, options) : error;
   }
   if (state.builder === null) throw new UnusableResultError('no_header', 'the result is empty: no header row');
