@@ -37,7 +37,7 @@ beforeAll(async () => {
   queueEvents.on('completed', ({ jobId }) => settle(jobId, { state: 'completed' }));
   queueEvents.on('failed', ({ jobId, failedReason }) => settle(jobId, { state: 'failed', failedReason }));
   await queueEvents.waitUntilReady();
-  api = apiClient(stack.gatewayUrl, await stack.tokenFor(randomUUID(), 'hostile@example.com'));
+  api = await stack.memberApi({ instanceIds: [instanceId], email: 'hostile@example.com' });
 }, 120_000);
 
 afterAll(async () => {
