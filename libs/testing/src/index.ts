@@ -4,3 +4,4 @@ export { startAppStack, waitForBusEvent, TEST_WEBHOOK_SECRET, TEST_JWT_SECRET, T
 export { provisionOrganization } from './provision-organization';
 export { postSignedEvent, postOversizedEvent, apiClient } from './signed-event';
 export { seedOrganization, type SeededOrganization } from './seed-organization';
+export { checkResponse, findOperation, ApiConformanceError, type ConformanceProblem } from './openapi-conformance';
