@@ -171,17 +171,28 @@ CREATE POLICY report_exports_update_requester ON report_exports FOR UPDATE
 CREATE POLICY report_exports_delete_requester ON report_exports FOR DELETE
   USING (user_id = app_current_user_id());
 
--- First use of a token registers its user: the e-mail claim is stored only when no other user
--- holds it. SECURITY DEFINER because under RLS app_user cannot see the other holder, and the
--- unique violation would otherwise fail the request (a 500 and a lockout).
+-- First use of a token registers its user, and stores its e-mail claim while the row has none
+-- (the operator may have added the user before their first sign-in) and no other user holds it.
+-- SECURITY DEFINER because under RLS app_user cannot see the other holder, and the unique
+-- violation would otherwise fail the request (a 500 and a lockout). The common case — a known
+-- user — returns after one indexed lookup, without the subtransaction of the exception block.
 CREATE FUNCTION app_register_user(new_user_id uuid, claimed_email text) RETURNS void
-  LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  INSERT INTO users (id, email)
-  SELECT new_user_id,
-         CASE WHEN claimed_email IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.email = claimed_email) THEN NULL ELSE claimed_email END
-  WHERE new_user_id = app_current_user_id()
-  ON CONFLICT DO NOTHING
-$$;
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF new_user_id IS DISTINCT FROM app_current_user_id() THEN
+    RETURN;
+  END IF;
+  IF EXISTS (SELECT 1 FROM users WHERE id = new_user_id AND (email IS NOT NULL OR claimed_email IS NULL)) THEN
+    RETURN;
+  END IF;
+  BEGIN
+    INSERT INTO users (id, email) VALUES (new_user_id, claimed_email)
+    ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email WHERE users.email IS NULL;
+  EXCEPTION WHEN unique_violation THEN
+    -- The e-mail belongs to another user: register without it.
+    INSERT INTO users (id) VALUES (new_user_id) ON CONFLICT (id) DO NOTHING;
+  END;
+END $$;
 REVOKE ALL ON FUNCTION app_register_user(uuid, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_register_user(uuid, text) TO app_user;
 

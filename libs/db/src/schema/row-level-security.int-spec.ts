@@ -215,6 +215,14 @@ describe('registering a user on first use', () => {
     expect(rows).toEqual([{ id: first, email: 'taken@example.com' }, { id: second, email: null }]);
   });
 
+  it('stores the e-mail of a user the operator added before their first sign-in', async () => {
+    const added = 'd5c1f9d2-1c3a-4e5f-8a7b-9c0d1e2f3a4b';
+    await db.query('INSERT INTO users (id) VALUES ($1)', [added]);
+    await asAppUser(db, added, () => db.query(`SELECT app_register_user($1::uuid, 'added@example.com')`, [added]));
+    await asAppUser(db, added, () => db.query(`SELECT app_register_user($1::uuid, 'changed@example.com')`, [added]));
+    expect((await db.query('SELECT email FROM users WHERE id = $1', [added])).rows[0].email).toBe('added@example.com');
+  });
+
   it('registers only the caller, never someone else', async () => {
     const someoneElse = 'c4b1f9d2-1c3a-4e5f-8a7b-9c0d1e2f3a4b';
     await asAppUser(db, outsider, () => db.query(`SELECT app_register_user($1::uuid, 'x@example.com')`, [someoneElse]));
