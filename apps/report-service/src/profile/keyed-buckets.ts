@@ -1,6 +1,6 @@
 import { OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
 import { IntegerKeyIndex } from './integer-key-index';
-import { MetricAccumulator } from './metric-accumulator';
+import { MetricAccumulator, MetricTable } from './metric-accumulator';
 
 interface KeyIndex<K> {
   get(key: K): number | undefined;
@@ -35,7 +35,7 @@ export const UNTRACKED_KEY_ID = -1;
 export class KeyedBuckets<K extends string | number> {
   private readonly ids: KeyIndex<K>;
   private readonly keys: K[] = [];
-  private readonly buckets: MetricAccumulator[] = [];
+  private readonly table: MetricTable;
   private overflow: MetricAccumulator | null = null;
 
   constructor(
@@ -45,6 +45,7 @@ export class KeyedBuckets<K extends string | number> {
     private readonly keyType: 'string' | 'integer' = 'string',
   ) {
     this.ids = (keyType === 'integer' ? new IntegerKeyIndex() : new Map<K, number>()) as KeyIndex<K>;
+    this.table = new MetricTable(metricCount);
   }
 
   /** Adds a row to the key's bucket; returns the key's id, or UNTRACKED_KEY_ID when it went to overflow. */
@@ -65,7 +66,7 @@ export class KeyedBuckets<K extends string | number> {
       id = this.keys.length;
       this.ids.set(key, id);
       this.keys.push(key);
-      this.buckets.push(new MetricAccumulator(this.metricCount));
+      this.table.addBucket();
     }
     return id;
   }
@@ -73,7 +74,7 @@ export class KeyedBuckets<K extends string | number> {
   /** Adds a row to the bucket of an id from `idFor` (UNTRACKED_KEY_ID: the overflow bucket). */
   addAt(id: number, values: Float64Array, filtered: boolean): void {
     if (id === UNTRACKED_KEY_ID) this.addUntracked(values, filtered);
-    else this.buckets[id].add(values, filtered);
+    else this.table.add(id, values, filtered);
   }
 
   /** For rows whose key cannot be tracked (e.g. a pair with an untracked half). */
@@ -113,13 +114,13 @@ export class KeyedBuckets<K extends string | number> {
     for (const [, bucket] of ranked.slice(k)) fold(bucket);
     // A data value spelled like the reserved key is folded too, so `__other__` appears once.
     const literalOther = this.keyType === 'string' ? this.ids.get(OTHER_BUCKET_KEY as K) : undefined;
-    if (literalOther !== undefined) fold(this.buckets[literalOther]);
+    if (literalOther !== undefined) fold(this.table.accumulator(literalOther));
     if (this.overflow) fold(this.overflow);
     return { top: ranked.slice(0, k), other, distinctKeys: this.keys.length, exact: this.overflow === null };
   }
 
   private entries(): Array<[K, MetricAccumulator]> {
-    return this.keys.map((key, id) => [key, this.buckets[id]]);
+    return this.keys.map((key, id) => [key, this.table.accumulator(id)]);
   }
 }
 
