@@ -177,7 +177,9 @@ export class CsvScanner {
       // Unquoted: up to the next comma or line ending; a quote inside is an error.
       let index = position;
       for (;;) {
-        while (index < length && STOPS[buffer[index]] === 0) index++;
+        // Every stop byte is at most ',' (0x2c): digits and letters pass on the first test.
+        let byte = 0;
+        while (index < length && ((byte = buffer[index]) > COMMA || STOPS[byte] === 0)) index++;
         if (index >= length) {
           if (!final) return NEED_MORE;
           record.starts[count] = position;
@@ -185,7 +187,6 @@ export class CsvScanner {
           record.escaped[count] = 0;
           return this.emit(buffer, start, count + 1, index, 0);
         }
-        const byte = buffer[index];
         if (byte === COMMA) break;
         if (byte === QUOTE) throw new CsvScanError('invalid_opening_quote', this.line + this.innerLines);
         const ending = this.lineEndingAt(buffer, index, final);
