@@ -1,9 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { EXPORT_RENDER_QUEUE, ExportRenderJob } from '@amc-reports/contracts';
 import { isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
-import { ExportRenderService } from './export-render.service';
+import { ExportRenderService, OrganizationBusyError } from './export-render.service';
+
+/** How long an export of a busy organization waits before it asks for a render slot again. */
+const BUSY_RETRY_MS = 250;
 
 @Processor(EXPORT_RENDER_QUEUE)
 export class ExportRenderProcessor extends WorkerHost {
@@ -13,9 +16,16 @@ export class ExportRenderProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  async process(job: Job, token?: string): Promise<unknown> {
     const payload = parseJobPayload(ExportRenderJob, job);
-    return this.exports.render(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+    try {
+      return await this.exports.render(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+    } catch (error) {
+      if (!(error instanceof OrganizationBusyError)) throw error;
+      // Back to the queue with its priority, without spending an attempt.
+      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
   }
 
   @OnWorkerEvent('failed')

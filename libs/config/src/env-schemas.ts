@@ -98,6 +98,8 @@ export const ExportWorkerEnv = BaseEnv.extend({
   S3_REGION: z.string().default('us-east-1'),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   EXPORT_CONCURRENCY: positiveInt.default(2),
+  /** Renders one organization may hold at once (default: EXPORT_CONCURRENCY − 1, at least 1). */
+  EXPORT_RENDERS_PER_ORGANIZATION: positiveInt.optional(),
   EXPORT_PROCESSING_TIMEOUT_MS: positiveInt.default(10 * 60_000),
   EXPORT_MAX_ATTEMPTS: positiveInt.default(3),
   /** Where files are rendered before they are verified and stored (default: the OS temp directory). */
