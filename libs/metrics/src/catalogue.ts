@@ -1,5 +1,6 @@
 import { BASE_METRICS } from './base-metrics';
 import { DERIVED_METRICS } from './derived-metrics';
+import { columnMetric } from './column-aliases';
 import type { BaseMetric, DerivedMetric, MetricDefinition } from './metric-definition';
 
 const BY_ID = new Map<string, BaseMetric | DerivedMetric>([...BASE_METRICS, ...DERIVED_METRICS].map((metric) => [metric.id, metric]));
@@ -42,8 +43,9 @@ export function inputsOf(metric: MetricDefinition): string[] {
 export function ratioMetric(numeratorId: string, denominatorId: string): DerivedMetric {
   const known = DERIVED_METRICS.find((metric) => metric.numerator === numeratorId && metric.denominator === denominatorId && !metric.scale);
   if (known) return known;
-  const numerator = baseMetric(numeratorId);
-  const denominator = baseMetric(denominatorId);
+  // A result's own columns (custom funnel stages) are counts named after the column.
+  const numerator = findMetric(numeratorId) ?? columnMetric(numeratorId);
+  const denominator = findMetric(denominatorId) ?? columnMetric(denominatorId);
   const unit =
     numerator.unit === 'count' && denominator.unit === 'count' ? 'percent' : numerator.unit === 'currency' && denominator.unit === 'count' ? 'currency' : 'ratio';
   return {

@@ -26,3 +26,4 @@ export {
   DEFAULT_TOUCH_MODEL, TOUCH_MODEL_ORDER, chooseTouchModel, normalizeTouchModel, orderTouchModels, scopeProfileToTouchModel, touchModelLabel,
   type TouchModelChoice,
 } from './attribution-models';
+export { HEADLINE_METRIC_IDS, headlineMetrics } from './headline-metrics';
