@@ -92,7 +92,7 @@ describe('InsightGenerationService without an OpenAI key', () => {
     }
 
     // Week 7 purchases / add_to_cart = 588 / 4,799 = 12.25 % against a median of 43.32 % (z = −5.14).
-    const anomaly = byFinding(rows, 'anomaly.add_to_cart_to_purchases_rate');
+    const anomaly = byFinding(rows, 'anomaly.purchases_of_add_to_cart');
     expect(anomaly.confidence_score).toBe(0.59);
     expect(anomaly.source_data.numbers).toEqual({ latest: 12.25, expected: 43.32, expectedLow: 25.2, expectedHigh: 61.44, deviationPct: -71.72 });
     expect(anomaly.source_data.executionIds).toEqual(report.executionIds.slice(0, 7));
@@ -209,19 +209,19 @@ describe('InsightGenerationService with an OpenAI-compatible server', () => {
     expect(server.requests).toHaveLength(1);
     expect(outcome).toMatchObject({ status: 'generated', aiModel: 'fake-model', droppedCount: 0, llmInsightCount: rows.length });
     expect(rows.every((row) => row.ai_model === 'fake-model' && row.insight_text.startsWith('In short: '))).toBe(true);
-    expect(byFinding(rows, 'anomaly.add_to_cart_to_purchases_rate').confidence_score).toBe(0.59);
+    expect(byFinding(rows, 'anomaly.purchases_of_add_to_cart').confidence_score).toBe(0.59);
     expect(await waiter.event).toMatchObject({ aiModel: 'fake-model', insightCount: rows.length });
   });
 
   it('drops an LLM insight that cites a number not in the data and stores the rest', async () => {
     const report = await seedFunnelReport(prisma);
     const madeUp = 'The add-to-cart → purchase rate collapsed to 11.2%.';
-    server.enqueue(answeringLlm((finding) => (finding.id === 'anomaly.add_to_cart_to_purchases_rate' ? madeUp : undefined)));
+    server.enqueue(answeringLlm((finding) => (finding.id === 'anomaly.purchases_of_add_to_cart' ? madeUp : undefined)));
     const outcome = await llmService().generate(week(report, 7), context);
     const rows = await storedInsights(report, report.executionIds[6]);
 
     expect(outcome).toMatchObject({ status: 'generated', aiModel: 'fake-model', droppedCount: 1, llmInsightCount: rows.length - 1 });
-    const anomaly = byFinding(rows, 'anomaly.add_to_cart_to_purchases_rate');
+    const anomaly = byFinding(rows, 'anomaly.purchases_of_add_to_cart');
     expect(anomaly.ai_model).toBe('statistical');
     expect(anomaly.insight_text).not.toContain('11.2');
     expect(rows.filter((row) => row.ai_model === 'fake-model')).toHaveLength(rows.length - 1);

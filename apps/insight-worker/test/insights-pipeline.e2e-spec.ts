@@ -127,7 +127,7 @@ it('finds the week-7 collapse of the add-to-cart → purchase rate, with its num
   const anomalies = await allInsightPages(sample.reportId, `&executionId=${week7}&type=anomaly`);
   expect(anomalies.every((item) => item.type === 'anomaly' && item.executionId === week7)).toBe(true);
   // 588 / 4,799 = 12.25 % against a median of 43.32 % over weeks 1–6 (robust z = −5.14).
-  const collapse = anomalies.find((item) => item.findingId === 'anomaly.add_to_cart_to_purchases_rate');
+  const collapse = anomalies.find((item) => item.findingId === 'anomaly.purchases_of_add_to_cart');
   expect(collapse).toMatchObject({ confidence: 0.59, aiModel: 'fake-model', timeWindow: { start: '2026-10-19T00:00:00.000Z' } });
   expect(collapse!.sourceData.numbers).toMatchObject({ latest: 12.25, expected: 43.32, deviationPct: -71.72 });
   expect(collapse!.sourceData.executionIds).toEqual(sample.events.slice(0, 7).map((event) => event.executionId));
