@@ -27,3 +27,4 @@ export {
   type TouchModelChoice,
 } from './attribution-models';
 export { HEADLINE_METRIC_IDS, headlineMetrics } from './headline-metrics';
+export { exportHeading, exportNumber } from './export-columns';
