@@ -147,7 +147,9 @@ it('shows a tooltip with formatted values when hovering a time-series chart', as
   const { page } = browser;
   const chart = page.locator('[data-view-key="funnel.history"] .chart');
   await chart.scrollIntoViewIfNeeded();
-  await chart.hover();
+  // Inside the first of the small multiples (impressions), below the legend.
+  const box = (await chart.boundingBox())!;
+  await chart.hover({ position: { x: box.width / 2, y: 100 } });
   const tooltip = page.locator('[data-view-key="funnel.history"] .chart-tooltip');
   await tooltip.waitFor({ state: 'visible' });
   expect(await tooltip.innerText()).toMatch(/Impressions\s+[\d,]+/);
