@@ -115,9 +115,10 @@ it('opens the dashboard and renders every view: charts with drawn SVG, tables wi
     await page.locator(`${card} .chart[data-rendered="true"]`).waitFor();
     expect(await count(`${card} .chart svg path[d*="L"]`)).toBeGreaterThan(3);
   }
-  // The funnel's cards: five stages, the purchase rate of impressions and sales, compared with week 7.
-  expect(await count('.metric-card')).toBe(7);
-  expect(await page.locator('.metric-card').first().innerText()).toMatch(/Impressions\s+ⓘ?\s*6,959,049/);
+  // The funnel's cards: five stages, the purchase rate of impressions, sales, and the headline CTR
+  // and purchase rate of clicks (the summary insight's numbers), compared with week 7.
+  expect(await count('.metric-card')).toBe(9);
+  expect(await page.locator('.metric-card').first().innerText()).toMatch(/Impressions\s+6,959,049/);
   expect(await page.locator('.metric-card').first().getAttribute('title')).toBe('Impressions = sum of impressions');
   expect(await page.locator('.metric-window').innerText()).toMatch(/Key metrics · 2026-11-16 – 2026-11-22, compared with 2026-11-09 – 2026-11-15/);
   expect(await count('.insight')).toBe(dashboard.insights.length);

@@ -142,14 +142,14 @@ describe('InsightGenerationService without an OpenAI key', () => {
     expect(new Set(rows.map((row) => row.finding_id)).size).toBe(rows.length);
   });
 
-  it('states the sample’s impressions trend as it is on week 8: downward, −196,189 a week, R² 0.23, and no anomaly', async () => {
+  it('states the sample’s impressions trend as it is on week 8: downward, −196,188.69 a week, R² 0.23, and no anomaly', async () => {
     const report = await seedFunnelReport(prisma);
     await statisticalService().generate(week(report, 8), context);
     const rows = await storedInsights(report, report.executionIds[7]);
     // Weekly impressions 7,156,462 5,783,830 7,334,990 8,167,650 7,385,136 6,135,996 5,477,146 5,646,900;
     // x = 0..7: Sxx = 42, Sxy = −8,239,925 → slope −196,188.69 a week; mean 6,636,013.75 → −2.96 % a week; R² 0.2321.
     const trend = byFinding(rows, 'trend.impressions');
-    expect(trend.source_data.numbers).toEqual({ slopePerPeriod: -196189, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
+    expect(trend.source_data.numbers).toEqual({ slopePerPeriod: -196188.69, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
     expect(trend.source_data.finding.statistics.r2).toBe(0.2321);
     expect(trend.insight_text).toMatch(/trended down/);
     expect(trend.source_data.executionIds).toEqual(report.executionIds);

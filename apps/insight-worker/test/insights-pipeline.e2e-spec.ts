@@ -134,10 +134,10 @@ it('finds the week-7 collapse of the add-to-cart → purchase rate, with its num
   expect(collapse!.text).toContain('12.25%');
 });
 
-it('states the impressions trend on week 8 as the sample has it: down 196,189 a week (R² 0.23)', async () => {
+it('states the impressions trend on week 8 as the sample has it: down 196,188.69 a week (R² 0.23)', async () => {
   const trends = await allInsightPages(sample.reportId, `&executionId=${sample.events[7].executionId}&type=trend`);
   const impressions = trends.find((item) => item.findingId === 'trend.impressions');
-  expect(impressions!.sourceData.numbers).toEqual({ slopePerPeriod: -196189, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
+  expect(impressions!.sourceData.numbers).toEqual({ slopePerPeriod: -196188.69, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
   expect(impressions!.sourceData.finding.statistics.r2).toBe(0.2321);
   expect(impressions!.confidence).toBe(0.18);
 });

@@ -2,6 +2,7 @@ import * as echarts from 'echarts';
 import type { EChartsOption } from 'echarts';
 import type { ChartKind, ChartRow, ChartSpec } from './chart-spec';
 import { buildEChartsOption } from './build-echarts-option';
+import { wrapLabel } from './category-axis';
 import { OKABE_ITO_PALETTE, paletteColor } from './palette';
 
 const rows: ChartRow[] = [
@@ -120,6 +121,15 @@ describe('buildEChartsOption', () => {
     const formatter = xAxis.axisLabel.formatter as (value: string, index: number) => string;
     expect([0, 1, 2].map((index) => formatter(rows[index].date as string, index))).toEqual(['Oct 1, 2026', 'Oct 2', 'Oct 3']);
     expect(xAxis.axisLabel).toMatchObject({ interval: 0, overflow: 'truncate' });
+  });
+
+  it.each<[string, number, string]>([
+    ['Clicks → Detail page views', 14, 'Clicks →\nDetail page\nviews'.split('\n').slice(0, 2).join('\n') + '…'],
+    ['Clicks → Add to cart', 12, 'Clicks →\nAdd to cart'],
+    ['Holiday_Sponsored_Products', 12, 'Holiday_Spo…'],
+    ['Impressions → Clicks', 30, 'Impressions → Clicks'],
+  ])('wraps %p between words, never inside one (%i characters a line)', (label, chars, expected) => {
+    expect(wrapLabel(label, chars, 2)).toBe(expected);
   });
 
   it('lays bars with long names down, one labelled line per name', () => {

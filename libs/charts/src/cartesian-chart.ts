@@ -1,6 +1,6 @@
 import type { EChartsOption, SeriesOption, XAXisComponentOption, YAXisComponentOption } from 'echarts';
 import { formatValue } from '@amc-reports/metrics/src/format-value';
-import { categoryAxisLabel, categoryValues, formatTimeTick, prefersHorizontalBars } from './category-axis';
+import { categoryAxisLabel, categoryValues, formatTimeTick, horizontalLabelWidth, prefersHorizontalBars } from './category-axis';
 import type { ChartKind, ChartRow, ChartSeries, ChartSpec, ValueFormat } from './chart-spec';
 import { paletteColor } from './palette';
 import { type ChartPanel, groupSeriesByScale, layoutPanels } from './scale-groups';
@@ -54,14 +54,18 @@ export function buildCartesianChart(spec: ChartSpec, rows: readonly ChartRow[], 
   const plotWidth = layout.width - LEFT - (twoAxes ? RIGHT_WITH_AXIS : RIGHT);
   const horizontal = prefersHorizontalBars(spec, categories, panels.length === 1 && !twoAxes);
   const legendShown = spec.series.length > 1;
-  const top = (layout.showTitle ? 44 : 8) + (legendShown && layout.legend === 'top' ? 32 : 0) + (panels.length > 1 || twoAxes ? 18 : 0);
+  const top = (layout.showTitle ? 44 : 8) + (legendShown && layout.legend === 'top' ? 32 : 0) + (panels.length > 1 ? 18 : 0);
   const xNameSpace = spec.x?.label && !horizontal ? 22 : 0;
-  const bottom = (legendShown && layout.legend === 'bottom' ? 36 : 4) + 30 + xNameSpace;
+  // Category names wrapped between words take more lines: the plot leaves them room.
+  const xLabel = xType === 'category' && !horizontal ? categoryAxisLabel(categories, plotWidth, false) : null;
+  const format = xLabel?.formatter as ((value: string, index: number) => string) | undefined;
+  const extraLines = format ? Math.max(0, ...categories.map((value, index) => format(value, index).split('\n').length - 1)) : 0;
+  const bottom = (legendShown && layout.legend === 'bottom' ? 36 : 4) + 30 + xNameSpace + extraLines * 14;
   const panelHeight = Math.max(40, (layout.height - top - bottom - PANEL_GAP * (panels.length - 1)) / panels.length);
   const colorOf = (series: ChartSeries) => paletteColor(spec.series.indexOf(series));
   const currency = spec.currency;
 
-  const labelWidth = horizontal ? Math.min(220, Math.round(layout.width * 0.4)) : 0;
+  const labelWidth = horizontal ? horizontalLabelWidth(layout.width) : 0;
   const grid = panels.map((_, index) => ({
     left: horizontal ? labelWidth + 16 : LEFT,
     right: twoAxes ? RIGHT_WITH_AXIS : RIGHT,
@@ -84,9 +88,9 @@ export function buildCartesianChart(spec: ChartSpec, rows: readonly ChartRow[], 
       type: xType === 'value' ? 'value' : 'category',
       gridIndex: index,
       ...(horizontal ? { inverse: true } : {}),
-      axisLabel: { show: showLabels, ...(xType === 'category' ? categoryAxisLabel(categories, horizontal ? labelWidth : plotWidth, horizontal) : {}) },
+      axisLabel: { show: showLabels, ...(xType === 'category' ? categoryAxisLabel(categories, horizontal ? layout.width : plotWidth, horizontal) : {}) },
       axisTick: { alignWithLabel: true },
-      ...(last && spec.x?.label && !horizontal ? { name: spec.x.label, nameLocation: 'middle' as const, nameGap: 30 } : {}),
+      ...(last && spec.x?.label && !horizontal ? { name: spec.x.label, nameLocation: 'middle' as const, nameGap: 30 + extraLines * 14 } : {}),
     } as XAXisComponentOption;
   };
   const valueAxes: YAXisComponentOption[] = [];
@@ -95,7 +99,8 @@ export function buildCartesianChart(spec: ChartSpec, rows: readonly ChartRow[], 
     panel.forEach((group, axisIndex) => {
       for (const series of group.series) axisOf.set(series, valueAxes.length);
       const lines = spec.kind === 'line' || spec.kind === 'area';
-      const named = panels.length > 1 || twoAxes;
+      // Small multiples name their panel; two axes are told apart by their labels' colours (names would collide).
+      const named = panels.length > 1;
       valueAxes.push({
         type: 'value',
         gridIndex: panelIndex,

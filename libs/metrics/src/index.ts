@@ -28,3 +28,4 @@ export {
 } from './attribution-models';
 export { HEADLINE_METRIC_IDS, headlineMetrics } from './headline-metrics';
 export { exportHeading, exportNumber } from './export-columns';
+export { catalogueMarkdownTable } from './catalogue-table';

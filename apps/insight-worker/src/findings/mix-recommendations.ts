@@ -1,5 +1,5 @@
 import type { DimensionBucket, ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import { getMetric, metricLabel, metricValue, readSums } from '@amc-reports/metrics';
+import { getMetric, metricLabel, metricValue, readSums, shareOf } from '@amc-reports/metrics';
 import type { ExecutionProfile, Finding } from './finding';
 import { findingId, hashText, idPart } from './finding-id';
 import { buildNumbers, buildStatistics } from './finding-numbers';
@@ -49,7 +49,7 @@ function findLowPurchaseRate(catalog: InsightMetrics, latest: ExecutionProfile, 
     const bucketPurchases = sums.purchases;
     const rate = metricValue('purchaseRateOfClicks', sums);
     if (bucketClicks === undefined || bucketPurchases === undefined || rate === null || bucketClicks >= allClicks) continue;
-    const share = bucketClicks / allClicks;
+    const share = shareOf(bucketClicks, allClicks)!;
     if (share < MIN_VOLUME_SHARE || rate > FAR_BELOW_MIX_RATIO * mixRate) continue;
     const z = twoProportionZ(bucketPurchases, bucketClicks, allPurchases - bucketPurchases, allClicks - bucketClicks);
     if (z === undefined || Math.abs(z) < MIN_CONVERSION_Z) continue;
@@ -97,7 +97,7 @@ function findLowRoas(catalog: InsightMetrics, latest: ExecutionProfile, dimensio
     const sums = readSums(bucket.totals, frame);
     const roas = metricValue('roas', sums);
     if (sums.spend === undefined || !(sums.spend > 0) || roas === null) continue;
-    const share = sums.spend / all.spend;
+    const share = shareOf(sums.spend, all.spend)!;
     if (share < MIN_VOLUME_SHARE || roas > FAR_BELOW_MIX_RATIO * mixRoas) continue;
     // ROAS has no binomial error model; how much money sits at the low rate is the evidence.
     const strength = roundStrength((1 - roas / mixRoas) * saturate(share, 0.1));

@@ -77,6 +77,9 @@ describe('buildFunnelViews', () => {
       ['purchaseRateOfImpressions', 'Purchase rate (of impressions)', 'percent'],
       ['sales', 'Sales', 'currency'],
       ['newToBrandShare', 'New-to-brand share (of purchases)', 'percent'],
+      // The headline metrics the summary insight states always have a card too.
+      ['ctr', 'Click-through rate (CTR)', 'percent'],
+      ['purchaseRateOfClicks', 'Purchase rate (of clicks)', 'percent'],
     ]);
     expect(cards.data.rows).toHaveLength(1);
     expect(cards.data.rows[0]).toMatchObject({ period: 'latest', window: '2026-10-05 – 2026-10-11', sales: 134_606.35, purchases: 4_250 });

@@ -1,6 +1,6 @@
 import type { ChartRow, ChartSeries } from '@amc-reports/charts/src/chart-spec';
 import type { DashboardType } from '@amc-reports/contracts/src/dashboard-view';
-import { type MetricDefinition, relativeChange } from '@amc-reports/metrics';
+import { headlineMetrics, type MetricDefinition, relativeChange } from '@amc-reports/metrics';
 import type { ViewDraft } from './dashboard-build-input';
 import {
   contextData,
@@ -35,7 +35,11 @@ export interface CardsViewOptions {
  */
 export function buildCardsView<T extends DashboardType>(context: DashboardContext<T>, options: CardsViewOptions): ViewDraft {
   const { reader, profile } = context;
-  const metrics = options.metrics.filter((metric) => reader.has(metric));
+  // The headline metrics always have a card: the summary insight states them, and the two must agree.
+  const idOf = (metric: MetricDefinition | string) => (typeof metric === 'string' ? metric : metric.id);
+  const listed = new Set(options.metrics.map(idOf));
+  const headline = headlineMetrics(context.frame).filter((metric) => !listed.has(metric.id));
+  const metrics = [...options.metrics, ...headline].filter((metric) => reader.has(metric));
   const previous = previousExecution(context);
   const latestValues = reader.values(profile.totals, metrics);
   const previousValues = previous ? readerForExecution(context, previous).values(previous.profile.totals, metrics) : null;

@@ -88,7 +88,7 @@ function renderCard(card: MetricCard, previousWindow: string | undefined): HTMLE
   const value = typeof card.value === 'string' ? card.value : formatValue(card.value, card.format, { currency: card.currency });
   const comparedWith = previousWindow ? ` vs ${previousWindow}` : ' vs previous run';
   return h('div', { class: 'metric-card', attrs: { role: 'listitem', ...(card.formula ? { title: card.formula } : {}) } },
-    h('p', { class: 'metric-label' }, card.label, card.formula ? h('span', { class: 'formula-mark', attrs: { 'aria-hidden': 'true' } }, ' ⓘ') : null),
+    h('p', { class: `metric-label${card.formula ? ' has-formula' : ''}` }, card.label),
     h('p', { class: 'metric-value' }, value),
     change
       ? h('p', { class: `metric-change metric-${change.direction}`, dataset: { tone: tone(card, change.direction) } }, change.text, h('span', { class: 'metric-change-label' }, comparedWith))
