@@ -73,7 +73,7 @@ describe('buildEChartsOption', () => {
     const yAxis = option.yAxis as Array<{ axisLabel: { formatter: (value: number) => string } }>;
     expect(yAxis).toHaveLength(2);
     expect(yAxis[0].axisLabel.formatter(12345)).toBe('12,345');
-    expect(yAxis[1].axisLabel.formatter(0.125)).toBe('12.50%');
+    expect(yAxis[1].axisLabel.formatter(0.125)).toBe('12.5%'); // ticks drop trailing zeros
     expect(seriesOf(option)[1]).toMatchObject({ type: 'line', yAxisIndex: 1 });
   });
 

@@ -33,6 +33,13 @@ function formatterFor(format: ValueFormat, currency: string | undefined): (value
   return (value: unknown) => formatValue(Array.isArray(value) ? value[0] : value, format, { currency });
 }
 
+/** Axis ticks read evenly ("0.08%", "0.1%"), without the trailing zeros a single value keeps. */
+function tickFormatterFor(format: ValueFormat, currency: string | undefined): (value: unknown) => string {
+  const format1 = formatterFor(format, currency);
+  if (format === 'currency' || format === 'integer') return format1;
+  return (value: unknown) => format1(value).replace(/(\.\d*?)0+(?=%?$)/, '$1').replace(/\.(?=%?$)/, '');
+}
+
 function seriesType(kind: ChartKind, onFirstAxis: boolean): 'line' | 'bar' | 'scatter' {
   if (kind === 'scatter') return 'scatter';
   // Next to bars, a second scale (a rate beside counts) reads best as a line over the bars.
@@ -107,7 +114,7 @@ export function buildCartesianChart(spec: ChartSpec, rows: readonly ChartRow[], 
         position: axisIndex === 0 ? (horizontal ? 'bottom' : 'left') : horizontal ? 'top' : 'right',
         // Lines use the data's range, not one starting at zero: a steady series still shows its movement.
         scale: lines,
-        axisLabel: { formatter: formatterFor(group.format, currency), hideOverlap: true, ...(twoAxes ? { color: colorOf(group.series[0]) } : {}) },
+        axisLabel: { formatter: tickFormatterFor(group.format, currency), hideOverlap: true, ...(twoAxes ? { color: colorOf(group.series[0]) } : {}) },
         splitLine: { show: axisIndex === 0 },
         ...(named
           ? {

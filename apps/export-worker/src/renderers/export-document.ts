@@ -174,8 +174,15 @@ export function formatTimestamp(iso: string): string {
  */
 export function viewFormulas(view: BuiltView): string[] {
   const formulas = view.data.formulas ?? {};
-  const fields = [...view.chart.series.map((series) => series.field), ...Object.keys(formulas)];
-  return [...new Set(fields)].filter((field) => formulas[field] !== undefined).map((field) => formulas[field]);
+  // The numbers the view shows: its series, and the metrics of its rows (a funnel's stages and steps).
+  const rowMetrics = view.data.rows.map((row) => row.metric).filter((metric): metric is string => typeof metric === 'string');
+  const fields = [...view.chart.series.map((series) => series.field), ...rowMetrics];
+  return [...new Set(fields)].filter((field) => formulas[field] !== undefined && !isPlainSum(formulas[field])).map((field) => formulas[field]);
+}
+
+/** "Clicks = sum of clicks": a volume read from one column as it is says nothing a footnote needs to. */
+export function isPlainSum(formula: string): boolean {
+  return /^[^=÷]+ = sum of [\w]+$/.test(formula);
 }
 
 export function formatConfidence(score: number): string {

@@ -12,6 +12,7 @@ import {
   formatTimestamp,
   formatTimeWindow,
   selectViews,
+  isPlainSum,
   viewFormulas,
   viewPresentation,
 } from './export-document';
@@ -219,10 +220,13 @@ function drawMetricCards(pdf: PDFKit.PDFDocument, cards: MetricCard[], top: numb
     const y = first + Math.floor(index / perRow) * (height + gap);
     pdf.roundedRect(x, y, width, height, 4).fill(REPORT_COLORS.cardFill);
     pdf.rect(x, y, 3, height).fill(REPORT_COLORS.accent);
-    pdf.font(PDF_FONT_REGULAR).fontSize(8.5).fillColor(REPORT_COLORS.muted);
-    pdf.text(fitText(pdf, card.label, width - 24), x + 14, y + 12, { width: width - 24, lineBreak: false });
-    pdf.font(PDF_FONT_BOLD).fontSize(17).fillColor(REPORT_COLORS.ink);
-    pdf.text(fitText(pdf, card.value, width - 24), x + 14, y + 30, { width: width - 24, lineBreak: false });
+    // Labels say what they divide, so they may take two lines; a number is never cut: it shrinks to fit.
+    pdf.font(PDF_FONT_REGULAR).fontSize(8).fillColor(REPORT_COLORS.muted);
+    pdf.text(card.label, x + 12, y + 8, { width: width - 18, height: 20, ellipsis: true, lineGap: -1 });
+    let size = 17;
+    pdf.font(PDF_FONT_BOLD).fontSize(size);
+    while (size > 9 && pdf.widthOfString(card.value) > width - 18) pdf.fontSize((size -= 1));
+    pdf.fillColor(REPORT_COLORS.ink).text(card.value, x + 12, y + 32 + (17 - size) / 2, { width: width - 18, lineBreak: false });
   });
   const shownCards = cards.slice(0, rowsThatFit * perRow);
   const bottom = first + Math.ceil(shownCards.length / perRow) * (height + gap) - gap;
@@ -231,7 +235,7 @@ function drawMetricCards(pdf: PDFKit.PDFDocument, cards: MetricCard[], top: numb
 
 /** Numbered formulas under the cards: each card's number can be traced to its columns. */
 function drawCardFootnotes(pdf: PDFKit.PDFDocument, cards: MetricCard[], top: number): number {
-  const withFormula = cards.filter((card) => card.formula);
+  const withFormula = cards.filter((card) => card.formula && !isPlainSum(card.formula));
   if (withFormula.length === 0 || top + 30 > CONTENT_BOTTOM) return top;
   const text = withFormula.map((card) => card.formula).join('  ');
   pdf.font(PDF_FONT_REGULAR).fontSize(6.5).fillColor(REPORT_COLORS.muted);

@@ -39,10 +39,10 @@ describe('buildAttributionViews', () => {
   it('compares the models side by side, one row per model', () => {
     const table = view(buildAttributionViews(singleExecutionInput(models)), 'attribution.models');
     expect(table.data.rows.map((row) => [row.model, row.chosen, row.purchases, row.sales])).toEqual([
-      ['Last touch', true, 2_503, 77_861.21], // 79 + 808 + 802 + 84 + 653 + 77
-      ['First touch', false, 2_874, 102_210.56], // 690 + 197 + 260 + 746 + 615 + 366
-      ['Linear', false, 2_924.76, 140_612.5],
-      ['Position based', false, 1_926.18, 80_170.05], // 275.16 + 299.83 + 246.67 + 840.65 + 82.5 + 181.37
+      ['Last touch', 'yes: the totals above', 2_503, 77_861.21], // 79 + 808 + 802 + 84 + 653 + 77
+      ['First touch', '', 2_874, 102_210.56], // 690 + 197 + 260 + 746 + 615 + 366
+      ['Linear', '', 2_924.76, 140_612.5],
+      ['Position based', '', 1_926.18, 80_170.05], // 275.16 + 299.83 + 246.67 + 840.65 + 82.5 + 181.37
     ]);
   });
 

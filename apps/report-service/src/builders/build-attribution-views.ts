@@ -64,8 +64,7 @@ function modelsTable(context: AttributionContext, touchModel: TouchModelScope): 
   const buckets = new Map((context.unscopedProfile.dimensionBreakdowns[touchModel.column] ?? []).map((bucket) => [bucket.key, bucket]));
   const rows: ChartRow[] = orderTouchModels(touchModel.models).map((model) => ({
     model: touchModelLabel(model),
-    modelKey: model,
-    chosen: model === touchModel.model,
+    chosen: model === touchModel.model ? 'yes: the totals above' : '',
     ...reader.values(buckets.get(model)?.totals, metrics),
     filteredRowCount: buckets.get(model)?.filteredRowCount ?? 0,
   }));
@@ -77,7 +76,7 @@ function modelsTable(context: AttributionContext, touchModel: TouchModelScope): 
       kind: 'table',
       title: 'Touch models side by side',
       x: { field: 'model', type: 'category', label: 'Touch model' },
-      series: [...metrics.map((id) => reader.series(id)), { field: 'filteredRowCount', label: 'Withheld rows', format: 'integer' }],
+      series: [{ field: 'chosen', label: "The report's model" }, ...metrics.map((id) => reader.series(id)), { field: 'filteredRowCount', label: 'Withheld rows', format: 'integer' }],
       currency: context.frame.currency,
     },
     data: {
