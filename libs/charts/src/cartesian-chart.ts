@@ -21,8 +21,11 @@ const DAY_MS = 86_400_000;
 /** How tall a chart wants to be: one base height for one panel, more room per extra small multiple. */
 export function preferredChartHeight(spec: ChartSpec, rows: readonly ChartRow[], baseHeight: number): number {
   if (!isCartesian(spec.kind)) return baseHeight;
-  const panels = layoutPanels(groupSeriesByScale(spec, rows)).length;
-  return panels <= 1 ? baseHeight : Math.max(baseHeight, 110 + panels * 150);
+  const panels = layoutPanels(groupSeriesByScale(spec, rows));
+  // Horizontal bars give each name (two lines) a row of its own.
+  const singleScale = panels.length === 1 && panels[0].length === 1;
+  if (prefersHorizontalBars(spec, categoryValues(spec, rows), singleScale)) return Math.max(baseHeight, 90 + rows.length * 36);
+  return panels.length <= 1 ? baseHeight : Math.max(baseHeight, 110 + panels.length * 150);
 }
 
 export function isCartesian(kind: ChartKind): boolean {
@@ -36,7 +39,8 @@ function formatterFor(format: ValueFormat, currency: string | undefined): (value
 /** Axis ticks read evenly ("0.08%", "0.1%"), without the trailing zeros a single value keeps. */
 function tickFormatterFor(format: ValueFormat, currency: string | undefined): (value: unknown) => string {
   const format1 = formatterFor(format, currency);
-  if (format === 'currency' || format === 'integer') return format1;
+  if (format === 'integer') return format1;
+  if (format === 'currency') return (value: unknown) => format1(value).replace(/\.00(?=\D*$)/, '');
   return (value: unknown) => format1(value).replace(/(\.\d*?)0+(?=%?$)/, '$1').replace(/\.(?=%?$)/, '');
 }
 
