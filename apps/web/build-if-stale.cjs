@@ -1,5 +1,5 @@
 // Builds the web app (Vite) when apps/web/dist is missing or older than any of its sources:
-// apps/web/{index.html,vite.config.ts,src/,public/} and libs/charts/src (bundled into the page).
+// apps/web/{index.html,vite.config.ts,src/,public/}, libs/charts/src and libs/metrics/src (bundled into the page).
 // A walk over a few dozen file stats: cheap enough to run before every `npm start` / `npm test`.
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -16,6 +16,7 @@ const sources = [
   path.join(webRoot, 'src'),
   path.join(webRoot, 'public'),
   path.join(repoRoot, 'libs', 'charts', 'src'),
+  path.join(repoRoot, 'libs', 'metrics', 'src'),
 ];
 
 function newestMtime(target) {

@@ -116,8 +116,12 @@ it('opens the dashboard and renders every view: charts with drawn SVG, tables wi
     await page.locator(`${card} .chart[data-rendered="true"]`).waitFor();
     expect(await count(`${card} .chart svg path[d*="L"]`)).toBeGreaterThan(3);
   }
-  expect(await count('.metric-card')).toBe(5);
+  // The funnel's cards: five stages, the purchase rate of impressions, sales, and the headline CTR
+  // and purchase rate of clicks (the summary insight's numbers), compared with week 7.
+  expect(await count('.metric-card')).toBe(9);
   expect(await page.locator('.metric-card').first().innerText()).toMatch(/Impressions\s+6,959,049/);
+  expect(await page.locator('.metric-card').first().getAttribute('title')).toBe('Impressions = sum of impressions');
+  expect(await page.locator('.metric-window').innerText()).toMatch(/Key metrics · 2026-11-16 – 2026-11-22, compared with 2026-11-09 – 2026-11-15/);
   expect(await count('.insight')).toBe(dashboard.insights.length);
   expect(await page.locator('.insight .confidence').first().innerText()).toMatch(/confidence · \d\.\d\d/);
   await page.locator('.insight summary').first().click();
@@ -145,7 +149,9 @@ it('shows a tooltip with formatted values when hovering a time-series chart', as
   const { page } = browser;
   const chart = page.locator('[data-view-key="funnel.history"] .chart');
   await chart.scrollIntoViewIfNeeded();
-  await chart.hover();
+  // Inside the first of the small multiples (impressions), below the legend.
+  const box = (await chart.boundingBox())!;
+  await chart.hover({ position: { x: box.width / 2, y: 100 } });
   const tooltip = page.locator('[data-view-key="funnel.history"] .chart-tooltip');
   await tooltip.waitFor({ state: 'visible' });
   expect(await tooltip.innerText()).toMatch(/Impressions\s+[\d,]+/);

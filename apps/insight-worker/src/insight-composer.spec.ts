@@ -34,7 +34,7 @@ describe('composeInsights', () => {
 
   it('ranks the week-7 anomaly’s confidence above the weak findings', async () => {
     const { insights } = await composeInsights(input, null);
-    const anomaly = insights.find((insight) => insight.findingId === 'anomaly.add_to_cart_to_purchases_rate')!;
+    const anomaly = insights.find((insight) => insight.findingId === 'anomaly.purchases_of_add_to_cart')!;
     expect(anomaly.confidenceScore).toBe(0.59);
     for (const insight of insights.filter((candidate) => candidate.insightType === 'comparison')) {
       expect(anomaly.confidenceScore).toBeGreaterThan(insight.confidenceScore);

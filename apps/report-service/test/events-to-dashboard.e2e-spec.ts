@@ -76,7 +76,7 @@ it('turns a signed event with inline rows into a funnel dashboard readable throu
   expect(board.views.length).toBeGreaterThan(1);
   const stages = view(board, 'funnel.stages');
   expect(stages.chart.kind).toBeDefined();
-  expect(stages.data.rows.length).toBe(4);
+  expect(stages.data.rows.length).toBe(5);
   // The raw result is archived for raw exports.
   const raw = await db.query('SELECT raw_result_key FROM workflow_executions WHERE workflow_id = $1', [workflowId]);
   expect(fs.existsSync(path.join(stack.env.STORAGE_DIR!, raw.rows[0].raw_result_key))).toBe(true);
@@ -153,7 +153,7 @@ it('records a FAILED execution with AMC\'s reason as the latest run state, keepi
   await deliver(reportId, { ...failed, eventId: randomUUID(), executionId: randomUUID(), instanceId, workflowId, timeWindow: weekWindow(2) });
   const board = await dashboard(reportId);
   expect(board.latestRun).toMatchObject({ status: 'FAILED', error: { code: 'PRIVACY_LIMIT', message: expect.stringMatching(/too many workflows/) } });
-  expect(view(board, 'funnel.stages').data.rows).toHaveLength(4);
+  expect(view(board, 'funnel.stages').data.rows).toHaveLength(5);
   // The report list carries the same latest run, so it needs no call per report.
   const listed = (await api.get(`/v1/reports?workflowId=${workflowId}`)).body.items;
   expect(listed).toEqual([expect.objectContaining({ id: reportId, lastRun: board.latestRun, lastInsight: null })]);

@@ -43,6 +43,11 @@ export interface ViewData {
   filteredRowCount?: number;
   history?: { executionId: string; timeWindowStart: string; timeWindowEnd: string }[];
   notes?: string[];
+  /** Per field: the number's formula with the result's columns (the metric layer's), shown as a tooltip. */
+  formulas?: Record<string, string>;
+  /** The windows of the cards' numbers: the latest execution and the one compared with. */
+  window?: { latest: string; previous?: string };
+  touchModel?: string;
 }
 
 export interface DashboardView {
@@ -61,6 +66,8 @@ export interface InsightSourceData {
   finding?: {
     id?: string;
     metricLabel?: string;
+    labels?: Record<string, string>;
+    currency?: string;
     units?: Record<string, string>;
     numbers?: Record<string, number>;
     statistics?: Record<string, number>;

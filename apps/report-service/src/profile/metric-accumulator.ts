@@ -1,4 +1,5 @@
 import type { BucketMetricStats, MetricTotals } from '@amc-reports/contracts/src/result-profile';
+import { cleanFloat } from '@amc-reports/metrics';
 
 // Per metric: sum, Neumaier compensation, value count, min, max — one flat array per bucket
 // keeps thousands of buckets cheap (no per-metric objects while streaming).
@@ -165,7 +166,5 @@ function addCompensated(stats: Float64Array, offset: number, value: number): voi
   stats[offset + SUM] = next;
 }
 
-/** Drops binary noise (9530.250000000002 → 9530.25): 15 significant digits is what a double holds exactly. */
-export function cleanFloat(value: number): number {
-  return Number.isInteger(value) ? value : Number(value.toPrecision(15));
-}
+// One rule for float noise, the metric layer's (sums here, ratios there).
+export { cleanFloat } from '@amc-reports/metrics';

@@ -21,7 +21,7 @@ const RELOAD_DEBOUNCE_MS = 250;
  */
 export function renderDashboardPage(context: PageContext, reportId: string): PageCleanup {
   const header = createDashboardHeader();
-  const cards = h('div', { class: 'metric-cards', attrs: { role: 'list', 'aria-label': 'Headline metrics' } });
+  const cards = h('div', { class: 'metric-cards', attrs: { role: 'region', 'aria-label': 'Headline metrics' } });
   const viewsGrid = h('div', { class: 'views-grid' });
   const views = createViewsSection(viewsGrid);
   const insights = h('div', { class: 'insights-body' });
