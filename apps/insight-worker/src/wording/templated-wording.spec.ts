@@ -83,7 +83,7 @@ describe('templated wording', () => {
       const finding = poorCampaign(name);
       expect(finding.subject).toBe(name);
       const text = wordFinding(finding);
-      expect(text.startsWith(`${quoteSubject(name)} returns a ROAS of 1x against`)).toBe(true);
+      expect(text.startsWith(`${quoteSubject(name)} has a return on ad spend (ROAS) of 1.00 against`)).toBe(true);
       // Exactly one opening and one closing double quotation mark: ours.
       expect(text.match(/["“”„‟«»＂]/gu)).toEqual(['“', '”']);
       expect(text).not.toMatch(/[\n\r\u202a-\u202e\u2066-\u2069]/u);

@@ -136,7 +136,7 @@ function wordRecommendation(finding: Finding): string {
   }
   if (finding.id.startsWith('recommendation.low_roas')) {
     return (
-      `${quoteSubject(finding.subject ?? '')} has a ${label(finding)} of ${amount(finding, 'roas')} against ${amount(finding, 'mixRoas')} ` +
+      `${quoteSubject(finding.subject ?? '')} has a ${inSentence(label(finding))} of ${amount(finding, 'roas')} against ${amount(finding, 'mixRoas')} ` +
       `for the whole mix (${signed(finding, 'gapPct')}) on ${amount(finding, 'spendSharePct')} of spend; ` +
       `consider moving budget to stronger campaigns.`
     );
