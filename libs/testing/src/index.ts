@@ -5,3 +5,4 @@ export { provisionOrganization } from './provision-organization';
 export { postSignedEvent, postOversizedEvent, apiClient } from './signed-event';
 export { seedOrganization, type SeededOrganization } from './seed-organization';
 export { checkResponse, findOperation, ApiConformanceError, type ConformanceProblem } from './openapi-conformance';
+export { seededRandom } from './seeded-random';

@@ -28,6 +28,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'conflicts with the current state (a taken key, a file not ready, an instance owned elsewhere)',
   410: 'gone: the export expired or its file was removed',
   413: 'the body is larger than this route accepts',
+  414: 'a path parameter is longer than any id (100 characters)',
   415: 'the body is not application/json',
   429: 'too many requests: come back after Retry-After seconds',
   503: 'a dependency (Postgres, Redis) is unavailable: retry after Retry-After seconds',

@@ -152,7 +152,11 @@ export function errorStatusesOf(operation: ApiOperation): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>(operation.errors ?? []);
   if (operation.auth === 'user' || operation.auth === 'admin' || operation.auth === 'signature') statuses.add(401);
   if (operation.auth === 'admin') statuses.add(403);
-  if (operation.params) statuses.add(404);
+  if (operation.params) {
+    statuses.add(404);
+    // A path parameter over 100 characters (Fastify's maxParamLength) names no row: no id is that long.
+    statuses.add(414);
+  }
   // Any request can be malformed (a NUL character or a lone surrogate anywhere, a bad parameter).
   statuses.add(400);
   if (operation.body) {
