@@ -8,9 +8,33 @@ export interface Page<T> {
   nextOffset: number | null;
 }
 
+export interface AmcInstance {
+  instanceId: string;
+  organizationId: string;
+  name: string | null;
+  advertiserId: string | null;
+  marketplace: string | null;
+}
+
+/** GET /v1/organizations: the reader's organizations, their AMC instances and the reader's role. */
+export interface MyOrganization {
+  id: string;
+  name: string;
+  role: 'owner' | 'editor' | 'viewer';
+  amcInstances: AmcInstance[];
+}
+
+export interface MyOrganizations {
+  items: MyOrganization[];
+  /** Set when the reader belongs to no organization: who can add them. */
+  message?: string;
+}
+
 export interface ReportSummary {
   id: string;
   workflowId: string | null;
+  organizationId: string | null;
+  amcInstanceId: string | null;
   name: string;
   dashboardType: string;
   isEnabled: boolean;

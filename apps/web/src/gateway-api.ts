@@ -1,4 +1,10 @@
-import type { Dashboard, ExportFormat, ExportScope, ExportStatus, Page, ReportSummary } from './api-types';
+import type { Dashboard, ExportFormat, ExportScope, ExportStatus, MyOrganizations, Page, ReportSummary } from './api-types';
+
+/** Narrows a report list to one organization, or one of its AMC instances (advertisers). */
+export interface ReportFilter {
+  organizationId?: string;
+  amcInstanceId?: string;
+}
 
 /** A gateway answer other than 2xx; `status` drives the page (401 → sign in, 404 → not found). */
 export class ApiError extends Error {
@@ -23,8 +29,15 @@ export interface DownloadedFile {
 export class GatewayApi {
   constructor(readonly token: string, private readonly onUnauthorized: () => void) {}
 
-  listReports(offset = 0, limit = 50): Promise<Page<ReportSummary>> {
-    return this.json(`/v1/reports?limit=${limit}&offset=${offset}`);
+  listReports(offset = 0, limit = 50, filter: ReportFilter = {}): Promise<Page<ReportSummary>> {
+    const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+    if (filter.organizationId) query.set('organizationId', filter.organizationId);
+    if (filter.amcInstanceId) query.set('amcInstanceId', filter.amcInstanceId);
+    return this.json(`/v1/reports?${query}`);
+  }
+
+  listOrganizations(): Promise<MyOrganizations> {
+    return this.json('/v1/organizations');
   }
 
   getDashboard(reportId: string): Promise<Dashboard> {
