@@ -152,6 +152,3 @@ export function maskSlackUrl(url: string): string {
   const [first] = parsed.pathname.split('/').filter(Boolean);
   return `${parsed.protocol}//${parsed.host}/${first ?? ''}/…`;
 }
-
-/** `sub-<subscription id>`: the BullMQ job scheduler of a scheduled subscription (one each). */
-export const subscriptionSchedulerId = (subscriptionId: string): string => `sub-${subscriptionId}`;

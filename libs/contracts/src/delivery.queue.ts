@@ -44,5 +44,22 @@ export const DELIVERY_SEND_JOB_OPTIONS: JobsOptions = {
   removeOnFail: false,
 };
 
+/** Re-aligns the job schedulers with the scheduled subscriptions in Postgres (a missed upsert, a deleted row). */
+export const DELIVERY_RECONCILE_JOB = 'delivery.reconcile' as const;
+export const DELIVERY_RECONCILE_EVERY_MS = 5 * 60_000;
+
 /** Every job name of the delivery queue (one processor routes them). */
-export const DELIVERY_JOBS = [DELIVERY_EXECUTION_JOB, DELIVERY_TICK_JOB, DELIVERY_SEND_JOB] as const;
+export const DELIVERY_JOBS = [DELIVERY_EXECUTION_JOB, DELIVERY_TICK_JOB, DELIVERY_SEND_JOB, DELIVERY_RECONCILE_JOB] as const;
+
+/**
+ * The job scheduler of a scheduled subscription (`sub-<id>`, one each), as both the gateway (on
+ * create / change) and the delivery worker (reconciliation) upsert it.
+ */
+export function subscriptionSchedule(subscription: { id: string; cron: string; timeZone: string }) {
+  const data: DeliveryTickJob = { subscriptionId: subscription.id };
+  return {
+    id: `sub-${subscription.id}`,
+    repeat: { pattern: subscription.cron, tz: subscription.timeZone },
+    template: { name: DELIVERY_TICK_JOB, data, opts: { ...retryingJobOptions(3, 2_000), removeOnFail: { count: 1_000 } } },
+  };
+}
