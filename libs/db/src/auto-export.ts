@@ -14,6 +14,7 @@ export interface AutoExportRow {
  * askers (the report service and the delivery worker) take turns, so none makes a second row.
  * Requested in the name of the workflow's creator or, once that user is gone, of an owner of its
  * organization (exports are private to their requester). Null when the report has nobody to own it.
+ * Once that file expired, the next asker (a monthly digest of an old execution) gets a new one.
  */
 export async function ensureAutoExport(
   prisma: PrismaClient, input: { configurationId: string; executionId: string; format: string },
@@ -24,7 +25,8 @@ export async function ensureAutoExport(
     const existing = await tx.$queryRaw<{ id: string; status: string }[]>`
       SELECT id, status FROM report_exports WHERE report_configuration_id = ${configurationId}::uuid AND execution_id = ${executionId}::uuid
         AND format = ${format} AND scope = 'dashboard' AND options->>'auto' = 'true'
-      ORDER BY requested_at LIMIT 1`;
+        AND status <> 'expired' AND NOT (status = 'completed' AND expires_at <= now())
+      ORDER BY requested_at DESC LIMIT 1`;
     if (existing[0]) return { ...existing[0], created: false };
     const requester = await tx.$queryRaw<{ user_id: string | null }[]>`
       SELECT coalesce(w.created_by, (SELECT m.user_id FROM organization_members m WHERE m.organization_id = w.organization_id
