@@ -18,7 +18,7 @@ export class SubscriptionSchedules {
 
   constructor(private readonly prisma: PrismaClient, private readonly deliveryQueue: Queue) {}
 
-  async reconcile(): Promise<{ upserted: number; removed: number }> {
+  async reconcile(): Promise<{ upserted: number; removed: number; requeued: number }> {
     const wanted = await this.prisma.reportSubscription.findMany({
       where: { triggerKind: 'schedule', isEnabled: true, cron: { not: null } }, select: { id: true, cron: true, timeZone: true },
     });
@@ -42,8 +42,24 @@ export class SubscriptionSchedules {
       }
       if (page.length < 500) break;
     }
-    if (upserted + removed > 0) this.logger.log({ msg: 'subscription schedules reconciled', upserted, removed, scheduled: wanted.length });
-    return { upserted, removed };
+    const requeued = await this.requeueUnfinished();
+    if (upserted + removed + requeued > 0) this.logger.log({ msg: 'subscription schedules reconciled', upserted, removed, requeued, scheduled: wanted.length });
+    return { upserted, removed, requeued };
+  }
+
+  /**
+   * Deliveries accepted but unfinished for a while (a "send now" whose job Redis never got, a
+   * fan-out that died between its rows and its jobs): their send job again. The job id is the
+   * delivery's, so a job that exists (waiting, delayed for Retry-After, running) is left alone.
+   */
+  private async requeueUnfinished(): Promise<number> {
+    const stale = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM deliveries WHERE status IN ('pending', 'sending') AND updated_at < now() - interval '5 minutes' LIMIT 1000`;
+    await this.deliveryQueue.addBulk(stale.map(({ id }) => {
+      const data: DeliverySendJob = { deliveryId: id };
+      return { name: DELIVERY_SEND_JOB, data, opts: { ...DELIVERY_SEND_JOB_OPTIONS, jobId: deliverySendJobId(id) } };
+    }));
+    return stale.length;
   }
 
   /** delivery.tick: the tick's row (once per subscription and scheduled time), then its send. */
