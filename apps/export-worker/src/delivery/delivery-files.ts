@@ -102,7 +102,7 @@ export async function planFiles(
     const link = await createDownloadLink(prisma, settings, input.deliveryId, ready);
     files.push({
       format: ready.format, fileName, sizeBytes: ready.sizeBytes, as: 'link', url: link.url, expiresAt: link.expiresAt,
-      reason: input.channel === 'email' ? `larger than the ${formatMegabytes(settings.attachmentMaxBytes)} attachment limit, so it is a download link` : undefined,
+      reason: input.channel === 'email' ? `attached it would take the e-mail past its ${formatLimit(settings.attachmentMaxBytes)} attachment limit, so it is a download link` : undefined,
     });
   }
   // The order people chose (pdf before csv…), not the packing order.
@@ -111,7 +111,7 @@ export async function planFiles(
   return { files, attachments };
 }
 
-const formatMegabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+const formatLimit = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`);
 
 /**
  * An unguessable link to one stored export, kept as its SHA-256 only; it works until the export

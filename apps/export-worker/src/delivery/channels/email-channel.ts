@@ -92,7 +92,7 @@ export function classifySmtpError(error: SmtpError): Error {
   const answer = error.response ? error.response.replace(/\s+/g, ' ').trim() : error.message;
   if (error.responseCode !== undefined) {
     if (error.responseCode >= 400 && error.responseCode < 500) return new TransientDeliveryError(`the SMTP server answered ${answer}`);
-    return new PermanentDeliveryError(`the SMTP server refused the message: ${answer}`);
+    return new PermanentDeliveryError(`the SMTP server refused the ${error.code === 'EENVELOPE' ? 'recipient' : 'message'}: ${answer}`);
   }
   if (error.code === 'EAUTH') return new PermanentDeliveryError(`SMTP authentication failed: ${answer} (check SMTP_URL)`);
   if (error.code === 'EENVELOPE') return new PermanentDeliveryError(`no recipient was accepted: ${answer}`);
