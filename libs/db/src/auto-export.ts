@@ -20,13 +20,17 @@ export async function ensureAutoExport(
   prisma: PrismaClient, input: { configurationId: string; executionId: string; format: string },
 ): Promise<AutoExportRow | null> {
   const { configurationId, executionId, format } = input;
+  const find = (client: Pick<PrismaClient, '$queryRaw'>) => client.$queryRaw<{ id: string; status: string }[]>`
+    SELECT id, status FROM report_exports WHERE report_configuration_id = ${configurationId}::uuid AND execution_id = ${executionId}::uuid
+      AND format = ${format} AND scope = 'dashboard' AND options->>'auto' = 'true'
+      AND status <> 'expired' AND NOT (status = 'completed' AND expires_at <= now())
+    ORDER BY requested_at DESC LIMIT 1`;
+  // The common case (a fan-out's thousand sends asking for the file one render made): one read, no lock.
+  const found = await find(prisma);
+  if (found[0]) return { ...found[0], created: false };
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`auto-export:${configurationId}:${executionId}:${format}`}, 0))`;
-    const existing = await tx.$queryRaw<{ id: string; status: string }[]>`
-      SELECT id, status FROM report_exports WHERE report_configuration_id = ${configurationId}::uuid AND execution_id = ${executionId}::uuid
-        AND format = ${format} AND scope = 'dashboard' AND options->>'auto' = 'true'
-        AND status <> 'expired' AND NOT (status = 'completed' AND expires_at <= now())
-      ORDER BY requested_at DESC LIMIT 1`;
+    const existing = await find(tx);
     if (existing[0]) return { ...existing[0], created: false };
     const requester = await tx.$queryRaw<{ user_id: string | null }[]>`
       SELECT coalesce(w.created_by, (SELECT m.user_id FROM organization_members m WHERE m.organization_id = w.organization_id

@@ -48,7 +48,7 @@ export class ExecutionFanOut {
     const files = await ensureDeliveryExports(this.prisma, this.exportQueue, job.configurationId, job.executionId, formats);
     if (files.state === 'waiting') missing.push(...files.formats.map((format) => `${format} export`));
     if (missing.length > 0 && waitedMs < this.readyTimeoutMs) {
-      return { status: 'waiting', retryInMs: Math.min(5_000, Math.max(200, Math.round(waitedMs / 4))), missing };
+      return { status: 'waiting', retryInMs: Math.min(5_000, Math.max(100, Math.round(waitedMs / 8))), missing };
     }
 
     const ids = await insertExecutionDeliveries(this.prisma, job.configurationId, job.executionId);
