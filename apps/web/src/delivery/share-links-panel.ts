@@ -2,6 +2,7 @@ import type { ShareLink } from '../api-types';
 import { formatMoment } from '../display-format';
 import { h, replaceChildren } from '../dom';
 import { ApiError, errorMessage, type GatewayApi } from '../gateway-api';
+import { lazyDetails } from './subscriptions-panel';
 
 const STATUS_TONES: Record<ShareLink['status'], string> = { active: 'ok', expired: 'neutral', revoked: 'bad' };
 
@@ -75,5 +76,5 @@ export function createShareLinksPanel(api: GatewayApi, reportId: string, canEdit
   return h('section', { class: 'delivery-panel', attrs: { 'aria-labelledby': 'share-title' } },
     h('header', { class: 'card-header' }, h('h3', { attrs: { id: 'share-title' } }, 'Client share links'),
       h('span', { class: 'muted small' }, 'Read-only, no account needed')),
-    created, error, list, canEdit ? h('details', { class: 'add-subscription' }, h('summary', { class: 'button button-small' }, 'Create a share link'), form) : null);
+    created, error, list, canEdit ? lazyDetails('Create a share link', form) : null);
 }

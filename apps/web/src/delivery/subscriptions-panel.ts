@@ -50,6 +50,18 @@ function deliveryLine(delivery: Delivery): HTMLLIElement {
     files ? h('span', { class: 'delivery-files small muted' }, files) : null);
 }
 
+/**
+ * A collapsed form whose fields join the page only once it is opened: a reader who never adds one
+ * meets no extra "PDF" or "CSV" controls beside the export panel's.
+ */
+export function lazyDetails(summary: string, content: HTMLElement): HTMLDetailsElement {
+  const details = h('details', { class: 'add-subscription' }, h('summary', { class: 'button button-small' }, summary));
+  details.addEventListener('toggle', () => {
+    if (details.open && !content.isConnected) details.append(content);
+  });
+  return details;
+}
+
 export interface SubscriptionsPanel {
   element: HTMLElement;
   dispose(): void;
@@ -138,7 +150,7 @@ export function createSubscriptionsPanel(api: GatewayApi, reportId: string, canE
     h('header', { class: 'card-header' }, h('h3', { attrs: { id: 'subscriptions-title' } }, 'Subscriptions'),
       h('span', { class: 'muted small' }, canEdit ? 'E-mail, Slack and signed webhooks' : 'Read only: your role cannot change subscriptions')),
     notice, error, list,
-    form ? h('details', { class: 'add-subscription' }, h('summary', { class: 'button button-small' }, 'Add a subscription'), form.element) : null);
+    form ? lazyDetails('Add a subscription', form.element) : null);
   void refresh();
   return {
     element,
