@@ -30,7 +30,7 @@ async function waitForRowCount(count: number): Promise<void> {
   }
 }
 
-const listedReports = () => browser.page.locator('tr[data-report-id]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.reportId).sort());
+const listedReports = () => browser.page.locator('tr[data-report-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-report-id') ?? '').sort());
 
 beforeAll(async () => {
   buildWebAppIfStale();

@@ -26,7 +26,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'authenticated, but not allowed (a viewer changing a report, a user in no organization, a user token on the admin API)',
   404: 'no such row, or one the caller may not see (never a 403 that confirms it exists)',
   409: 'conflicts with the current state (a taken key, a file not ready, an instance owned elsewhere)',
-  410: 'gone: the export expired or its file was removed',
+  410: 'gone: the export or link expired, its file was removed, or the share link was revoked',
   413: 'the body is larger than this route accepts',
   414: 'a path parameter is longer than any id (100 characters)',
   415: 'the body is not application/json',

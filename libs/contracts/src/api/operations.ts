@@ -11,6 +11,7 @@ import {
   AdminOrganizationPath, AmcInstance, CreateOrganization, MemberPath, MyOrganizations, OrganizationDetail, OrganizationPath,
   PutAmcInstance, SetMemberRole,
 } from './organizations.schema';
+import { DELIVERY_OPERATIONS } from './delivery-operations';
 import { CreateReport, Dashboard, InsightPage, ListInsights, ListReports, Report, ReportPage, UpdateReport } from './reports.schema';
 
 /**
@@ -120,6 +121,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: 'One export and its progress', responses: { 200: json('export', ExportView) } },
   { operationId: 'downloadExport', method: 'get', path: '/v1/exports/{id}/download', tag: 'exports', auth: 'user', params: IdPath,
     summary: 'The file, until it expires', responses: { 200: { description: 'the file', contentType: 'application/octet-stream' } }, errors: [409, 410] },
+
+  ...DELIVERY_OPERATIONS,
 
   { operationId: 'adminCreateOrganization', method: 'post', path: '/admin/v1/organizations', tag: 'admin', auth: 'admin', body: CreateOrganization,
     summary: 'Create an organization', responses: { 201: json('created', AdminOrganizationDetail) } },
