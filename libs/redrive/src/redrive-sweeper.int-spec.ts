@@ -6,7 +6,7 @@ import {
 } from '@amc-reports/contracts';
 import { createPrismaClient, Prisma, type PrismaClient } from '@amc-reports/db';
 import { producerConnectionOptions } from '@amc-reports/queue';
-import { createTestDatabase, requireTestEnv, uniqueQueuePrefix, type TestDatabase } from '@amc-reports/testing';
+import { createTestDatabase, requireTestEnv, seedOrganization, uniqueQueuePrefix, type TestDatabase } from '@amc-reports/testing';
 import { redriveFailedJobs, redriveOnResend } from './failed-work';
 import { EventLedger, InsightLedger } from './ledgers';
 import { requestInsightGenerations } from './processing-ledger';
@@ -28,8 +28,8 @@ beforeAll(async () => {
   prisma = createPrismaClient({ databaseUrl: database.url, poolSize: 4 });
   reportQueue = new Queue(REPORT_UPDATE_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix });
   insightQueue = new Queue(INSIGHT_GENERATE_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix });
-  const user = await prisma.user.create({ data: { id: randomUUID() } });
-  workflowId = (await prisma.workflow.create({ data: { userId: user.id, name: 'w', sqlQuery: 'SELECT 1', amcInstanceId: 'inst1' } })).id;
+  const { organizationId } = await seedOrganization(prisma, { instanceIds: ['inst1'] });
+  workflowId = (await prisma.workflow.create({ data: { organizationId, name: 'w', sqlQuery: 'SELECT 1', amcInstanceId: 'inst1' } })).id;
   configurationId = (await prisma.reportConfiguration.create({ data: { workflowId, dashboardType: 'performance' } })).id;
   sweeper = new RedriveSweeper([new EventLedger(prisma), new InsightLedger(prisma)],
     new Map([[REPORT_UPDATE_QUEUE, reportQueue], [INSIGHT_GENERATE_QUEUE, insightQueue]]), { staleAfterMs: MINUTE, batchSize: 100, maxRedrives: 2 });
