@@ -82,9 +82,12 @@ export const GatewayEnv = BaseEnv.extend({
   EXPORT_STORAGE_QUOTA_BYTES_PER_ORGANIZATION: positiveInt.default(5 * 1024 ** 3),
   OUTBOX_RELAY_INTERVAL_MS: positiveInt.default(1_000),
   ADMIN_TOKEN: z.string().min(16).optional(),
-  /** /health: the worker apps that must have a live process (heartbeat younger than HEALTH_WORKER_STALE_MS). */
+  /**
+   * /health: the worker apps that must have a live process (heartbeat younger than
+   * HEALTH_WORKER_STALE_MS); `none` for a gateway without workers (an empty value takes the default).
+   */
   HEALTH_REQUIRED_WORKERS: z.string().default('report-service,insight-worker,export-worker')
-    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean)),
+    .transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((item) => item.trim()).filter(Boolean))),
   HEALTH_WORKER_STALE_MS: positiveInt.default(20_000),
   /** /health goes non-ok when a queue's oldest waiting job is older than this. */
   HEALTH_QUEUE_LAG_MS: positiveInt.default(300_000),
