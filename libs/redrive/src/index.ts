@@ -3,5 +3,6 @@ export {
   requestExecutionInsights, requestInsightRegeneration, settleRegeneration, markRegenerationFailed, markRegenerationSkipped, redriveFailedRegeneration,
 } from './processing-ledger';
 export { EventLedger, InsightLedger, generationEntry, type Ledger, type LedgerEntry } from './ledgers';
+export { DeliveryLedger } from './delivery-ledger';
 export { RedriveSweeper, redriveItems, type RedriveOptions, type LedgerSweep, type Redrive } from './redrive-sweeper';
 export { listFailedJobs, redriveFailedJobs, redriveOnResend, type FailedJob, type RedriveSelection, type ResendVerdict } from './failed-work';

@@ -95,7 +95,7 @@ export class InsightRegenerationService implements OnApplicationShutdown {
       if (!latest) continue;
       const earlier = planned.earlierIds.map((id) => profiles.get(id)).filter((profile) => profile !== undefined);
       const composed = await composeInsights({
-        dashboardType: inputs.dashboardType, latest, history: [...earlier, latest], views: inputs.views, stageColumns: inputs.stageColumns,
+        dashboardType: inputs.dashboardType, latest, history: [...earlier, latest], views: inputs.views, settings: inputs.settings,
       }, this.writer);
       sets.push({ executionId: planned.executionId, insights: composed.insights, fingerprint: planned.fingerprint, expected: planned.stored });
     }

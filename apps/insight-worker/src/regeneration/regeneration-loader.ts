@@ -3,14 +3,15 @@ import {
 } from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
 import type { ExecutionProfile } from '../findings/finding';
-import { historyLength, loadViews, REPORT_UNUSABLE, stageColumns, type SkipReason } from '../insight-input-loader';
+import type { InsightSettings } from '../findings/insight-metrics';
+import { historyLength, insightSettings, loadViews, REPORT_UNUSABLE, type SkipReason } from '../insight-input-loader';
 import type { HistoryEntry } from './history-fingerprint';
 
 export interface RegenerationInputs {
   dashboardType: DashboardType;
   aggregation: unknown;
   historyLength: number;
-  stageColumns?: string[];
+  settings: InsightSettings;
   views: BuiltView[];
   /** Every usable execution of the workflow (ids and order only, no profiles). */
   entries: HistoryEntry[];
@@ -46,13 +47,14 @@ export async function loadRegenerationInputs(prisma: PrismaClient, configuration
     WHERE x.workflow_id = ${configuration.workflowId}::uuid AND x.status = 'SUCCEEDED' AND x.superseded_by IS NULL
       AND x.result_profile IS NOT NULL AND (x.error_code IS NULL OR x.error_code = ${REPORT_UNUSABLE})`;
   const readAt = rows[0]?.read_at ?? (await prisma.$queryRaw<Array<{ read_at: Date }>>`SELECT statement_timestamp() AS read_at`)[0].read_at;
+  const dashboardType = DASHBOARD_TYPES.includes(configuration.dashboardType as DashboardType) ? (configuration.dashboardType as DashboardType) : 'custom';
   return {
     kind: 'ready',
     inputs: {
-      dashboardType: DASHBOARD_TYPES.includes(configuration.dashboardType as DashboardType) ? (configuration.dashboardType as DashboardType) : 'custom',
+      dashboardType,
       aggregation: configuration.dataAggregationSettings,
       historyLength: historyLength(configuration.dataAggregationSettings),
-      stageColumns: stageColumns(configuration.dataAggregationSettings),
+      settings: insightSettings(dashboardType, configuration.dataAggregationSettings),
       views,
       entries: rows.map((row) => ({ executionId: row.id, timeWindowStart: row.time_window_start.getTime(), completedAt: completedOrder(row.completed_at) })),
       stored: new Map(rows.map((row) => [row.id, row.fingerprint])),
