@@ -16,11 +16,11 @@ const csvList = z
   .transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean));
 
 /**
- * How long requests to regenerate one report's insights (after an older window arrived late) gather
- * before one pass runs; read by the report service (which asks) and the insight worker (which asks
+ * How long after the last request to regenerate one report's insights (an older window arrived
+ * late) one pass runs (a debounce; a pass waits at most 12 times this); read by the report service (which asks) and the insight worker (which asks
  * again when a pass lost a race).
  */
-const regenerateDelay = z.coerce.number().int().min(0).max(600_000).default(2_000);
+const regenerateDelay = z.coerce.number().int().min(0).max(600_000).default(5_000);
 
 /** Variables every process reads. */
 export const BaseEnv = z.object({

@@ -22,9 +22,10 @@ export const INSIGHT_GENERATE_JOB_OPTIONS = retryingJobOptions(4, 5_000);
 /**
  * insight.regenerate, on the same queue: bring every execution of one configuration whose history
  * changed (an older window arrived late, a window was re-run) up to date, in one pass. There is at
- * most one pending per configuration: the BullMQ deduplication id is the configuration's, and
+ * most one pending per configuration: the BullMQ deduplication id is the configuration's; a
+ * request while one waits pushes it back (`reschedule`, a debounce) and is absorbed;
  * `keepLastIfActive` makes a request that arrives while a pass runs start one more pass after it
- * (that pass reads what the running one may have missed); requests while one waits are absorbed.
+ * (that pass reads what the running one may have missed).
  */
 export const INSIGHT_REGENERATE_JOB = 'insight.regenerate' as const;
 
@@ -43,13 +44,23 @@ export const insightRegenerationKey = (configurationId: string): string => `rege
 export const isInsightRegenerationKey = (jobId: string): boolean => jobId.startsWith('regen-');
 export const configurationOfRegenerationKey = (key: string): string => key.slice('regen-'.length);
 
-/** `delayMs` (INSIGHT_REGENERATE_DELAY_MS): how long requests gather before the pass runs. */
-export function insightRegenerateJobOptions(configurationId: string, delayMs: number): JobsOptions {
+/**
+ * A pass waits at most this many delays: requests keep pushing it back (a debounce, so a backfill
+ * of one report is regenerated once, after it), but a report whose out-of-order arrivals never
+ * pause still gets its pass.
+ */
+export const INSIGHT_REGENERATE_MAX_DELAYS = 12;
+
+/**
+ * `delayMs` (INSIGHT_REGENERATE_DELAY_MS): how long after the last request the pass runs.
+ * `reschedule`: push a pending pass back by `delayMs` (false once it has waited long enough).
+ */
+export function insightRegenerateJobOptions(configurationId: string, delayMs: number, reschedule = true): JobsOptions {
   const key = insightRegenerationKey(configurationId);
   return {
     ...retryingJobOptions(4, 5_000),
     jobId: `${key}-${randomUUID()}`,
     delay: delayMs,
-    deduplication: { id: key, keepLastIfActive: true },
+    deduplication: { id: key, keepLastIfActive: true, reschedule },
   };
 }

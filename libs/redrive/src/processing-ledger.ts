@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import {
-  INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, insightGenerateJobId, INSIGHT_REGENERATE_JOB, insightRegenerateJobOptions,
+  INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, insightGenerateJobId, INSIGHT_REGENERATE_JOB, INSIGHT_REGENERATE_MAX_DELAYS, insightRegenerateJobOptions,
   insightRegenerationKey, type InsightGenerateJob, type InsightRegenerateJob,
 } from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
@@ -68,25 +68,22 @@ export async function markGenerationFailed(
 }
 
 /**
- * The insight sets a rebuilt dashboard needs. An execution newer than all others (the usual case)
- * gets its own insight.generate at once (recorded in the ledger, then added; the job id makes a
- * repeated add a no-op). One for an older window (a backfill, a retry landing late, a re-run)
- * also changes the history of every later execution: not one job each, since a storm of
- * out-of-order windows would recompute every later set once per earlier arrival (1,500 events made
- * 12,753 extra jobs), but one coalesced regeneration of the configuration, which computes this
- * execution's set too and recomputes only the later sets whose history changed.
+ * The insight sets a rebuilt dashboard needs: the execution's own at once (recorded in the
+ * ledger, then added; the job id makes a repeated add a no-op). One for an older window (a
+ * backfill, a retry landing late, a re-run) also changes the history of every later execution:
+ * not one job each, since a storm of out-of-order windows would recompute every later set once per
+ * earlier arrival (1,500 events made 12,753 extra jobs), but one coalesced, debounced regeneration
+ * of the configuration, which recomputes only the later sets whose history changed. Own set at
+ * once + at most one refresh per pass keeps a backfill at about two computations per execution.
  */
 export async function requestExecutionInsights(
   prisma: PrismaClient, queue: Queue, configurationId: string, executionId: string, laterExecutionIds: readonly string[], regenerateDelayMs: number,
 ): Promise<void> {
-  if (laterExecutionIds.length > 0) {
-    await requestInsightRegeneration(prisma, queue, configurationId, [executionId, ...laterExecutionIds], regenerateDelayMs);
-    return;
-  }
   const jobId = insightGenerateJobId(configurationId, executionId);
   await requestInsightGenerations(prisma, configurationId, [{ executionId, jobId }]);
   const data: InsightGenerateJob = { configurationId, executionId };
   await queue.add(INSIGHT_GENERATE_JOB, data, { ...INSIGHT_GENERATE_JOB_OPTIONS, jobId });
+  if (laterExecutionIds.length > 0) await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs);
 }
 
 /**
@@ -110,7 +107,11 @@ export async function requestInsightRegeneration(
           finished_at = NULL, swept_at = NULL`;
   }
   const data: InsightRegenerateJob = { configurationId };
-  await queue.add(INSIGHT_REGENERATE_JOB, data, insightRegenerateJobOptions(configurationId, delayMs));
+  // Debounced, but a pass already pending for INSIGHT_REGENERATE_MAX_DELAYS delays is not pushed back again.
+  const pendingId = await queue.getDeduplicationJobId(insightRegenerationKey(configurationId));
+  const pending = pendingId ? await queue.getJob(pendingId) : undefined;
+  const reschedule = !pending || Date.now() - pending.timestamp < delayMs * INSIGHT_REGENERATE_MAX_DELAYS;
+  await queue.add(INSIGHT_REGENERATE_JOB, data, insightRegenerateJobOptions(configurationId, delayMs, reschedule));
 }
 
 /**
