@@ -99,8 +99,11 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     }
     await ensureTemplateCopies(this.prisma, workflow.id);
     const outcome: ReportUpdateOutcome = { executionId: execution.id, status: execution.status, rebuilt: [], failedConfigurations: [] };
-    const current = await this.prisma.workflowExecution.findUniqueOrThrow({ where: { id: execution.id } });
-    const buildable = current.status === 'SUCCEEDED' && current.resultProfile !== null && current.errorCode === null;
+    // Whether it has a profile, not the profile: the history query reads it with the others.
+    const [current] = await this.prisma.$queryRaw<Array<{ status: string; has_profile: boolean; error_code: string | null }>>`
+      SELECT status, result_profile IS NOT NULL AS has_profile, error_code FROM workflow_executions WHERE id = ${execution.id}::uuid`;
+    if (!current) throw new Error(`execution ${execution.id} vanished while being processed`);
+    const buildable = current.status === 'SUCCEEDED' && current.has_profile && current.error_code === null;
 
     const configurations = await enabledConfigurations(this.prisma, workflow.id);
     // Read once for every report of the workflow: the history (as long as the longest any shows)
