@@ -134,7 +134,7 @@ describe('composeInsights', () => {
       { key: 'insights', name: 'Insights', viewType: 'insight', position: 1, chart: { kind: 'table', title: 'Insights', series: [] }, data: { rows: [] } },
     ] as BuiltView[];
     const { insights } = await composeInsights({ ...input, views }, null);
-    expect(insights.find((insight) => insight.findingId === 'anomaly.clicks')!.viewKey).toBe('funnel.stages');
+    expect(insights.find((insight) => insight.findingId === 'comparison.clicks')!.viewKey).toBe('funnel.stages');
     expect(insights.find((insight) => insight.findingId === 'summary.totals')!.viewKey).toBe('insights');
   });
 });

@@ -83,9 +83,30 @@ export const AudienceAggregationSettings = z.strictObject({
 });
 export const CustomAggregationSettings = z.strictObject({ ...aggregationBase });
 
+/** The metrics budget advice can be judged by (`visualization_settings.insights.optimizeFor`). */
+export const INSIGHT_OPTIMIZATION_METRICS = ['roas', 'newToBrandRoas', 'cpa', 'acos'] as const;
+export type InsightOptimizationMetric = (typeof INSIGHT_OPTIMIZATION_METRICS)[number];
+
+/** What the insight worker uses when `visualization_settings.insights` leaves a key out. */
+export const INSIGHT_THRESHOLD_DEFAULTS = { minRelativeChange: 0.1, minVolumeShare: 0.05, optimizeFor: 'roas' } as const;
+
+/**
+ * `visualization_settings.insights`: when a move is news. Statistics decide whether a move is more
+ * than noise; these floors decide whether it matters: a change under `minRelativeChange` (0.1 =
+ * 10 %) or on a campaign under `minVolumeShare` of the volume is not reported however unusual.
+ * Budget advice weighs campaigns by `optimizeFor` (return on ad spend by default).
+ */
+export const InsightVisualizationSettings = z.strictObject({
+  minRelativeChange: z.number().min(0).max(10).optional(),
+  minVolumeShare: z.number().min(0).max(1).optional(),
+  optimizeFor: z.enum(INSIGHT_OPTIMIZATION_METRICS).optional(),
+});
+export type InsightVisualizationSettings = z.infer<typeof InsightVisualizationSettings>;
+
 const visualizationBase = {
   /** View keys (e.g. `funnel.history`) the user chose not to show. */
   hiddenViews: z.array(z.string().min(1).max(100)).max(50).default([]),
+  insights: InsightVisualizationSettings.optional(),
 };
 
 export const StandardVisualizationSettings = z.strictObject({ ...visualizationBase });
