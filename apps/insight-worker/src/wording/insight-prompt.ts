@@ -11,7 +11,8 @@ export const FINDINGS_BLOCK_START = '<<<FINDINGS_JSON';
 export const FINDINGS_BLOCK_END = 'FINDINGS_JSON>>>';
 /** About 3–4 k tokens of findings: 12 findings fit with room; a pathological subject cannot blow the budget (subjectText cuts it). */
 export const DEFAULT_MAX_INPUT_CHARS = 12_000;
-export const MAX_INSIGHT_TEXT_CHARS = 600;
+/** A cause and what followed from it, with both windows: longer than one number's sentence, still a paragraph. */
+export const MAX_INSIGHT_TEXT_CHARS = 800;
 
 export const INSIGHT_SYSTEM_PROMPT = [
   'You write short insights for an Amazon Marketing Cloud advertising dashboard from statistical findings that were computed for you.',

@@ -41,8 +41,8 @@ describe('templated wording', () => {
       'anomaly, with its consequences and the evidence that made it one',
       () => textOf(findingsUpToWeek(7), 'anomaly.purchases_of_add_to_cart'),
       'Purchases (of add to cart) fell to 12.25% in Oct 19–25, an unfavourable move: 70.92% below the 42.14% expected from the 6 weeks before (Sep 7 – Oct 18). ' +
-        'Purchases -84.93%, sales per purchase +269.19%, sales -44.35%, new-to-brand share (of purchases) +345.93%, new-to-brand purchases -32.78%, ' +
-        'purchase rate (of clicks) -65.63% and others followed. The clearest sign: sales per purchase at $169.59, outside its range of $16.76 to $126.00. ' +
+        'Purchases -84.93%, sales per purchase +269.19%, sales -44.35%, new-to-brand share (of purchases) +345.93%, new-to-brand purchases -32.78% ' +
+        'and others followed. The clearest sign: sales per purchase at $169.59, outside its range of $16.76 to $126.00. ' +
         'Look at what changed at this step first.',
     ],
     [

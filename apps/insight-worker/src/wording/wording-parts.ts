@@ -75,7 +75,7 @@ export function listed(items: readonly string[]): string {
 }
 
 /** At most this many consequences are written out; the finding keeps all of them. */
-export const MAX_CONSEQUENCES_WORDED = 6;
+export const MAX_CONSEQUENCES_WORDED = 5;
 
 /** "clicks -49.80%, purchases -51.00% and sales -50.50%", capitalised when it opens a sentence. */
 export function consequenceList(finding: Finding, options: { scope?: 'subject' | 'total'; opening?: boolean; suffix?: (index: number) => string } = {}): string {
