@@ -87,8 +87,12 @@ export interface Insight {
   confidence: number;
   aiModel: string | null;
   sourceData: InsightSourceData | null;
+  /** The reader's own verdict (POST /v1/insights/:id/feedback). */
+  feedback?: InsightVerdict | null;
   createdAt: string;
 }
+
+export type InsightVerdict = 'useful' | 'dismissed';
 
 export interface Dashboard {
   report: {

@@ -1,4 +1,4 @@
-import type { Dashboard, ExportFormat, ExportScope, ExportStatus, Page, ReportSummary } from './api-types';
+import type { Dashboard, ExportFormat, ExportScope, ExportStatus, InsightVerdict, Page, ReportSummary } from './api-types';
 
 /** A gateway answer other than 2xx; `status` drives the page (401 → sign in, 404 → not found). */
 export class ApiError extends Error {
@@ -33,6 +33,13 @@ export class GatewayApi {
 
   requestExport(reportId: string, request: ExportRequest): Promise<ExportStatus> {
     return this.json(`/v1/reports/${encodeURIComponent(reportId)}/exports`, { method: 'POST', body: JSON.stringify(request) });
+  }
+
+  /** The reader's verdict on an insight; null takes it back. */
+  async setInsightFeedback(insightId: string, verdict: InsightVerdict | null): Promise<void> {
+    const path = `/v1/insights/${encodeURIComponent(insightId)}/feedback`;
+    if (verdict === null) await this.send(path, { method: 'DELETE' });
+    else await this.send(path, { method: 'POST', body: JSON.stringify({ verdict }) });
   }
 
   getExport(exportId: string): Promise<ExportStatus> {
