@@ -1,5 +1,5 @@
 import type { DashboardType } from '@amc-reports/contracts/src/dashboard-view';
-import { NULL_BUCKET_KEY, OTHER_BUCKET_KEY, type MetricTotals, type ResultProfile } from '@amc-reports/contracts/src/result-profile';
+import { NULL_BUCKET_KEY, OTHER_BUCKET_KEY, type DimensionBucket, type MetricTotals, type ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import {
   availableMetrics,
   BASE_METRIC_IDS,
@@ -11,6 +11,7 @@ import {
   type MetricFrame,
   metricLabel,
   type MetricSettings,
+  type MetricSums,
   metricValue,
   ratioMetric,
   readSums,
@@ -59,11 +60,26 @@ export interface InsightSettings extends MetricSettings {
   stages?: Array<{ column: string }>;
 }
 
+/**
+ * A bucket's sums, read once per frame: every metric of every campaign of every execution reads
+ * the same totals (the profiles are never changed once loaded), and reading them was the largest
+ * share of the findings' time.
+ */
+const sumsRead = new WeakMap<MetricTotals, WeakMap<MetricFrame, MetricSums>>();
+function sumsOf(totals: MetricTotals | undefined, frame: MetricFrame): MetricSums {
+  if (!totals) return {};
+  let byFrame = sumsRead.get(totals);
+  if (!byFrame) sumsRead.set(totals, (byFrame = new WeakMap()));
+  let sums = byFrame.get(frame);
+  if (!sums) byFrame.set(frame, (sums = readSums(totals, frame)));
+  return sums;
+}
+
 export function insightMetric(definition: MetricDefinition, frame?: MetricFrame): InsightMetric {
   const unit = definition.unit;
   const valueOf = (totals: MetricTotals | undefined, readFrame: MetricFrame): number | undefined => {
     // A settings stage column no metric claims is read as it is.
-    const value = definition.kind === 'column' ? totals?.[definition.column] : metricValue(definition, readSums(totals, readFrame));
+    const value = definition.kind === 'column' ? totals?.[definition.column] : metricValue(definition, sumsOf(totals, readFrame));
     if (value === null || value === undefined || !Number.isFinite(value)) return undefined;
     return unit === 'percent' ? value * 100 : value;
   };
@@ -184,12 +200,23 @@ export function buildMetricSeries(catalog: InsightMetrics, history: readonly Exe
  * missing from an execution that listed every key (no `__other__` bucket) had nothing: 0 for a
  * volume. Past the top K it is unknown, and so is a rate over nothing.
  */
+/** A dimension's buckets by key, indexed once per profile (every campaign of every execution is looked up). */
+const bucketIndexes = new WeakMap<DimensionBucket[], { byKey: Map<string, DimensionBucket>; truncated: boolean }>();
+function bucketIndex(buckets: DimensionBucket[]) {
+  let index = bucketIndexes.get(buckets);
+  if (!index) {
+    index = { byKey: new Map(buckets.map((bucket) => [bucket.key, bucket])), truncated: buckets.some((bucket) => bucket.key === OTHER_BUCKET_KEY) };
+    bucketIndexes.set(buckets, index);
+  }
+  return index;
+}
+
 export function buildKeySeries(catalog: InsightMetrics, history: readonly ExecutionProfile[], dimension: string, key: string, metric: InsightMetric): SeriesPoint[] {
   return history.flatMap((execution, index) => {
     const buckets = execution.profile.dimensionBreakdowns[dimension];
     if (!buckets) return [];
-    const bucket = buckets.find((candidate) => candidate.key === key);
-    const truncated = buckets.some((candidate) => candidate.key === OTHER_BUCKET_KEY);
+    const { byKey, truncated } = bucketIndex(buckets);
+    const bucket = byKey.get(key);
     if (!bucket) return !truncated && metric.kind === 'sum' ? [{ executionId: execution.executionId, index, value: 0 }] : [];
     const value = metric.valueOf(bucket.totals, catalog.frameOf(execution));
     return value === undefined ? [] : [{ executionId: execution.executionId, index, value }];
