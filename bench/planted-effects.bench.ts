@@ -7,12 +7,13 @@
  *
  * Per effect type: recall@3 (the planted effect named among the latest execution's top 3 insights,
  * the summary excluded), how many top-3 cards name it (1 = one card per cause), and the distinct
- * causes in the top 3 wherever the execution has three. On quiet histories: the false-alarm rate
+ * causes in the top 3 wherever the execution has three; histories with three effects at once must
+ * show three distinct causes in their top 3. On quiet histories: the false-alarm rate
  * (any anomaly, or any non-summary insight at confidence ≥ 0.6). Insights are composed exactly as
  * the worker stores them without an LLM (templated wording, verified numbers, stored confidence).
  */
 import { generateHistory, PLANTED_EFFECTS, type HistoryKind } from './planted-histories';
-import { FALSE_ALARM_CONFIDENCE, scoreHistory, type HistoryScore } from './planted-scoring';
+import { combinedEffectsNamed, FALSE_ALARM_CONFIDENCE, scoreHistory, type HistoryScore } from './planted-scoring';
 
 const PER_EFFECT = Number(process.argv[2] ?? 40);
 const QUIET = Number(process.argv[3] ?? 120);
@@ -45,6 +46,17 @@ async function main(): Promise<void> {
         `${mean((score) => score.distinctInTop3).padStart(16)} ${`${distinct} of ${withThree.length}`.padStart(25)}`,
     );
   }
+  // Three effects at once (a trend, a click-through drop and a campaign breaking): three stories.
+  const combined = await scoreAll('combined', PER_EFFECT);
+  const named = [0, 1, 2].map((index) => combined.filter((score) => combinedEffectsNamed(score.planted, score.top3.map((insight) => insight.sourceData.finding))[index]).length);
+  const withThree = combined.filter((score) => score.distinctAvailable === 3);
+  const threeDistinct = withThree.filter((score) => score.distinctInTop3 === 3).length;
+  if (threeDistinct < withThree.length) failures++;
+  console.log(
+    `combined         trend + click-through drop + campaign break at once, named in the top 3: trend ${percent(named[0], combined.length)}, ` +
+      `click-through drop ${percent(named[1], combined.length)}, campaign break ${percent(named[2], combined.length)}; ` +
+      `3 distinct causes in the top 3 in ${threeDistinct} of the ${withThree.length} with three`,
+  );
   const quiet = await scoreAll('quiet', QUIET);
   const alarms = quiet.filter((score) => score.falseAlarm);
   const anomalies = quiet.filter((score) => score.ranked.some((insight) => insight.insightType === 'anomaly')).length;
@@ -59,7 +71,7 @@ async function main(): Promise<void> {
   );
   for (const alarm of alarms.slice(0, 3)) console.log(`  seed ${alarm.planted.seed}: ${alarm.ranked[0]?.text}`);
   const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-  const histories = PER_EFFECT * PLANTED_EFFECTS.length + QUIET;
+  const histories = PER_EFFECT * (PLANTED_EFFECTS.length + 1) + QUIET;
   console.log(`${histories} histories in ${seconds.toFixed(1)} s (${((seconds * 1000) / histories).toFixed(1)} ms each)`);
   process.exitCode = failures > 0 ? 1 : 0;
 }

@@ -11,7 +11,8 @@ import { seededRandom } from './seeded-random';
 
 export const PLANTED_EFFECTS = ['collapse', 'campaign_break', 'spike', 'ctr_drop', 'trend', 'mix_shift', 'recovery'] as const;
 export type PlantedEffect = (typeof PLANTED_EFFECTS)[number];
-export type HistoryKind = PlantedEffect | 'quiet';
+/** Several effects at once (a steady trend, a click-through drop and one campaign breaking): three stories to keep apart. */
+export type HistoryKind = PlantedEffect | 'quiet' | 'combined';
 
 export interface PlantedHistory {
   kind: HistoryKind;
@@ -166,6 +167,11 @@ export function generateHistory(kind: HistoryKind, seed: number): PlantedHistory
           return { impressions: 1.06 ** week };
         case 'recovery':
           return week === latest - 1 ? { impressions: 0.45 } : {};
+        case 'combined':
+          return {
+            impressions: 1.06 ** week * (week === latest && campaign === broken ? 0.12 : 1),
+            ...(week === latest ? { ctr: 0.5 } : {}),
+          };
         case 'mix_shift':
           // The share `from` loses goes to `to`, so the total stays where it was.
           if (week !== latest) return {};
@@ -184,7 +190,7 @@ export function generateHistory(kind: HistoryKind, seed: number): PlantedHistory
     weeks,
     campaigns: campaigns.map((campaign) => campaign.name),
     history,
-    ...(kind === 'campaign_break' ? { campaign: broken.name } : {}),
+    ...(kind === 'campaign_break' || kind === 'combined' ? { campaign: broken.name } : {}),
     ...(kind === 'mix_shift' ? { campaign: from.name, to: to.name } : {}),
   };
 }

@@ -38,6 +38,15 @@ export function namesPlantedEffect(planted: PlantedHistory, finding: Finding): b
   }
 }
 
+/** The three effects of a 'combined' history, each to be named by its own card. */
+export function combinedEffectsNamed(planted: PlantedHistory, findings: readonly Finding[]): [trend: boolean, clickThrough: boolean, campaign: boolean] {
+  return [
+    findings.some((finding) => finding.kind === 'trend.metric' && finding.direction === 'up'),
+    findings.some((finding) => namesPlantedEffect({ ...planted, kind: 'ctr_drop' }, finding)),
+    findings.some((finding) => namesPlantedEffect({ ...planted, kind: 'campaign_break' }, finding)),
+  ];
+}
+
 export interface HistoryScore {
   planted: PlantedHistory;
   insights: ComposedInsight[];

@@ -5,7 +5,7 @@
  * ≥ 0.6; and wherever an execution has three stories, its top 3 are three different ones.
  */
 import { generateHistory, PLANTED_EFFECTS } from '../../../bench/planted-histories';
-import { FALSE_ALARM_CONFIDENCE, scoreHistory } from '../../../bench/planted-scoring';
+import { combinedEffectsNamed, FALSE_ALARM_CONFIDENCE, scoreHistory } from '../../../bench/planted-scoring';
 
 const SEEDS = [1, 2, 3, 4];
 
@@ -14,6 +14,14 @@ describe.each(PLANTED_EFFECTS.map((effect) => [effect]))('a planted %s', (effect
     const score = await scoreHistory(generateHistory(effect, seed));
     expect({ seed, named: score.namedInTop3, cards: score.cardsNamingEffect, top3: score.top3.map((insight) => insight.text) }).toMatchObject({ named: true, cards: 1 });
     if (score.distinctAvailable === 3) expect(score.distinctInTop3).toBe(3);
+  });
+});
+
+describe('three effects at once (a trend, a click-through drop, a campaign breaking)', () => {
+  it.each([1, 2])('are three cards with three different causes (seed %i)', async (seed) => {
+    const score = await scoreHistory(generateHistory('combined', seed));
+    expect(combinedEffectsNamed(score.planted, score.top3.map((insight) => insight.sourceData.finding))).toEqual([true, true, true]);
+    expect(score.distinctInTop3).toBe(3);
   });
 });
 
