@@ -73,6 +73,7 @@ export interface InsightSourceData {
     statistics?: Record<string, number>;
     strength?: number;
     executionIds?: string[];
+    windows?: { latest?: string; previous?: string; baseline?: string };
   };
   numbers?: Record<string, number>;
   executionIds?: string[];

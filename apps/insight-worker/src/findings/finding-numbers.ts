@@ -30,10 +30,6 @@ export function changeUnit(unit: NumberUnit): NumberUnit {
   return unit === 'percent' ? 'points' : unit;
 }
 
-export function percentChange(latest: number, previous: number): number | undefined {
-  return previous === 0 ? undefined : ((latest - previous) / Math.abs(previous)) * 100;
-}
-
 /** Whether a move is good news: the metric layer's `upIsGood` (null for spend, frequency: neither). */
 export function assessmentOf(upIsGood: boolean | null | undefined, direction: 'up' | 'down'): Assessment {
   if (upIsGood === null || upIsGood === undefined) return 'neutral';

@@ -9,8 +9,11 @@ export const PROMPT_VERSION = 'insights-2026-12.2';
 
 export const FINDINGS_BLOCK_START = '<<<FINDINGS_JSON';
 export const FINDINGS_BLOCK_END = 'FINDINGS_JSON>>>';
-/** About 3–4 k tokens of findings: 12 findings fit with room; a pathological subject cannot blow the budget (subjectText cuts it). */
-export const DEFAULT_MAX_INPUT_CHARS = 12_000;
+/**
+ * About 5–6 k tokens of findings: 12 findings with their consequences, windows and formatted
+ * numbers fit; a pathological subject cannot blow the budget (subjectText cuts it).
+ */
+export const DEFAULT_MAX_INPUT_CHARS = 20_000;
 /** A cause and what followed from it, with both windows: longer than one number's sentence, still a paragraph. */
 export const MAX_INSIGHT_TEXT_CHARS = 800;
 
