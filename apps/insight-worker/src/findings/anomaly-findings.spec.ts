@@ -64,3 +64,15 @@ describe('anomaly findings, one per cause', () => {
     expect(anomaliesOfWeek7(() => ({}))).toEqual([]);
   });
 });
+
+describe('an anomaly continuing the previous execution’s', () => {
+  it('says the previous window was already off, and measures both against the weeks before them', () => {
+    const history = funnelWeeks(8, campaigns, (_, week) => (week === 6 ? { impressions: 0.4 } : week === 7 ? { impressions: 0.7 } : {}));
+    const [anomaly] = findInsights({ dashboardType: 'funnel', latest: history[7], history, views: [] }).filter((finding) => finding.type === 'anomaly');
+    expect(anomaly).toMatchObject({
+      id: 'anomaly.impressions',
+      numbers: { changePct: -29.45, previousChangePct: -60.5, baselinePeriods: 6 },
+      windows: { latest: 'Oct 26 – Nov 1', previous: 'Oct 19–25', anomalous: 'Oct 19–25', baseline: 'Sep 7 – Oct 25' },
+    });
+  });
+});

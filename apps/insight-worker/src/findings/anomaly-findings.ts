@@ -13,11 +13,29 @@ import { intervalStrength, roundStrength, saturate } from './strength';
  * started, tested against the baseline its earlier executions predict (baseline-test.ts), and
  * every metric that followed from it, each with its own change against its own baseline.
  */
-export function findAnomalies(catalog: InsightMetrics, history: readonly ExecutionProfile[], analysis: ExecutionAnalysis): Finding[] {
+export function findAnomalies(catalog: InsightMetrics, history: readonly ExecutionProfile[], analysis: ExecutionAnalysis, previous?: ExecutionAnalysis): Finding[] {
   return analysis.causes.flatMap((cause) => {
     const finding = anomalyFinding(catalog, history, analysis, cause);
-    return finding ? [finding] : [];
+    return finding ? [withEarlierMove(finding, cause, history, previous)] : [];
   });
+}
+
+/**
+ * A move that continues the previous execution's (the same cause, the same way) says so: the
+ * previous window was itself unusual, and this one is measured against the weeks before both.
+ */
+function withEarlierMove(finding: Finding, cause: AttributedCause, history: readonly ExecutionProfile[], previous: ExecutionAnalysis | undefined): Finding {
+  if (!previous) return finding;
+  const earlier = previous.causes.find((candidate) => candidate.kind === cause.kind && candidate.metric === cause.metric && candidate.move?.key === cause.move?.key);
+  const earlierTest = earlier ? (earlier.move?.test ?? previous.tests.get(earlier.metric)?.test) : undefined;
+  if (!earlierTest || Math.sign(earlierTest.relativeChange) !== Math.sign(finding.numbers.changePct ?? 0)) return finding;
+  const extra = buildNumbers([['previousChangePct', earlierTest.relativeChange * 100, 'percent']]);
+  return {
+    ...finding,
+    numbers: { ...finding.numbers, ...extra.numbers },
+    units: { ...finding.units, ...extra.units },
+    windows: finding.windows ? { ...finding.windows, previous: windowLabel(history[previous.targetIndex]) } : finding.windows,
+  };
 }
 
 /** The windows of a test: the target's, and the earlier executions the baseline rests on. */

@@ -47,8 +47,8 @@ export function findInsights(input: InsightInput, maxFindings = MAX_FINDINGS): F
   const latestIndex = history.length - 1;
 
   const current = analyseExecution(catalog, history, series, latestIndex, thresholds);
-  const anomalies = findAnomalies(catalog, history, current);
   const previous = latestIndex >= 1 ? analyseExecution(catalog, history, series, latestIndex - 1, thresholds) : undefined;
+  const anomalies = findAnomalies(catalog, history, current, previous);
   const recoveries = previous ? findRecoveries(catalog, history, series, previous, thresholds) : { findings: [], covered: new Set<string>() };
   const covered = new Set([...explainedMetrics(current), ...recoveries.covered]);
   const stageCauses = new Set(anomalies.filter((finding) => finding.kind === 'anomaly.metric').map((finding) => finding.metric));

@@ -17,7 +17,8 @@ export const RECOVERY_ALPHA = 0.05;
  * "Purchases rose 244 % versus the previous execution" after a collapsed week reads as a boom when
  * it is a return to normal. For each cause of the previous execution's anomalies, when the latest
  * execution is back inside the range its pre-anomaly baseline predicts, one finding says so and
- * names both windows: back to the n-week median after the drop of <previous window>. Its strength
+ * names both windows: back to the n-week median after the drop of <previous window> (or partly
+ * back, still so far from it, when it has not yet returned inside the baseline's range). Its strength
  * stays under 0.45, below every anomaly (≥ 0.5), so it ranks below the anomaly it explains.
  * Returns the findings and the total-level metrics they account for (no comparison repeats them).
  */
@@ -47,16 +48,18 @@ export function findRecoveries(
     const baselinePoints = points.filter((point) => point.index < previous.targetIndex);
     const back = testAgainstBaseline(baselinePoints.map((point) => ({ x: point.index, value: point.value, executionId: point.executionId })), latestIndex, now.value, RECOVERY_ALPHA);
     const change = now.value / before.value - 1;
-    // Back means inside the baseline's 95 % interval, or within the practical floor of its expectation.
-    const isBack = back !== null && (!back.outside || Math.abs(back.relativeChange) < thresholds.minRelativeChange);
-    const recovered = isBack && Math.sign(change) === -Math.sign(anomalous.relativeChange) && Math.abs(change) >= thresholds.minRelativeChange;
-    if (!recovered) continue;
+    // A move back by the floor or more is context either way: all the way back (inside the
+    // baseline's 95 % interval, or within the floor of its expectation), or partly, still off.
+    const movedBack = Math.sign(change) === -Math.sign(anomalous.relativeChange) && Math.abs(change) >= thresholds.minRelativeChange;
+    if (!back || !movedBack) continue;
+    const partial = back.outside && Math.abs(back.relativeChange) >= thresholds.minRelativeChange;
     const changeVsPrevious = (key: string) => {
       const entry = series.find((candidate) => candidate.metric.key === key)?.points;
       const a = entry?.find((point) => point.index === previous.targetIndex)?.value;
       const b = entry?.find((point) => point.index === latestIndex)?.value;
       return a && b !== undefined ? b / a - 1 : undefined;
     };
+    const baselineMedian = median(baselinePoints.map((point) => point.value));
     const followed = buildConsequences(
       cause.consequences
         .filter((key) => key !== cause.metric || cause.kind === 'anomaly.campaign')
@@ -87,7 +90,8 @@ export function findRecoveries(
       },
       ...buildNumbers([
         ['latest', now.value, metric.unit],
-        ['baselineMedian', median(baselinePoints.map((point) => point.value)), metric.unit],
+        ['baselineMedian', baselineMedian, metric.unit],
+        ['medianGapPct', baselineMedian > 0 ? (now.value / baselineMedian - 1) * 100 : undefined, 'percent'],
         ['baselinePeriods', baselinePoints.length, 'count'],
         ['previous', before.value, metric.unit],
         ['previousChangePct', anomalous.relativeChange * 100, 'percent'],
@@ -96,7 +100,7 @@ export function findRecoveries(
       ]),
       executionIds: history.slice(0, latestIndex + 1).map((execution) => execution.executionId),
       strength: roundStrength(0.3 + 0.15 * saturate(Math.abs(anomalous.score) / anomalous.criticalValue - 1, 1)),
-      statistics: buildStatistics({ score: back!.score, criticalValue: back!.criticalValue, previousScore: anomalous.score }),
+      statistics: buildStatistics({ score: back.score, criticalValue: back.criticalValue, previousScore: anomalous.score, partial: partial ? 1 : 0 }),
       currency: catalog.frame.currency,
     });
   }

@@ -39,6 +39,13 @@ function evidence(finding: Finding): string {
   return ` The clearest sign: ${name} at ${amount(finding, 'evidenceLatest')}, outside its range of ${amount(finding, 'evidenceLow')} to ${amount(finding, 'evidenceHigh')}.`;
 }
 
+/** " It was already 60.00% below expected in Oct 19–25." when the previous window moved the same way. */
+function earlierMove(finding: Finding): string {
+  if (!has(finding, 'previousChangePct') || !finding.windows?.previous) return '';
+  const change = finding.numbers.previousChangePct;
+  return ` It was already ${amount(finding, 'previousChangePct')} ${direction(change, 'above', 'below')} expected in ${finding.windows.previous}.`;
+}
+
 function followed(finding: Finding, scope?: 'total'): string {
   const list = consequenceList(finding, { opening: true, scope });
   return list === '' ? '' : ` ${list} followed.`;
@@ -49,7 +56,7 @@ function wordMetricAnomaly(finding: Finding): string {
   const step = finding.statistics.funnelStep === 1 && change < 0 ? ' Look at what changed at this step first.' : '';
   return (
     `${capitalized(label(finding))} ${direction(change, 'rose', 'fell')} to ${amount(finding, 'latest')} in ${finding.windows?.latest}` +
-    `${assessmentClause(finding)}: ${expectation(finding)}.${followed(finding)}${evidence(finding)}${step}`
+    `${assessmentClause(finding)}: ${expectation(finding)}.${earlierMove(finding)}${followed(finding)}${evidence(finding)}${step}`
   );
 }
 
@@ -61,7 +68,7 @@ function wordCampaignAnomaly(finding: Finding): string {
   return (
     `${quoteSubject(finding.subject ?? '')} ${direction(change, 'surged', 'broke')} in ${finding.windows?.latest}: its ${inSentence(label(finding))} ` +
     `${direction(change, 'rose', 'fell')} to ${amount(finding, 'latest')}${assessmentClause(finding)}: ${expectation(finding)}. ` +
-    `It carries ${amount(finding, 'sharePct')} of the ${inSentence(label(finding))} by ${dimensionLabel(finding)}.` +
+    `It carries ${amount(finding, 'sharePct')} of the ${inSentence(label(finding))} by ${dimensionLabel(finding)}.${earlierMove(finding)}` +
     (after ? ` ${capitalized(after)} followed.` : '')
   );
 }

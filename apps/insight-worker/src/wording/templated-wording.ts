@@ -85,6 +85,15 @@ function wordRecovery(finding: Finding): string {
   const earlier = finding.numbers.previousChangePct;
   const who = finding.subject === undefined ? capitalized(label(finding)) : `${capitalized(label(finding))} of ${quoteSubject(finding.subject)}`;
   const followers = consequenceList(finding, { opening: true });
+  if (finding.statistics.partial === 1) {
+    return (
+      `${who} partly back in ${windows?.latest} after the ${direction(earlier, 'spike', 'drop')} of ${windows?.previous}: ` +
+      `${direction(finding.numbers.changePct, 'up', 'down')} ${amount(finding, 'changePct')} from ${amount(finding, 'previous')} to ${amount(finding, 'latest')}, ` +
+      `still ${amount(finding, 'medianGapPct')} ${direction(finding.numbers.medianGapPct, 'above', 'below')} ${median} of ${amount(finding, 'baselineMedian')}` +
+      `${windows?.baseline ? ` (${windows.baseline})` : ''}.` +
+      (followers ? ` ${followers} moved with it.` : '')
+    );
+  }
   return (
     `${who} back to ${median} in ${windows?.latest} after the ${direction(earlier, 'spike', 'drop')} of ${windows?.previous}: ` +
     `${amount(finding, 'latest')} against a median of ${amount(finding, 'baselineMedian')}${windows?.baseline ? ` (${windows.baseline})` : ''}, ` +

@@ -104,7 +104,8 @@ export function assessmentClause(finding: Finding, noun = 'move'): string {
 export function baselinePhrase(finding: Finding, options: { countKey?: string; extra?: string } = {}): string {
   const windows = finding.windows;
   const inside = [
-    windows?.baseline ? `${windows.baseline}${windows.anomalous && windows.anomalous !== windows.previous ? ` without ${windows.anomalous}` : ''}` : '',
+    // A recovery's baseline ends before the anomalous window; any other baseline names what it left out.
+    windows?.baseline ? `${windows.baseline}${windows.anomalous && finding.kind !== 'comparison.recovery' ? ` without ${windows.anomalous}` : ''}` : '',
     options.extra ?? '',
   ].filter(Boolean);
   return `the ${periods(finding, options.countKey ?? 'baselinePeriods')} before${inside.length > 0 ? ` (${inside.join('; ')})` : ''}`;
