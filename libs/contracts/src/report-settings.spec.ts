@@ -16,6 +16,13 @@ describe('parseReportSettings', () => {
     expect(result.success && result.settings.visualization).toEqual({ hiddenViews: [], insights: { minRelativeChange: 0.2, minVolumeShare: 0.1, optimizeFor: 'cpa' } });
   });
 
+  it('reads the minimum confidence of insights in client exports, and refuses one outside [0, 1]', () => {
+    const result = parseReportSettings('funnel', { export: { minInsightConfidence: 0.5 } });
+    expect(result.success && result.settings.export).toEqual({ retentionDays: 7, minInsightConfidence: 0.5 });
+    const refused = parseReportSettings('funnel', { export: { minInsightConfidence: 1.5 } });
+    expect(!refused.success && formatSettingsIssues(refused.issues)).toBe('export.minInsightConfidence: Too big: expected number to be <=1');
+  });
+
   it('treats null settings (a NULL jsonb column) as defaults', () => {
     expect(parseReportSettings('funnel', { visualization: null, aggregation: null, export: null }).success).toBe(true);
   });

@@ -160,6 +160,14 @@ export const CustomVisualizationSettings = z
   });
 
 export const EXPORT_FORMATS = ['pdf', 'png', 'csv', 'excel'] as const;
+/**
+ * The insight worker's promise behind `export_settings.minInsightConfidence`: a stored
+ * confidence_score of 0.3 or more is a finding it would put in front of a client (every anomaly is
+ * ≥ 0.5, trends ≥ 0.35, recoveries ≥ 0.3), while week-on-week moves nothing explains and weak
+ * advice stay under it (apps/insight-worker/src/findings/strength.ts). On quiet histories nothing
+ * but the summary reaches it (bench/planted-effects.bench.ts).
+ */
+export const MIN_INSIGHT_CONFIDENCE_DEFAULT = 0.3;
 export const ExportSettings = z.strictObject({
   autoExport: z
     .array(z.enum(EXPORT_FORMATS))
@@ -167,6 +175,8 @@ export const ExportSettings = z.strictObject({
     .refine((formats) => new Set(formats).size === formats.length, 'each format at most once')
     .optional(),
   retentionDays: z.int().min(1).max(RETENTION_DAYS_MAX).default(RETENTION_DAYS_DEFAULT),
+  /** Insights below this confidence stay out of client-facing exports (default MIN_INSIGHT_CONFIDENCE_DEFAULT, 0.3). */
+  minInsightConfidence: z.number().min(0).max(1).optional(),
 });
 export type ExportSettings = z.infer<typeof ExportSettings>;
 

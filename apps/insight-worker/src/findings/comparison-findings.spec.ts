@@ -17,7 +17,7 @@ describe('comparison findings (latest vs previous window)', () => {
       dimension: 'campaign',
     });
     expect(comparison.consequences!.map((consequence) => consequence.metric)).toEqual(['purchases', 'sales']);
-    expect(comparison.strength).toBeLessThanOrEqual(0.4);
+    expect(comparison.strength).toBeLessThan(0.3);
     expect(findings.filter((finding) => finding.type === 'anomaly')).toEqual([]);
   });
 

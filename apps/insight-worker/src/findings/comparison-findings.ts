@@ -19,7 +19,8 @@ const MIN_MOVER_SHARE = 0.5;
  * explained by a recovery: at least the practical floor against the previous window, and outside
  * the 95 % prediction interval of the baseline, so one noisy week is not news. One finding per
  * cause (the funnel attribution again), naming both windows; a volume whose movement one campaign
- * explains names that campaign. Strength at most 0.4: two windows are thin evidence.
+ * explains names that campaign. Strength under 0.3: two windows are thin evidence, context for the
+ * dashboard rather than news for a client (client exports start at 0.3, report-settings.ts).
  */
 export function findComparisons(
   catalog: InsightMetrics,
@@ -90,7 +91,7 @@ export function findComparisons(
         windows: { latest: windowLabel(latest), previous: windowLabel(previous), period: periodOf(latest) },
         ...buildNumbers(entries),
         executionIds: [previous.executionId, latest.executionId],
-        strength: roundStrength(0.2 + 0.2 * saturate(Math.abs(test.score) / test.criticalValue - 1, 1)),
+        strength: roundStrength(0.15 + 0.14 * saturate(Math.abs(test.score) / test.criticalValue - 1, 1)),
         statistics: buildStatistics({ score: test.score, criticalValue: test.criticalValue, ...(mover ? { keys: mover.keys } : {}) }),
         currency: catalog.frame.currency,
       },

@@ -10,7 +10,7 @@
  * | anomaly (campaign)           | the same × (0.75 + 0.25 × saturate(share of the metric, 0.1))       |
  * | trend                        | 0.35 + 0.5 × R² × saturate(e − 1, 1) × saturate(points − 4, 4)       |
  * | recovery (context)           | 0.3 + 0.15 × saturate(e of the earlier anomaly − 1, 1)   < 0.45     |
- * | comparison                   | 0.2 + 0.2 × saturate(e at 95 % − 1, 1)                  ≤ 0.4      |
+ * | comparison                   | 0.15 + 0.14 × saturate(e at 95 % − 1, 1)                < 0.3      |
  * | recommendation, weak stage   | saturate(gap / 100, 0.5) × saturate(m − 1, 4)   gap in % points      |
  * | recommendation, purchase rate| (1 − rate / peers' rate) × saturate(|z|, 3)   two-proportion z-test  |
  * | recommendation, budget       | (1 − value / mix) × saturate(spend share, 0.1), halved when prospecting |
@@ -21,8 +21,9 @@
  * Why these shapes: everything reported as an anomaly passed the baseline test (baseline-test.ts),
  * so it starts at 0.5 and rises as the value lies further out and more points back the baseline;
  * a recovery is context and must rank below the anomaly it explains, a comparison rests on two
- * windows: both stay under 0.5. Dismissed feedback multiplies a strength by 0.5 per net dismissal
- * (feedback-weights.ts). Findings under MIN_STRENGTH (find-insights.ts, 0.05) are not reported,
+ * windows: both stay under 0.5, a comparison under 0.3, the default minimum confidence of client
+ * exports (export_settings.minInsightConfidence), since on quiet data such moves happen by chance.
+ * Dismissed feedback multiplies a strength by 0.5 per net dismissal (feedback-weights.ts). Findings under MIN_STRENGTH (find-insights.ts, 0.05) are not reported,
  * the summary excepted. The stored `confidence_score` is strength × verification score, two
  * decimals (insight-composer.ts): 1 when every number of the text matched the finding, 0.5 for a
  * text citing no number; a text with an unmatched number is dropped, not scored.
