@@ -131,7 +131,7 @@ function predict(fit: Fit, x: number, alpha: number): { value: number; standardE
 }
 
 /** Earlier anomalies out, leave-one-out, most deviant first; never more than a quarter of the points. */
-function withoutOutliers(points: { x: number; y: number; executionId: string }[]) {
+export function withoutOutliers(points: { x: number; y: number; executionId: string }[]) {
   let kept = points;
   const outliers: string[] = [];
   const maxOutliers = Math.floor(points.length / 4);

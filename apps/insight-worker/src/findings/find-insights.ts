@@ -57,7 +57,8 @@ export function findInsights(input: InsightInput, maxFindings = MAX_FINDINGS): F
     ...anomalies,
     ...recoveries.findings,
     ...findComparisons(catalog, history, series, covered, thresholds),
-    ...findTrends(catalog, history, series, thresholds),
+    // A trend fitted without the latest point where that point is an anomaly's (a campaign that broke).
+    ...findTrends(catalog, history, series, thresholds, new Set(explainedMetrics(current))),
     // The weakest stage that is an anomaly's cause is that anomaly's story (its wording says where to look).
     ...findWeakestStage(catalog, history, latest).filter((finding) => !stageCauses.has(finding.metric)),
     ...findMixRecommendations(catalog, latest, thresholds),

@@ -1,4 +1,6 @@
 import { CAMPAIGN_A, CAMPAIGN_B, CAMPAIGN_C, funnelWeeks } from '../../test/funnel-weeks';
+import { generateHistory } from '../../../../bench/planted-histories';
+import { spanLabel } from './execution-windows';
 import { findInsights } from './find-insights';
 
 const trendsOf = (weeks: number, growth: number) => {
@@ -29,5 +31,33 @@ describe('trend findings', () => {
   it('finds no trend in flat weeks, nor in fewer than 6', () => {
     expect(trendsOf(9, 1).filter((finding) => finding.type === 'trend')).toEqual([]);
     expect(trendsOf(5, 1.06).filter((finding) => finding.type === 'trend')).toEqual([]);
+  });
+});
+
+describe('a trend the campaigns share (shared-trend.ts)', () => {
+  // Seeds of the planted-effect generator where 8 weeks of +6 % a week end in a campaign breaking
+  // and a click-through drop: the total's own 0.1 % test misses the trend (t 3.3 and 2.4 on 6 df).
+  it.each([17, 34])('is found from the campaigns when the total alone is too noisy to show it (combined seed %i)', (seed) => {
+    const { history, campaign } = generateHistory('combined', seed);
+    const findings = findInsights({ dashboardType: 'funnel', latest: history[history.length - 1], history, views: [] });
+    const trend = findings.find((finding) => finding.kind === 'trend.metric')!;
+    expect(trend).toMatchObject({ metric: 'impressions', direction: 'up' });
+    expect(trend.statistics.sharedKeys).toBeGreaterThanOrEqual(3);
+    expect(Math.abs(trend.statistics.sharedSlopeT)).toBeGreaterThanOrEqual(trend.statistics.sharedCriticalValue);
+    // Fitted without the broken week (the campaign anomaly's story), so the trend ends the week before.
+    expect(trend.windows?.baseline).toBe(spanLabel(history.slice(0, -1)));
+    expect(findings.some((finding) => finding.kind === 'anomaly.campaign' && finding.subject === campaign)).toBe(true);
+  });
+
+  it('is not found in quiet campaigns, nor when only the campaigns but not the total trend', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const { history } = generateHistory('quiet', seed);
+      const findings = findInsights({ dashboardType: 'funnel', latest: history[history.length - 1], history, views: [] });
+      expect(findings.filter((finding) => finding.type === 'trend' && finding.statistics.sharedKeys !== undefined)).toEqual([]);
+    }
+    // Two campaigns grow 6 % a week, one shrinks as much: the campaigns' slopes cancel in the panel.
+    const history = funnelWeeks(8, [CAMPAIGN_A, CAMPAIGN_B, CAMPAIGN_C], (campaign, week) => ({ impressions: (campaign === CAMPAIGN_C ? 0.94 : 1.06) ** week }));
+    const trend = findInsights({ dashboardType: 'funnel', latest: history[7], history, views: [] }).find((finding) => finding.kind === 'trend.metric' && finding.metric === 'impressions');
+    expect(trend === undefined || trend.statistics.sharedKeys === undefined).toBe(true);
   });
 });
