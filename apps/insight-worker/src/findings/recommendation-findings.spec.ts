@@ -8,6 +8,7 @@ import { buildInsightMetrics as buildMetricCatalog } from './insight-metrics';
 import { resolveThresholds } from './insight-thresholds';
 import { findMixRecommendations, twoProportionZ } from './mix-recommendations';
 import { findOverlapRecommendation } from './overlap-recommendation';
+import { wordFinding } from '../wording/templated-wording';
 
 function execution(executionId: string, csv: string): ExecutionProfile {
   return { executionId, timeWindowStart: '2026-10-26T00:00:00Z', timeWindowEnd: '2026-11-02T00:00:00Z', profile: profileFromCsv(csv) };
@@ -152,6 +153,10 @@ describe('audience overlap', () => {
     const [finding] = findOverlapRecommendation(catalog, latest);
     // 2,000 / 50,000 = 4 % against 800 / 200,000 = 0.4 %: 10×, +900 %.
     expect(finding).toMatchObject({ direction: 'up', numbers: { multiChannelRate: 4, singleChannelRate: 0.4, upliftFactor: 10, upliftPct: 900 } });
+    expect(wordFinding(finding)).toBe(
+      'Combined exposure pays in Oct 26 – Nov 1: converted users (of reach) is 4.00% for users reached on more than one channel against 0.40% ' +
+        'for single-channel users, 10.00× (+900.00%); they are 20.00% of reach. Plan campaigns to reach the same users on several channels.',
+    );
   });
 });
 

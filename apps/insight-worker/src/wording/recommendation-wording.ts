@@ -72,8 +72,8 @@ function wordFrequency(finding: Finding): string {
 function wordOverlap(finding: Finding): string {
   const better = finding.numbers.upliftPct > 0;
   return (
-    `Combined exposure ${better ? 'pays' : 'converts worse'}: users reached on more than one channel convert at ${amount(finding, 'multiChannelRate')} ` +
-    `in ${finding.windows?.latest} (${inSentence(label(finding))}) against ${amount(finding, 'singleChannelRate')} for single-channel users, ` +
+    `Combined exposure ${better ? 'pays' : 'converts worse'} in ${finding.windows?.latest}: ${inSentence(label(finding))} is ${amount(finding, 'multiChannelRate')} ` +
+    `for users reached on more than one channel against ${amount(finding, 'singleChannelRate')} for single-channel users, ` +
     `${amount(finding, 'upliftFactor')}× (${signed(finding, 'upliftPct')}); they are ${amount(finding, 'multiChannelReachSharePct')} of reach. ` +
     (better ? 'Plan campaigns to reach the same users on several channels.' : 'Check their frequency before adding more overlap.')
   );
