@@ -118,7 +118,7 @@ it('attribution: every total is the last-touch model\'s, the models compared sid
   expect(latest.purchases).toBe(2_503);
   expect(latest.impressions).toBe(fixtureSum('attribution_millicents.csv', 'impressions', (row) => row.attribution_model === 'last_touch'));
   expect(latest.spend).toBeCloseTo(fixtureSum('attribution_millicents.csv', 'total_cost', (row) => row.attribution_model === 'last_touch') / 100_000, 6);
-  expect(summaryOf(dashboard).text).toMatch(/^Latest execution \(Last touch model\): .*Purchases 2,503;/);
+  expect(summaryOf(dashboard).text).toMatch(/^Latest execution, [A-Z][a-z]{2} \d.* \(Last touch model\): .*Purchases 2,503;/);
   expect(view(dashboard.board, 'attribution.model-comparison').chart.series).toHaveLength(4);
   expect(view(dashboard.board, 'attribution.credit-share').chart.series.map((series: { label: string }) => series.label)).toEqual(['Last touch', 'First touch', 'Linear', 'Position based']);
 });

@@ -133,6 +133,22 @@ it('opens the dashboard and renders every view: charts with drawn SVG, tables wi
   await saveScreenshot(page, 'dashboard.png');
 }, 30_000);
 
+it('lets the reader dismiss an insight from the page, and brings the verdict back after a reload', async () => {
+  const { page } = browser;
+  const item = page.locator('.insight:not([data-type="summary"])').first();
+  const insightId = (await item.getAttribute('data-insight-id'))!;
+  await item.getByRole('button', { name: 'Dismiss' }).click();
+  await item.locator('.insight-dismissed-button[aria-pressed="true"]').waitFor();
+  expect(await item.locator('.insight-feedback-status').innerText()).toMatch(/^Dismissed: insights of this kind for this metric will weigh less/);
+  const listed = await apiClient(stack.gatewayUrl, token).get(`/v1/reports/${reportId}/insights?limit=100`);
+  expect(listed.body.items.find((insight: { id: string }) => insight.id === insightId).feedback).toBe('dismissed');
+  await page.reload();
+  await page.locator('.dashboard[aria-busy="false"]').waitFor();
+  await page.locator(`.insight[data-insight-id="${insightId}"][data-feedback="dismissed"]`).waitFor();
+  expect(await page.locator('.insight[data-type="summary"] .insight-feedback').count()).toBe(0);
+  await saveScreenshot(page, 'dashboard-insight-dismissed.png');
+}, 30_000);
+
 it('sorts a table by a column from the keyboard', async () => {
   const { page } = browser;
   const header = page.locator('[data-view-key="funnel.campaigns"] th', { hasText: 'Purchases' });

@@ -97,6 +97,7 @@ export interface InsightSourceData {
     statistics?: Record<string, number>;
     strength?: number;
     executionIds?: string[];
+    windows?: { latest?: string; previous?: string; baseline?: string };
   };
   numbers?: Record<string, number>;
   executionIds?: string[];
@@ -111,8 +112,12 @@ export interface Insight {
   confidence: number;
   aiModel: string | null;
   sourceData: InsightSourceData | null;
+  /** The reader's own verdict (POST /v1/insights/:id/feedback). */
+  feedback?: InsightVerdict | null;
   createdAt: string;
 }
+
+export type InsightVerdict = 'useful' | 'dismissed';
 
 export interface Dashboard {
   report: {

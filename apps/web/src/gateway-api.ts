@@ -1,5 +1,5 @@
 import type {
-  Dashboard, Delivery, ExportFormat, ExportScope, ExportStatus, Membership, MyOrganizations, NewSubscription, Page, ReportSummary, ShareLink,
+  Dashboard, Delivery, ExportFormat, ExportScope, ExportStatus, InsightVerdict, Membership, MyOrganizations, NewSubscription, Page, ReportSummary, ShareLink,
   Subscription,
 } from './api-types';
 
@@ -49,6 +49,13 @@ export class GatewayApi {
 
   requestExport(reportId: string, request: ExportRequest): Promise<ExportStatus> {
     return this.json(`/v1/reports/${encodeURIComponent(reportId)}/exports`, { method: 'POST', body: JSON.stringify(request) });
+  }
+
+  /** The reader's verdict on an insight; null takes it back. */
+  async setInsightFeedback(insightId: string, verdict: InsightVerdict | null): Promise<void> {
+    const path = `/v1/insights/${encodeURIComponent(insightId)}/feedback`;
+    if (verdict === null) await this.send(path, { method: 'DELETE' });
+    else await this.send(path, { method: 'POST', body: JSON.stringify({ verdict }) });
   }
 
   getExport(exportId: string): Promise<ExportStatus> {

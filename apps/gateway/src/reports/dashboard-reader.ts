@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TransactionClient } from '@amc-reports/db';
+import { readVerdicts } from '../insights/insight-verdicts';
 
 const HISTORY_SHOWN = 20;
 const INSIGHTS_SHOWN = 10;
@@ -86,6 +87,7 @@ export class DashboardReader {
         take: INSIGHTS_SHOWN,
       })
       : [];
+    const verdicts = await readVerdicts(tx, reportId, insights);
     return {
       report: {
         id: report.id, name: report.name, dashboardType: report.dashboardType, isEnabled: report.isEnabled,
@@ -104,7 +106,7 @@ export class DashboardReader {
       insights: insights.map((insight) => ({
         id: insight.id, viewId: insight.dashboardViewId, executionId: insight.executionId, type: insight.insightType,
         text: insight.insightText, confidence: Number(insight.confidenceScore), aiModel: insight.aiModel, sourceData: insight.sourceData,
-        createdAt: insight.createdAt,
+        feedback: verdicts.get(insight.id) ?? null, createdAt: insight.createdAt,
       })),
     };
   }

@@ -1,19 +1,7 @@
 /** Reading AMC's audience labels: exposure group names, frequency buckets, conversion paths. */
 
-const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
-
-/**
- * Channels in an exposure group name: "DSP only" → 1, "DSP + Sponsored Products" → 2,
- * "All three" → 3; null when the name does not say.
- */
-export function parseChannelCount(segment: string): number | null {
-  const name = segment.trim().toLowerCase();
-  const allMatch = /^all\s+(\w+)$/.exec(name);
-  if (allMatch) return NUMBER_WORDS[allMatch[1]] ?? (Number(allMatch[1]) || null);
-  if (name.includes('+')) return name.split('+').filter((part) => part.trim() !== '').length;
-  if (/\bonly$/.test(name)) return 1;
-  return null;
-}
+// Channel counting is the metric layer's, shared with the overlap insight.
+export { parseChannelCount } from '@amc-reports/metrics';
 
 /** Lower bound of a frequency bucket: "3" → 3, "6-10" → 6, "21+" → 21; null when not numeric. */
 export function parseFrequencyLowerBound(bucket: string): number | null {

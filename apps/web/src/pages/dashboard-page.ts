@@ -2,7 +2,7 @@ import type { Dashboard } from '../api-types';
 import { createDashboardHeader } from '../dashboard/dashboard-header';
 import { createViewsSection } from '../dashboard/dashboard-views';
 import { createExportPanel, type ExportPanel } from '../dashboard/export-panel';
-import { renderInsights } from '../dashboard/insights-list';
+import { renderInsights, type InsightFeedback } from '../dashboard/insights-list';
 import { renderMetricCards } from '../dashboard/metric-cards';
 import { renderRunHistory } from '../dashboard/run-history';
 import { createDeliverySection, type DeliverySection } from '../delivery/delivery-section';
@@ -36,6 +36,8 @@ export function renderDashboardPage(context: PageContext, reportId: string): Pag
   let reloadTimer: number | undefined;
   let reloading: Promise<void> = Promise.resolve();
   let lastInsightIds = '';
+  // The reader's verdicts go straight to the API; the next reload brings them back with the dashboard.
+  const insightFeedback: InsightFeedback = { send: (insightId, verdict) => context.api.setInsightFeedback(insightId, verdict), announce: context.announce };
 
   const apply = (dashboard: Dashboard, live: boolean): void => {
     header.update(dashboard);
@@ -44,7 +46,7 @@ export function renderDashboardPage(context: PageContext, reportId: string): Pag
     views.update(dashboard.views);
     // Redrawn only when the set changed, so open "numbers behind" panels stay open across updates.
     const insightIds = dashboard.insights.map((insight) => insight.id).join() || 'none';
-    if (insightIds !== lastInsightIds) renderInsights(insights, dashboard.insights, dashboard.history, live);
+    if (insightIds !== lastInsightIds) renderInsights(insights, dashboard.insights, dashboard.history, live, insightFeedback);
     lastInsightIds = insightIds;
     renderRunHistory(history, dashboard.history);
     exportPanel?.setViews(dashboard.views);

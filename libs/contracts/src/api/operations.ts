@@ -12,6 +12,7 @@ import {
   PutAmcInstance, SetMemberRole,
 } from './organizations.schema';
 import { DELIVERY_OPERATIONS } from './delivery-operations';
+import { InsightFeedbackBody, InsightFeedbackView } from './insights.schema';
 import { CreateReport, Dashboard, InsightPage, ListInsights, ListReports, Report, ReportPage, UpdateReport } from './reports.schema';
 
 /**
@@ -108,6 +109,11 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: 'Views with processed data, the latest run, the history and the latest insights', responses: { 200: json('dashboard', Dashboard) } },
   { operationId: 'listInsights', method: 'get', path: '/v1/reports/{id}/insights', tag: 'reports', auth: 'user', params: IdPath, query: ListInsights,
     summary: 'Stored insights, best first', responses: { 200: json('a page of insights', InsightPage) } },
+  { operationId: 'giveInsightFeedback', method: 'post', path: '/v1/insights/{id}/feedback', tag: 'reports', auth: 'user', params: IdPath,
+    body: InsightFeedbackBody, summary: 'Mark an insight useful or dismiss it (any member who can read the report; a dismissed kind weighs less later)',
+    responses: { 200: json('verdict changed', InsightFeedbackView), 201: json('verdict recorded', InsightFeedbackView) } },
+  { operationId: 'withdrawInsightFeedback', method: 'delete', path: '/v1/insights/{id}/feedback', tag: 'reports', auth: 'user', params: IdPath,
+    summary: "Withdraw the caller's verdict on an insight", responses: { 204: noContent } },
   { operationId: 'streamReportEvents', method: 'get', path: '/v1/reports/{id}/events', tag: 'reports', auth: 'user', params: IdPath,
     query: z.strictObject({ access_token: z.string().optional() }),
     summary: 'Server-Sent Events: dashboard.updated, insights.generated, the caller\'s export events (?access_token= for EventSource)',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DASHBOARD_TYPES, VIEW_TYPES } from '../dashboard-view';
 import { AmcId, Name, NullableTimestamp, pageOf, Pagination, SettingsObject, Timestamp, Uuid } from './common.schema';
+import { InsightVerdictValue } from './insights.schema';
 
 const ReportFields = {
   name: Name(),
@@ -88,6 +89,8 @@ export const DashboardInsight = z.object({
   confidence: z.number(),
   aiModel: z.string(),
   sourceData: z.unknown(),
+  /** The caller's own verdict on it (POST /v1/insights/:id/feedback), null before they gave one. */
+  feedback: InsightVerdictValue.nullable(),
   createdAt: Timestamp,
 });
 
