@@ -1,7 +1,7 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import { profileFixture, singleExecutionInput, weeklyExecution } from '../../test/profile-fixtures';
-import { profileInlineRows } from '../profile/profile-csv-stream';
+import { profileFixture, singleExecutionInput, weeklyExecution } from '../test/build-inputs';
+import { profileInlineRows } from '@amc-reports/result-profile';
 import { buildCustomViews } from './build-custom-views';
 
 const build = (profile: ResultProfile, views: unknown[]): BuiltView[] => buildCustomViews(singleExecutionInput(profile, { visualization: { views } }));

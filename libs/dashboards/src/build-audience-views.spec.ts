@@ -1,6 +1,6 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
-import { profileFixture, singleExecutionInput } from '../../test/profile-fixtures';
-import { profileInlineRows } from '../profile/profile-csv-stream';
+import { profileFixture, singleExecutionInput } from '../test/build-inputs';
+import { profileInlineRows } from '@amc-reports/result-profile';
 import { describePath, parseChannelCount, parseFrequencyLowerBound } from './audience-labels';
 import { buildAudienceViews } from './build-audience-views';
 

@@ -1,8 +1,8 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import { profileFixture, singleExecutionInput, weeklyExecution } from '../../test/profile-fixtures';
-import { profileInlineRows } from '../profile/profile-csv-stream';
-import { UnusableResultError } from '../profile/unusable-result.error';
+import { profileFixture, singleExecutionInput, weeklyExecution } from '../test/build-inputs';
+import { profileInlineRows } from '@amc-reports/result-profile';
+import { UnusableResultError } from '@amc-reports/result-profile';
 import { buildFunnelViews } from './build-funnel-views';
 
 const view = (views: BuiltView[], key: string): BuiltView => {
