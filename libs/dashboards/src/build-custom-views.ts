@@ -26,6 +26,7 @@ import {
   previousExecution,
   readerForExecution,
   toHistoryRef,
+  viewComparison,
   windowLabel,
   windowRange,
 } from './dashboard-context';
@@ -170,7 +171,10 @@ function metricCards(
   if (previous && previousAggregate) rows.push(rowOf(previous, previousAggregate, fieldValueFor(view, readerForExecution(context, previous).frame)));
   return draft(
     { rows, filteredRowCount: aggregate.filteredRowCount, notes: [] },
-    { window: { latest: windowRange(context.latest), ...(previous ? { previous: windowRange(previous) } : {}) } },
+    {
+      window: { latest: windowRange(context.latest), ...(previous ? { previous: windowRange(previous) } : {}) },
+      ...(viewComparison(context) ? { comparison: viewComparison(context) } : {}),
+    },
   );
 }
 

@@ -9,3 +9,17 @@ export { buildPerformanceViews } from './build-performance-views';
 export type { DashboardBuildInput, ExecutionProfile, ViewDraft } from './dashboard-build-input';
 export { assertUsableProfile, selectHistory } from './dashboard-context';
 export { UnusableResultError, type UnusableResultReason } from '@amc-reports/result-profile';
+export type { ComparisonInput } from './dashboard-build-input';
+
+// Periods: any execution, a range of days, compared with another window (issue 15).
+export { addDays, dayStart, daysBetween, formatDays, formatWindow, windowDays, windowRangeText, windowZone, yearEarlier, type Day, type TimeWindowLike } from './time-window';
+export { windowSlots, type ExecutionState, type TimelineExecution, type WindowSlot } from './timeline';
+export {
+  planPeriod, PERIOD_DAYS_MAX, PERIOD_EXECUTIONS_MAX, PeriodRequestError, type ComparisonRequest, type PeriodPlan, type PeriodRequest, type PlannedPeriod,
+} from './period-plan';
+export { mergeProfiles, type PeriodMember } from './merge-profiles';
+export { insertHistoryGaps, gapNote } from './history-gaps';
+export { compareViews, type ComparedWindows } from './compare-views';
+export { buildPlannedDashboard, periodProfile, profilesNeeded, type PlannedDashboard, type ReportSettingsInput } from './build-planned-dashboard';
+export { DASHBOARD_REQUIREMENTS, type DashboardRequirement } from './dashboard-requirements';
+export { dashboardColumnsMarkdown, expectedColumnsText } from './requirements-text';
