@@ -13,7 +13,7 @@ export type { ComparisonInput } from './dashboard-build-input';
 
 // Periods: any execution, a range of days, compared with another window (issue 15).
 export { addDays, dayStart, daysBetween, formatDays, formatWindow, windowDays, windowRangeText, windowZone, yearEarlier, type Day, type TimeWindowLike } from './time-window';
-export { windowSlots, type ExecutionState, type TimelineExecution, type WindowSlot } from './timeline';
+export { executionState, toTimelineExecution, windowSlots, type ExecutionRecord, type ExecutionState, type TimelineExecution, type WindowSlot } from './timeline';
 export {
   planPeriod, PERIOD_DAYS_MAX, PERIOD_EXECUTIONS_MAX, PeriodRequestError, type ComparisonRequest, type PeriodPlan, type PeriodRequest, type PlannedPeriod,
 } from './period-plan';

@@ -152,12 +152,17 @@ function yearEarlierWindow(slots: readonly WindowSlot[], shown: PlannedPeriod): 
   return executionPeriod(slot?.execution ?? null, fallback, 'no execution covers the same window a year earlier');
 }
 
-/** History charts of a one-execution period: the last `length` windows up to it, failed and missing ones as gaps. */
-function historyUpTo(slots: readonly WindowSlot[], shown: TimelineExecution, length: number): { history: TimelineExecution[]; gaps: WindowGap[] } {
+/**
+ * History charts of a one-execution period: the last `length` windows up to it, failed and missing
+ * ones as gaps; for the latest window also the newer windows without numbers (a failed or unusable
+ * latest run is the history's last point, a gap).
+ */
+function historyUpTo(slots: readonly WindowSlot[], shown: TimelineExecution, length: number, withNewerGaps: boolean): { history: TimelineExecution[]; gaps: WindowGap[] } {
   const { first, last } = daysOf(shown);
   const index = slots.findIndex((slot) => slot.first === first && slot.last === last);
   const upTo = slots.slice(0, index + 1).filter((slot) => slot.last <= last);
-  const chosen = upTo.slice(-length).map((slot, position, all) => (position === all.length - 1 ? { ...slot, execution: shown } : slot));
+  const newer = withNewerGaps ? slots.slice(index + 1).filter((slot) => slot.first > last && slot.execution.state !== 'usable') : [];
+  const chosen = [...upTo.slice(-length).map((slot, position, all) => (position === all.length - 1 ? { ...slot, execution: shown } : slot)), ...newer];
   const gaps: WindowGap[] = [];
   chosen.forEach((slot, position) => {
     if (slot.execution.state !== 'usable') gaps.push(gapOf(slot));
@@ -225,7 +230,7 @@ export function planPeriod(
   let history: TimelineExecution[] = period.members;
   let historyGaps = period.gaps;
   if (period.kind === 'execution' && period.execution?.state === 'usable') {
-    ({ history, gaps: historyGaps } = historyUpTo(slots, period.execution, historyLength));
+    ({ history, gaps: historyGaps } = historyUpTo(slots, period.execution, historyLength, request.kind === 'latest'));
   }
   return { request: request.kind, period, comparison: compared, history, historyGaps };
 }

@@ -100,3 +100,46 @@ export function uncoveredRuns(from: Day, to: Day, covered: ReadonlyArray<{ first
   if (cursor <= to) runs.push({ first: cursor, last: to });
   return runs;
 }
+
+/** A workflow_executions row as both the gateway and the report service read it, with this report's own verdict. */
+export interface ExecutionRecord {
+  id: string;
+  status: string;
+  timeWindowStart: Date;
+  timeWindowEnd: Date;
+  timeZone: string | null;
+  completedAt: Date | null;
+  createdAt: Date;
+  errorCode: string | null;
+  error: string | null;
+  supersededBy: string | null;
+  hasProfile: boolean;
+  /** Set when this report could not use the result (report_unusable_executions). */
+  reportProblem: { code: string; message: string } | null;
+}
+
+/** Legacy: one report's verdict used to be written on the execution; it stays usable for the others. */
+const REPORT_LEVEL_CODE = 'REPORT_UNUSABLE';
+/** The result itself cannot make any dashboard (no rows, no numeric column, malformed CSV). */
+const RESULT_UNUSABLE_CODE = 'UNUSABLE_RESULT';
+
+/** How an execution stands for one report, and why, in the words the dashboard shows. */
+export function executionState(record: ExecutionRecord): { state: ExecutionState; reason: string | null } {
+  const reason = (code: string | null, message: string | null) => (message ? `${code ? `${code}: ` : ''}${message}` : code);
+  if (record.status === 'PENDING' || record.status === 'RUNNING') return { state: 'pending', reason: `AMC reports it ${record.status.toLowerCase()}` };
+  if (record.status !== 'SUCCEEDED') return { state: 'failed', reason: reason(record.errorCode ?? record.status, record.error) ?? 'AMC gave no reason' };
+  if (record.reportProblem) return { state: 'unusable', reason: record.reportProblem.message };
+  if (record.errorCode === RESULT_UNUSABLE_CODE) return { state: 'unusable', reason: record.error };
+  if (record.errorCode !== null && record.errorCode !== REPORT_LEVEL_CODE) return { state: 'failed', reason: reason(record.errorCode, record.error) };
+  if (!record.hasProfile) return { state: 'pending', reason: 'the result is being processed' };
+  return { state: 'usable', reason: null };
+}
+
+export function toTimelineExecution(record: ExecutionRecord): TimelineExecution {
+  const { state, reason } = executionState(record);
+  return {
+    executionId: record.id, timeWindowStart: record.timeWindowStart.toISOString(), timeWindowEnd: record.timeWindowEnd.toISOString(),
+    timeZone: record.timeZone, status: record.status, state, completedAt: (record.completedAt ?? record.createdAt).toISOString(),
+    supersededBy: record.supersededBy, reason,
+  };
+}
