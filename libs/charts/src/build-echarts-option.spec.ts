@@ -50,6 +50,7 @@ describe('buildEChartsOption', () => {
         ['2026-10-02', 2000, null],
         ['2026-10-03', 1500, 300],
       ],
+      sourceHeader: false,
     });
     expect(option.legend).toBeDefined();
   });
@@ -104,6 +105,7 @@ describe('buildEChartsOption', () => {
         ['2026-10-02', 'false'],
         ['2026-10-03', 'false'],
       ],
+      sourceHeader: false,
     });
   });
 
@@ -178,6 +180,20 @@ describe('buildEChartsOption', () => {
     const option = buildEChartsOption(specFor('line'), rows);
     expect(option.grid).toHaveLength(1);
     expect(seriesOf(option).map((series) => series.yAxisIndex)).toEqual([0, 0]);
+  });
+
+  it('keeps a first row without a number (a failed week: a gap) as a category, never as a header row', () => {
+    const gapFirst: ChartRow[] = [{ window: '2026-09-21', impressions: null }, { window: '2026-09-28', impressions: 100 }, { window: '2026-10-05', impressions: 120 }];
+    const option = buildEChartsOption({ kind: 'line', title: 'History', x: { field: 'window', type: 'category' }, series: [{ field: 'impressions', label: 'Impressions' }] }, gapFirst);
+    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 600, height: 300 });
+    try {
+      chart.setOption(option);
+      const axis = (chart as unknown as { getModel(): { getComponent(name: string): { axis: { scale: { getOrdinalMeta(): { categories: string[] } } } } } })
+        .getModel().getComponent('xAxis').axis;
+      expect(axis.scale.getOrdinalMeta().categories).toEqual(['2026-09-21', '2026-09-28', '2026-10-05']);
+    } finally {
+      chart.dispose();
+    }
   });
 
   it('is deterministic: the same input gives the same option', () => {

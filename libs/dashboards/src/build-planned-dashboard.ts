@@ -97,7 +97,11 @@ export function buildPlannedDashboard(
   }
   const history = plan.period.kind === 'range' ? shown.members!.map((member) => ({ ...member, profile: profiles.get(member.executionId)! })) : plan.history.map((execution) => executionProfile(execution, profiles));
   const comparison = comparisonInput(plan, compared, problem);
-  const views = buildDashboard(type, { latest: shown, history, settings, comparison, gaps: plan.historyGaps });
+  const built = buildDashboard(type, { latest: shown, history, settings, comparison, gaps: plan.historyGaps });
+  // What adding the weeks up means for these numbers (reach unknown, units converted) is said on every view.
+  const memberNotes = new Set(history.flatMap((member) => member.profile.notes ?? []));
+  const periodNotes = shown.members ? (shown.profile.notes ?? []).filter((note) => !memberNotes.has(note)) : [];
+  const views = periodNotes.length === 0 ? built : built.map((view) => ({ ...view, data: { ...view.data, notes: [...periodNotes, ...(view.data.notes ?? [])] } }));
   const stated: ViewComparison | null = comparison
     ? {
       kind: comparison.kind,
