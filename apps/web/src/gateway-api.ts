@@ -1,4 +1,4 @@
-import type { Dashboard, ExportFormat, ExportScope, ExportStatus, Page, ReportSummary } from './api-types';
+import type { Dashboard, ExportFormat, ExportScope, ExportStatus, Organization, Page, ReportDetail, ReportPreview, ReportSummary } from './api-types';
 
 /** A gateway answer other than 2xx; `status` drives the page (401 → sign in, 404 → not found). */
 export class ApiError extends Error {
@@ -27,8 +27,34 @@ export class GatewayApi {
     return this.json(`/v1/reports?limit=${limit}&offset=${offset}`);
   }
 
-  getDashboard(reportId: string): Promise<Dashboard> {
-    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/dashboard`);
+  /** `query`: the period and comparison (executionId, from/to, weeks, compare, compareExecutionId). */
+  getDashboard(reportId: string, query?: URLSearchParams): Promise<Dashboard> {
+    const search = query && query.toString() ? `?${query.toString()}` : '';
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/dashboard${search}`);
+  }
+
+  getReport(reportId: string): Promise<ReportDetail> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}`);
+  }
+
+  updateReport(reportId: string, changes: Record<string, unknown>): Promise<ReportDetail> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}`, { method: 'PATCH', body: JSON.stringify(changes) });
+  }
+
+  previewReport(reportId: string, draft: Record<string, unknown>, signal?: AbortSignal): Promise<ReportPreview> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/preview`, { method: 'POST', body: JSON.stringify(draft), signal });
+  }
+
+  listOrganizations(): Promise<{ items: Organization[] }> {
+    return this.json('/v1/organizations');
+  }
+
+  createQueryTemplate(body: Record<string, unknown>): Promise<{ id: string }> {
+    return this.json('/v1/query-templates', { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  createWorkflow(body: Record<string, unknown>): Promise<{ id: string; reportConfigId: string | null }> {
+    return this.json('/v1/workflows', { method: 'POST', body: JSON.stringify(body) });
   }
 
   requestExport(reportId: string, request: ExportRequest): Promise<ExportStatus> {

@@ -1,10 +1,10 @@
 import type { Dashboard, ReportSummary } from '../api-types';
-import { confidenceBadge, runStatusPill, typeBadge } from '../components/badges';
+import { confidenceBadge, runOutcomePill, typeBadge } from '../components/badges';
 import { formatRelative, formatWindow } from '../display-format';
 import { h, replaceChildren } from '../dom';
 import { ApiError } from '../gateway-api';
 import type { PageCleanup, PageContext } from '../page-context';
-import { reportPath } from '../router';
+import { NEW_REPORT_PATH, reportPath } from '../router';
 
 /** Dashboards fetched at once for the "last run" and "last insight" columns. */
 const SUMMARY_CONCURRENCY = 4;
@@ -22,10 +22,12 @@ export function renderReportListPage(context: PageContext): PageCleanup {
       h('th', { attrs: { scope: 'col' } }, 'Last run'),
       h('th', { attrs: { scope: 'col' } }, 'Last insight'))),
     body);
+  const actions = h('div', { class: 'page-actions' });
   replaceChildren(context.main,
     h('div', { class: 'page-header' },
       h('div', null, h('h1', null, 'Reports'),
-        h('p', { class: 'lead' }, 'Every workflow with reporting on gets a dashboard that updates after each AMC execution.'))),
+        h('p', { class: 'lead' }, 'Every workflow with reporting on gets a dashboard that updates after each AMC execution.')),
+      actions),
     h('section', { class: 'card card-flush', attrs: { 'aria-label': 'Reports' } }, status, table, more));
 
   const loadPage = async (offset: number): Promise<void> => {
@@ -54,6 +56,11 @@ export function renderReportListPage(context: PageContext): PageCleanup {
     replaceChildren(status, h('span', { class: 'form-error' }, `Could not load your reports: ${(error as Error).message}`));
   };
   void loadPage(0).catch(showFailure);
+  // Editors and owners build reports in the page; viewers see none of the controls.
+  void context.api.listOrganizations().then((organizations) => {
+    if (context.signal.aborted || !organizations.items.some((organization) => organization.role !== 'viewer')) return;
+    replaceChildren(actions, h('a', { class: 'button button-primary', attrs: { href: `#${NEW_REPORT_PATH}` } }, 'New report'));
+  }, () => undefined);
   return () => undefined;
 }
 
@@ -101,9 +108,14 @@ function showSummary(row: ReportRow, dashboard: Pick<Dashboard, 'latestRun' | 'i
   const run = dashboard.latestRun;
   row.lastRun.classList.remove('muted');
   replaceChildren(row.lastRun, run
-    ? h('div', { class: 'run-cell' }, runStatusPill(run.status),
+    ? h('div', { class: 'run-cell' }, runOutcomePill(run),
       h('span', null, formatWindow(run.timeWindow)),
-      h('span', { class: 'muted small', attrs: { title: run.completedAt } }, `finished ${formatRelative(run.completedAt)}`))
+      h('span', { class: 'muted small', attrs: { title: run.completedAt } }, `finished ${formatRelative(run.completedAt)}`),
+      // The dashboard did not take this run: it shows the previous good execution (the banner there says why).
+      run.outcome === 'unusable' || run.outcome === 'failed'
+        ? h('p', { class: 'run-note small' }, `${run.outcome === 'unusable' ? 'Not usable by this report' : 'Failed'}: the dashboard shows the previous good execution.`,
+          run.reason ? h('span', { class: 'muted' }, ` ${run.reason}`) : null)
+        : null)
     : h('span', { class: 'muted' }, 'No execution yet'));
   // The latest execution's insights, best first: the first finding (trend, anomaly, …) says more
   // than the headline totals, which the dashboard shows anyway.
