@@ -6,6 +6,7 @@ export * from './maintenance.queue';
 export * from './queues';
 export * from './events';
 export * from './amc-execution-event.schema';
+export { AMC_EVENT_EXAMPLE, amcEventFieldsMarkdown, amcEventExampleMarkdown } from './amc-event-docs';
 export * from './result-profile';
 export * from './dashboard-view';
 export {

@@ -75,7 +75,7 @@ export function dashboardColumnsMarkdown(): string {
   const sections = DASHBOARD_TYPES.map((type) => {
     const requirement = DASHBOARD_REQUIREMENTS[type];
     if (type === 'custom') {
-      return [`#### ${type}`, '', `Needs ${needsText(type)}: numeric columns in \`y\`, catalogue metrics by id in \`metrics\` (their AMC columns as in the table above), a text or date column as \`x\`. Settings: ${requirement.settings}.`].join('\n');
+      return [`#### ${type}`, '', `Needs ${needsText(type)}: numeric columns in \`y\`, catalogue metrics by id in \`metrics\` (their AMC columns as in [Metrics](#metrics)), a text or date column as \`x\`. Settings: ${requirement.settings}.`].join('\n');
     }
     const bases = baseMetricsOf(requirement.reads.metrics);
     const ratios = requirement.reads.metrics.filter((id) => findMetric(id)?.kind === 'derived');

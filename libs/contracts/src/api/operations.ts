@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AMC_EVENT_EXAMPLE } from '../amc-event-docs';
 import { AmcExecutionCompletedEvent } from '../amc-execution-event.schema';
 import { ERROR_STATUSES, type ErrorStatus } from './common.schema';
 import { CreateExport, ExportPage, ExportView, ListExports } from './exports.schema';
@@ -44,6 +45,10 @@ export interface ApiOperation {
   /** Success answers; error answers come from `errors` plus what auth, params and body imply. */
   responses: Record<number, ApiResponse>;
   errors?: ErrorStatus[];
+  /** Longer text than the summary (Markdown), e.g. what an integrator must send. */
+  description?: string;
+  /** An example request body (validated by a spec against `body`). */
+  example?: unknown;
 }
 
 const json = (description: string, schema: z.ZodType): ApiResponse => ({ description, schema });
@@ -60,6 +65,10 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     operationId: 'receiveAmcExecutionCompleted', method: 'post', path: '/v1/events/amc/execution-completed', tag: 'events', auth: 'signature',
     summary: "The AMC pipeline's execution-completed webhook: signed, validated, recorded, queued",
     body: AmcExecutionCompletedEvent, responses: { 202: json('accepted, or a duplicate of an event already recorded', IngestionResult) },
+    description: 'One AMC execution that finished (or failed): which workflow on which instance, the window of time it covered '
+      + '(AMC\'s end is exclusive), and its result inline or as a CSV URL. Every field is described in the body schema; '
+      + 'the result\'s columns are read by name, per dashboard type (below).',
+    example: AMC_EVENT_EXAMPLE,
   },
 
   { operationId: 'listMyOrganizations', method: 'get', path: '/v1/organizations', tag: 'organizations', auth: 'user',
