@@ -95,7 +95,7 @@ it('picks a past execution (week 3, withheld rows): the URL keeps it, the failed
   expect(await text('.period-line')).toMatch(/no comparison: Nov 9 – Nov 15, 2026 \(the window before\) failed: PrivacyThresholdNotMet/);
   const purchases = page().locator('.metric-card', { has: page().locator('.metric-label', { hasText: /^Purchases$/ }) });
   expect(await purchases.innerText()).toMatch(/Purchases\s+36\s+No comparison: 2026-11-09 – 2026-11-15 failed/);
-  expect(await text('[data-view-key="funnel.campaigns"] .note-withheld')).toMatch(/1 result rows were withheld/);
+  expect(await text('[data-view-key="funnel.campaigns"] .note-withheld')).toMatch(/1 result row was withheld/);
   expect(await page().locator('.history-table tr.shown').getAttribute('data-execution-id')).toBe(ids.week3);
   await saveScreenshot(page(), 'periods-past-execution.png');
   // A reload opens the same period.
@@ -164,6 +164,8 @@ it('shows a field error from the shared schema when a report is built in the pag
   await page().getByRole('checkbox', { name: 'CSV' }).check();
   await page().getByRole('button', { name: 'Save settings' }).click();
   await page().locator('.save-status', { hasText: 'Saved' }).waitFor();
+  // The picture once the preview has caught up with the last change (the CSV box).
+  await page().locator('.preview-state', { hasText: /rows · columns/ }).waitFor();
   await saveScreenshot(page(), 'report-settings.png');
   const saved = (await api.get(`/v1/reports/${created}`)).body;
   expect(saved).toMatchObject({

@@ -208,6 +208,13 @@ describe('buildEChartsOption', () => {
     expect(tooltip.valueFormatter(0.0125)).toBe('1.25%');
   });
 
+  it('labels percent ticks closer than 0.01 % apart without repeating a label', () => {
+    const spec = specFor('line', { series: [{ field: 'ctr', label: 'CTR', format: 'percent' }] });
+    const axes = buildEChartsOption(spec, rows).yAxis as Array<{ axisLabel: { formatter: (value: number) => string } }>;
+    const ticks = [0.00165, 0.0017, 0.00175, 0.0018].map((value) => axes[0].axisLabel.formatter(value));
+    expect(ticks).toEqual(['0.165%', '0.17%', '0.175%', '0.18%']);
+  });
+
   it('uses the Okabe-Ito palette', () => {
     expect(buildEChartsOption(specFor('bar'), rows).color).toEqual([...OKABE_ITO_PALETTE]);
     expect(new Set(OKABE_ITO_PALETTE).size).toBe(8);

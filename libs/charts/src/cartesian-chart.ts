@@ -41,6 +41,8 @@ function tickFormatterFor(format: ValueFormat, currency: string | undefined): (v
   const format1 = formatterFor(format, currency);
   if (format === 'integer') return format1;
   if (format === 'currency') return (value: unknown) => format1(value).replace(/\.00(?=\D*$)/, '');
+  // Ticks closer than the value format's 2 decimals (0.165 %, 0.17 %, 0.175 %) would repeat a label: up to 4.
+  if (format === 'percent') return (value: unknown) => (typeof value === 'number' ? `${+(value * 100).toFixed(4)}%` : format1(value));
   return (value: unknown) => format1(value).replace(/(\.\d*?)0+(?=%?$)/, '$1').replace(/\.(?=%?$)/, '');
 }
 

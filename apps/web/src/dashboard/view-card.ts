@@ -45,7 +45,7 @@ export function createViewCard(view: DashboardView, wide: boolean): ViewCardPart
       const formulas = Object.values(current.data?.formulas ?? {});
       replaceChildren(footnotes,
         withheld > 0 ? h('p', { class: 'note note-withheld' },
-          `${formatValue(withheld, 'integer')} result rows were withheld by AMC's privacy thresholds: they are counted here, never summed as zero.`) : null,
+          `${formatValue(withheld, 'integer')} result ${withheld === 1 ? 'row was' : 'rows were'} withheld by AMC's privacy thresholds: ${withheld === 1 ? 'it is' : 'they are'} counted here, never summed as zero.`) : null,
         ...notes.filter((note) => !(withheld > 0 && /withheld|filtered/i.test(note))).map((note) => h('p', { class: 'note' }, note)),
         // Each number's formula, from the metric layer (also the tooltip of its column header).
         formulas.length > 0

@@ -2,6 +2,7 @@ import { DIMENSION_ROLES, EXPORT_FORMATS, METRIC_ROLES } from '@amc-reports/cont
 import { DASHBOARD_TYPES } from '@amc-reports/contracts/src/dashboard-view';
 import { findMetric, SPEND_UNIT_SETTINGS } from '@amc-reports/metrics';
 import type { ReportDetail, ReportPreview } from '../api-types';
+import { FORMAT_LABELS } from '../dashboard/export-item';
 import { humanize } from '../display-format';
 import { h, replaceChildren } from '../dom';
 import { field, selectInput, textInput } from '../forms/form-fields';
@@ -66,7 +67,7 @@ export function createSettingsForm(report: ReportDetail): SettingsForm {
   let viewKeys: string[] = [...hidden];
   const autoExport = h('div', { class: 'checkbox-list', attrs: { role: 'group', 'aria-label': 'Export automatically after each execution' } },
     ...EXPORT_FORMATS.map((format) => h('label', { class: 'checkbox' },
-      h('input', { attrs: { type: 'checkbox', value: format, checked: (exportSettings.autoExport ?? []).includes(format) } }), ` ${format.toUpperCase()}`)));
+      h('input', { attrs: { type: 'checkbox', value: format, checked: (exportSettings.autoExport ?? []).includes(format) } }), ` ${FORMAT_LABELS[format] ?? format}`)));
   const retention = textInput({ value: exportSettings.retentionDays ?? '', inputmode: 'numeric', placeholder: '7' });
 
   // Type-specific settings keep what was typed when the type changes and back.
