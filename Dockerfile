@@ -16,6 +16,7 @@ COPY libs/contracts/package.json libs/contracts/
 COPY libs/db/package.json libs/db/
 COPY libs/launcher/package.json libs/launcher/
 COPY libs/metrics/package.json libs/metrics/
+COPY libs/outbound/package.json libs/outbound/
 COPY libs/queue/package.json libs/queue/
 COPY libs/runtime/package.json libs/runtime/
 COPY libs/storage/package.json libs/storage/

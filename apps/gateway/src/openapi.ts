@@ -17,8 +17,8 @@ export function eventDescriptions(): Record<string, string> {
   return { receiveAmcExecutionCompleted: `### The AMC columns each dashboard type reads\n\n${dashboardColumnsMarkdown()}` };
 }
 
-/** Routes that are not part of the API document: the web page, the docs themselves, bull-board. */
-const UNDOCUMENTED = [/^\/app(\/|$)/, /^\/docs(\/|$|-)/, /^\/admin\/queues(\/|$)/, /^\/favicon/, /^\*$/, /^\/$/];
+/** Routes that are not part of the API document: the web page (and its shared page), the docs themselves, bull-board. */
+const UNDOCUMENTED = [/^\/app(\/|$)/, /^\/share\/:token$/, /^\/docs(\/|$|-)/, /^\/admin\/queues(\/|$)/, /^\/favicon/, /^\*$/, /^\/$/];
 
 /**
  * Collects the routes Fastify registers, so that start-up can hold them to the operations table:

@@ -6,6 +6,7 @@ import { renderInsights } from '../dashboard/insights-list';
 import { renderMetricCards } from '../dashboard/metric-cards';
 import { createPeriodPicker } from '../dashboard/period-picker';
 import { renderRunHistory } from '../dashboard/run-history';
+import { createDeliverySection, type DeliverySection } from '../delivery/delivery-section';
 import { formatWindow } from '../display-format';
 import { h, replaceChildren } from '../dom';
 import { ApiError } from '../gateway-api';
@@ -43,6 +44,7 @@ export function renderDashboardPage(context: PageContext, reportId: string, init
   replaceChildren(context.main, root);
 
   let exportPanel: ExportPanel | null = null;
+  let delivery: DeliverySection | null = null;
   let closeStream: (() => void) | null = null;
   let reloadTimer: number | undefined;
   let reloading: Promise<void> = Promise.resolve();
@@ -115,7 +117,8 @@ export function renderDashboardPage(context: PageContext, reportId: string, init
       h('header', { class: 'card-header' }, h('h2', { attrs: { id: 'history-title' } }, 'Execution history'),
         h('span', { class: 'muted small' }, 'Newest first, failed and unusable runs with their reason; open one to show it')),
       history);
-    root.append(header.alert, picker.element, cards, layout, historyCard);
+    delivery = createDeliverySection(context.api, reportId, dashboard.report.organizationId, context.announce);
+    root.append(header.alert, picker.element, cards, layout, historyCard, delivery.element);
     apply(dashboard, false);
     void showEditControls(context, dashboard, reportId, header.setActions);
     root.setAttribute('aria-busy', 'false');
@@ -142,6 +145,7 @@ export function renderDashboardPage(context: PageContext, reportId: string, init
     if (reloadTimer !== undefined) window.clearTimeout(reloadTimer);
     closeStream?.();
     exportPanel?.dispose();
+    delivery?.dispose();
     views.dispose();
   };
   return {
