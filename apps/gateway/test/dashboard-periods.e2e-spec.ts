@@ -179,3 +179,27 @@ it('keeps the previous good execution under a banner when the latest result cann
   const list = await member.get('/v1/reports');
   expect(list.body.items.find((item: { id: string }) => item.id === reportId).lastRun).toMatchObject({ outcome: 'unusable', reason: expect.stringMatching(/stage columns/) });
 });
+
+it('previews draft settings on the newest result without storing them: a funnel cannot use week 5, a performance dashboard can', async () => {
+  const before = await dashboard();
+  const preview = async (body: Record<string, unknown>) => member.post(`/v1/reports/${reportId}/preview`, body);
+  const funnel = await preview({ dashboardType: 'funnel' });
+  expect(funnel.status).toBe(200);
+  expect(funnel.body).toMatchObject({
+    execution: { timeWindow: { label: 'Nov 30 – Dec 6, 2026' } },
+    profile: { rowCount: 2, columns: [{ name: 'campaign', kind: 'string' }, { name: 'purchases', kind: 'number' }], metrics: { purchases: ['purchases'] } },
+    views: [], problem: { code: 'wrong_shape', expected: expect.stringMatching(/^a funnel dashboard needs at least 2 of/) },
+  });
+  const performance = await preview({ dashboardType: 'performance', dataAggregationSettings: { currency: 'EUR' } });
+  expect(performance.status).toBe(200);
+  expect(performance.body.problem).toBeNull();
+  // Week 5: 12 + 3 purchases.
+  const cards = performance.body.views.find((entry: { key: string }) => entry.key === 'performance.cards');
+  expect(cards.data.rows[0]).toMatchObject({ purchases: 15 });
+  // A draft the settings schema refuses is a 400 at its field; nothing changed on the report.
+  const bad = await preview({ dashboardType: 'funnel', dataAggregationSettings: { currency: 'dollars' } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.issues.map((issue: { field: string }) => issue.field)).toContain('dataAggregationSettings.currency');
+  expect((await member.get(`/v1/reports/${reportId}`)).body.dashboardType).toBe('funnel');
+  expect((await dashboard()).views.map((entry: { id: string }) => entry.id)).toEqual(before.views.map((entry: { id: string }) => entry.id));
+});
