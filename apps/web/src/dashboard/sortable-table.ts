@@ -62,7 +62,8 @@ export function createSortableTable(
     replaceChildren(headRow, ...columns.map((column) => {
       const active = sort?.field === column.field;
       const th = h('th', {
-        class: column.format ? 'numeric' : undefined,
+        // A compared window's column names its dates: wide enough to read them in two lines, not five.
+        class: [column.format ? 'numeric' : '', /\.previous$/.test(column.field) ? 'compared-column' : ''].filter(Boolean).join(' ') || undefined,
         attrs: { scope: 'col', 'aria-sort': active && sort ? sort.direction : 'none', ...(column.formula ? { title: column.formula } : {}) },
       });
       const indicator = active ? (sort?.direction === 'ascending' ? '▲' : '▼') : '↕';
