@@ -41,7 +41,7 @@ export const DASHBOARD_CASES: DashboardCase[] = [
     name: 'custom',
     dashboardType: 'custom',
     cardsView: 'custom.headline',
-    // The middle run failed: the cards compare the latest with the previous usable execution.
+    // The middle run failed: the cards name that window as the gap they are not compared across.
     executions: [{ file: 'performance_millicents.csv', filter: firstHalf }, { failed: 'Query results did not meet the aggregation threshold' }, { file: 'performance_millicents.csv', filter: secondHalf }],
     settings: {
       visualizationSettings: {
