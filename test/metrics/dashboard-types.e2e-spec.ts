@@ -143,12 +143,12 @@ it('audience overlap: each exposure group indexed to all groups and its uplift o
   expect(allThree.upliftVsSingleChannel).toBeCloseTo(5_944 / 444_645 / (28_094 / 828_011) - 1, 10);
 });
 
-it('custom: ratio metrics by catalogue id, cards compared with the previous usable execution (the failed run skipped)', () => {
+it('custom: ratio metrics by catalogue id, cards not compared across the failed window before (a named gap, never skipped)', () => {
   const cards = view(played.get('custom')!.board, 'custom.headline');
   expect(cards.data.rows.map((row: { period: string; window: string }) => [row.period, row.window])).toEqual([
     ['latest', '2026-10-19 – 2026-10-25'],
-    ['previous', '2026-10-05 – 2026-10-11'],
   ]);
+  expect(cards.data.comparison).toMatchObject({ kind: 'previous', window: '2026-10-12 – 2026-10-18', state: 'failed' });
   const secondHalf = (row: Record<string, string>) => Number(row.event_date.slice(8, 10)) > 15;
   const spend = fixtureSum('performance_millicents.csv', 'total_cost', secondHalf) / 100_000;
   expect(cards.data.rows[0].roas).toBeCloseTo(fixtureSum('performance_millicents.csv', 'product_sales', secondHalf) / spend, 10);

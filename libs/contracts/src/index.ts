@@ -8,6 +8,7 @@ export * from './delivery-rules';
 export * from './queues';
 export * from './events';
 export * from './amc-execution-event.schema';
+export { AMC_EVENT_EXAMPLE, amcEventFieldsMarkdown, amcEventExampleMarkdown } from './amc-event-docs';
 export * from './result-profile';
 export * from './dashboard-view';
 export {
