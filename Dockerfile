@@ -20,6 +20,7 @@ COPY libs/metrics/package.json libs/metrics/
 COPY libs/outbound/package.json libs/outbound/
 COPY libs/queue/package.json libs/queue/
 COPY libs/result-profile/package.json libs/result-profile/
+COPY libs/redrive/package.json libs/redrive/
 COPY libs/runtime/package.json libs/runtime/
 COPY libs/storage/package.json libs/storage/
 COPY libs/testing/package.json libs/testing/

@@ -1,5 +1,6 @@
-// Two projects: pure unit specs need no servers; integration and e2e specs share one
-// launched Postgres + Redis (jest globalSetup) and get a fresh database per file.
+// Three projects: pure unit specs need no servers; integration and e2e specs share one
+// launched Postgres + Redis (jest globalSetup) and get a fresh database per file; the fault
+// suite (test/faults) starts whole stacks of its own.
 const fs = require('node:fs');
 const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swc.$schema;
@@ -31,8 +32,21 @@ module.exports = {
       transformIgnorePatterns,
       testEnvironment: 'node',
       testMatch: ['**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
       globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
+      setupFiles: ['reflect-metadata'],
+    },
+    {
+      // Each fault file runs npm start on servers of its own and spends most of its minutes
+      // waiting out the outage it injected: `npm test` runs them two at a time, after the rest
+      // (beside other files, a 2-core machine starves their timing-sensitive neighbours).
+      displayName: 'faults',
+      roots: ['<rootDir>/test/faults'],
+      transform,
+      transformIgnorePatterns,
+      testEnvironment: 'node',
+      testMatch: ['**/*.e2e-spec.ts'],
       setupFiles: ['reflect-metadata'],
     },
   ],

@@ -4,6 +4,8 @@
  *   send-event --file <event.json>                           sign with AMC_WEBHOOK_SECRET and post
  *   export --report <id> --format pdf --out f.pdf [--user <uuid> | --token T] [--scope dashboard]
  *   status                                                   queue depths, failed jobs, last executions
+ *   jobs list [--queue q] [--limit n]                        failed jobs with their reason (transient or the job's own)
+ *   jobs redrive (--id <job id>… | --transient | --all) [--queue q]   run failed jobs again
  *   org create --name N | list | show --org <id>             the admin API (ADMIN_TOKEN): organizations,
  *   org member --org <id> --user <uuid> --role owner|editor|viewer   members and their roles,
  *   org remove-member --org <id> --user <uuid>
@@ -15,14 +17,22 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT } from './cli/dev-defaults';
 import { exportCommand, sendEventCommand, statusCommand, tokenCommand } from './cli/commands';
+import { jobsListCommand, jobsRedriveCommand } from './cli/jobs-commands';
 import { orgCommand } from './cli/org-commands';
 
-const COMMANDS: Record<string, (options: Record<string, string | boolean | undefined>, positionals: string[]) => Promise<void>> = {
+type Command = (options: Record<string, string | boolean | string[] | undefined>, positionals: string[]) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
   token: tokenCommand, 'send-event': sendEventCommand, export: exportCommand, status: statusCommand, org: orgCommand,
+  'jobs list': jobsListCommand, 'jobs redrive': jobsRedriveCommand,
 };
 
 async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
+  const [first, ...afterFirst] = process.argv.slice(2);
+  // Two-word commands (jobs list, jobs redrive) take their second word before the options.
+  const twoWords = first && afterFirst[0] && COMMANDS[`${first} ${afterFirst[0]}`] ? `${first} ${afterFirst[0]}` : undefined;
+  const command = twoWords ?? first;
+  const rest = twoWords ? afterFirst.slice(1) : afterFirst;
   const run = command ? COMMANDS[command] : undefined;
   if (!run) {
     process.stderr.write(`usage: amc-reports <${Object.keys(COMMANDS).join('|')}> [options]\n`);
@@ -35,6 +45,7 @@ async function main(): Promise<number> {
       report: { type: 'string' }, format: { type: 'string' }, scope: { type: 'string' }, out: { type: 'string' },
       token: { type: 'string' }, timeout: { type: 'string' }, name: { type: 'string' }, org: { type: 'string' }, role: { type: 'string' },
       instance: { type: 'string' }, advertiser: { type: 'string' }, marketplace: { type: 'string' },
+      queue: { type: 'string' }, limit: { type: 'string' }, id: { type: 'string', multiple: true }, transient: { type: 'boolean' }, all: { type: 'boolean' },
     },
   });
   await run(values, positionals);

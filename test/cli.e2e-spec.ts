@@ -4,7 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Queue, Worker } from 'bullmq';
+import { Client } from 'pg';
 import { createTokenVerifier } from '@amc-reports/auth';
+import { INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_QUEUE, insightGenerateJobId } from '@amc-reports/contracts';
+import { producerConnectionOptions, workerConnectionOptions } from '@amc-reports/queue';
 import { apiClient, startAppStack, TEST_ADMIN_TOKEN, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
 
 const run = promisify(execFile);
@@ -106,3 +110,43 @@ it('exits 3 when the gateway rejects an event and 4 when it is unreachable', asy
   expect((await amc(['send-event', '--file', bad])).code).toBe(3);
   expect((await amc(['send-event', '--file', bad], { AMC_GATEWAY_URL: 'http://127.0.0.1:1' })).code).toBe(4);
 }, 60_000);
+
+it('jobs list shows failed jobs with their reason, and jobs redrive runs the chosen one again', async () => {
+  // insight.generate has no worker in this stack: the failed job stays put until redriven.
+  const db = new Client({ connectionString: stack.database.url });
+  await db.connect();
+  const prefix = stack.env.QUEUE_PREFIX;
+  const queue = new Queue(INSIGHT_GENERATE_QUEUE, { connection: producerConnectionOptions(stack.redisUrl), prefix });
+  const worker = new Worker(INSIGHT_GENERATE_QUEUE, null, { connection: workerConnectionOptions(stack.redisUrl), prefix, autorun: false });
+  try {
+    const { rows: [execution] } = await db.query<{ id: string; configuration_id: string }>(`
+      SELECT x.id, c.id AS configuration_id FROM workflow_executions x JOIN report_configurations c ON c.workflow_id = x.workflow_id LIMIT 1`);
+    const jobId = insightGenerateJobId(execution.configuration_id, execution.id);
+    await db.query(`INSERT INTO insight_generations (report_configuration_id, execution_id, job_id) VALUES ($1, $2, $3)
+      ON CONFLICT (report_configuration_id, execution_id) DO UPDATE SET status = 'queued'`, [execution.configuration_id, execution.id, jobId]);
+    await queue.remove(jobId);
+    await queue.add(INSIGHT_GENERATE_JOB, { configurationId: execution.configuration_id, executionId: execution.id }, { jobId, attempts: 1 });
+    const taken = await worker.getNextJob('cli-test');
+    await taken!.moveToFailed(new Error('job stalled more than allowable limit'), 'cli-test');
+
+    const listed = await amc(['jobs', 'list', '--queue', INSIGHT_GENERATE_QUEUE]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(jobId);
+    expect(listed.stdout).toMatch(/stalled more than allowable limit/);
+    expect(JSON.parse(listed.stdout.trim().split('\n').at(-1)!)).toEqual({ failed: 1, transient: 1 });
+
+    expect((await amc(['jobs', 'redrive'])).code).toBe(2);
+    const redriven = await amc(['jobs', 'redrive', '--id', jobId]);
+    expect(redriven.code).toBe(0);
+    expect(JSON.parse(redriven.stdout.trim().split('\n').at(-1)!)).toEqual({ redriven: 1, jobs: [{ queue: INSIGHT_GENERATE_QUEUE, jobId }] });
+    expect(await queue.getJobState(jobId)).toBe('waiting');
+    const { rows: [ledger] } = await db.query('SELECT status, redrive_count FROM insight_generations WHERE job_id = $1', [jobId]);
+    expect(ledger).toEqual({ status: 'queued', redrive_count: 1 });
+    expect(JSON.parse((await amc(['jobs', 'list', '--queue', INSIGHT_GENERATE_QUEUE])).stdout.trim().split('\n').at(-1)!)).toEqual({ failed: 0, transient: 0 });
+  } finally {
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await db.end();
+  }
+}, 120_000);

@@ -15,8 +15,13 @@ interface Service {
   entrypoint?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: unknown;
+  healthcheck?: { test: string[]; interval?: string; retries?: number; start_period?: string };
+  restart?: string;
+  init?: boolean;
+  stop_grace_period?: string;
 }
+
+const seconds = (duration: string | undefined): number => Number(/^(\d+)s$/.exec(duration ?? '')?.[1] ?? 10);
 
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const documented = new Set([...read('.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
@@ -40,6 +45,30 @@ describe('docker-compose.yml', () => {
     expect(fs.existsSync(path.join(root, service.command![0]))).toBe(true);
     expect(service.depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
     for (const name of Object.keys(service.environment ?? {})) expect([name, documented.has(name)]).toEqual([name, true]);
+  });
+
+  it.each([...APP_NAMES, 'postgres', 'redis'])('restarts %s by itself and checks its health', (name) => {
+    const service = compose.services[name];
+    expect(service.restart).toBe('unless-stopped');
+    expect(service.healthcheck?.test.length).toBeGreaterThan(1);
+  });
+
+  it.each([...APP_NAMES])('checks %s with the health script for that app, which exists', (app) => {
+    expect(compose.services[app].healthcheck?.test).toEqual(['CMD', 'node', 'scripts/healthcheck.cjs', app]);
+    expect(fs.existsSync(path.join(root, 'scripts', 'healthcheck.cjs'))).toBe(true);
+    expect(fs.readFileSync(path.join(root, '.dockerignore'), 'utf8')).not.toMatch(/^scripts/m);
+  });
+
+  it.each([...APP_NAMES])('gives %s more time to stop than its own grace period (SHUTDOWN_GRACE_MS), behind tini', (app) => {
+    const graceMs = Number(/SHUTDOWN_GRACE_MS: positiveInt\.default\(([\d_]+)\)/.exec(read('libs/config/src/env-schemas.ts'))![1].replace(/_/g, ''));
+    expect(seconds(compose.services[app].stop_grace_period) * 1000).toBeGreaterThan(graceMs);
+    expect(compose.services[app].init).toBe(true);
+    // Stopped before the servers they need: compose stops in reverse dependency order.
+    expect(compose.services[app].depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+  });
+
+  it('runs the migration once: never restarted', () => {
+    expect(compose.services.migrate.restart).toBe('no');
   });
 
   it('migrates with dbmate over prisma/migrations once Postgres is healthy', () => {

@@ -6,7 +6,7 @@ import { QUEUE_NAMES } from '@amc-reports/contracts';
 import { apiClient, postSignedEvent } from '@amc-reports/testing/src/signed-event';
 import { CliError, databaseUrl, devSecret, EXIT, gatewayUrl, redisUrl } from './dev-defaults';
 
-type Options = Record<string, string | boolean | undefined>;
+type Options = Record<string, string | boolean | string[] | undefined>;
 
 function need(options: Options, name: string): string {
   const value = options[name];

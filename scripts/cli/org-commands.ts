@@ -1,7 +1,7 @@
 import { apiClient } from '@amc-reports/testing/src/signed-event';
 import { CliError, devSecret, EXIT, gatewayUrl } from './dev-defaults';
 
-type Options = Record<string, string | boolean | undefined>;
+type Options = Record<string, string | boolean | string[] | undefined>;
 
 function need(options: Options, name: string): string {
   const value = options[name];

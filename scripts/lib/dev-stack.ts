@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  findFreePort, migrateDatabase, REPO_ROOT, startAllApps, startInfrastructure, stopAllChildren,
+  findFreePort, migrateDatabase, REPO_ROOT, setShutdownLog, startInfrastructure, Supervisor,
   type Infrastructure, type RunningApp,
 } from '@amc-reports/launcher';
 
 export interface DevStack {
   infra: Infrastructure;
+  /** The apps' current processes (a restarted app has a new one). */
   apps: RunningApp[];
+  supervisor: Supervisor;
   env: NodeJS.ProcessEnv;
   gatewayUrl: string;
   stop(): Promise<void>;
@@ -41,13 +43,16 @@ function formatLogLine(app: string, line: string): string {
 
 /**
  * `npm start`: embedded Postgres + Redis (unless DATABASE_URL / REDIS_URL), migrations, the four
- * apps. Dev ports: Postgres 54329, Redis 63799, gateway 3000 (AMC_POSTGRES_PORT, AMC_REDIS_PORT,
- * GATEWAY_PORT override them).
+ * apps under the launcher's supervisor (restarted with backoff when they crash). Dev ports:
+ * Postgres 54329, Redis 63799, gateway 3000 (AMC_POSTGRES_PORT, AMC_REDIS_PORT, GATEWAY_PORT
+ * override them). Ctrl-C / SIGTERM stop everything in order: the gateway, then the workers, then
+ * Redis and Postgres.
  */
 export async function startDevStack(options: { quietApps?: boolean } = {}): Promise<DevStack> {
   const dataRoot = path.resolve(process.env.AMC_DATA_DIR ?? path.join(REPO_ROOT, 'var'));
   fs.mkdirSync(dataRoot, { recursive: true });
   fs.chmodSync(dataRoot, 0o755);
+  setShutdownLog((line) => say(`[launcher] ${line}`));
   say(`• starting infrastructure (data in ${dataRoot})…`);
   const infra = await startInfrastructure({
     dataRoot,
@@ -77,28 +82,34 @@ export async function startDevStack(options: { quietApps?: boolean } = {}): Prom
   env.PUBLIC_URL ??= `http://${env.GATEWAY_HOST}:${env.GATEWAY_PORT}`;
 
   say('• starting gateway, report-service, insight-worker, export-worker…');
-  const apps = await startAllApps({
+  const supervisor = new Supervisor({
     env,
     onLine: options.quietApps ? undefined : (app, line) => process.stdout.write(`${formatLogLine(app, line)}\n`),
+    log: (line) => say(`[supervisor] ${line}`),
   });
+  await supervisor.start();
   const gatewayUrl = `http://${env.GATEWAY_HOST}:${env.GATEWAY_PORT}`;
   say(`  all four services are ready; gateway at ${gatewayUrl} (health: ${gatewayUrl}/health)`);
   return {
-    infra, apps, env, gatewayUrl,
-    async stop() {
-      await Promise.all(apps.map((app) => app.stop()));
-      await infra.stop();
-      await stopAllChildren();
+    infra, supervisor, env, gatewayUrl,
+    get apps() {
+      return supervisor.running();
     },
+    // The ordered stop of everything registered: gateway → workers → Redis and Postgres.
+    stop: () => supervisor.stop(),
   };
 }
 
-/** Keeps the process in the foreground until Ctrl-C / SIGTERM, then stops everything it started. */
+/** Keeps the process in the foreground until Ctrl-C / SIGTERM, then stops everything it started, in order. */
 export function runUntilInterrupted(stack: DevStack): void {
   say('Press Ctrl-C to stop everything.');
-  const shutdown = (): void => {
-    say('\n• stopping…');
-    void stack.stop().then(() => process.exit(0));
+  const shutdown = (signal: NodeJS.Signals): void => {
+    say(`\n• ${signal}: stopping the gateway, then the workers, then Redis and Postgres…`);
+    const started = Date.now();
+    void stack.stop().then(() => {
+      say(`• everything stopped in ${Date.now() - started} ms`);
+      process.exit(0);
+    });
   };
   process.prependOnceListener('SIGINT', shutdown);
   process.prependOnceListener('SIGTERM', shutdown);

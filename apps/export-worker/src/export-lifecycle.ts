@@ -24,6 +24,8 @@ export interface ClaimedExport {
   executionId: string | null;
   options: ExportOptions;
   attempts: number;
+  /** This render's fencing token (report_exports.render_claim): only it may complete the export. */
+  claim: number;
 }
 
 export type ClaimResult =
@@ -41,11 +43,12 @@ const MAX_ERROR_LENGTH = 2_000;
 const bounded = (reason: string) => reason.slice(0, MAX_ERROR_LENGTH);
 
 /**
- * pending → processing with attempts + 1 and a fresh started_at — unless the export's
+ * pending → processing with attempts + 1, a new render claim and a fresh started_at — unless the export's
  * organization already renders `rendersPerOrganization` exports: then it is `busy` and waits, so
  * one organization's burst never holds every render slot while another organization waits. A rerun of the same job (a
  * worker died mid-render and BullMQ handed the job to another) finds it processing and claims it
  * again, counting the attempt; once `maxAttempts` renders have started, it is not claimed again.
+ * The new claim fences out any earlier render still running.
  */
 export async function claimExport(prisma: PrismaClient, exportId: string, maxAttempts: number, rendersPerOrganization: number): Promise<ClaimResult> {
   const claimed = await prisma.$transaction(async (tx) => {
@@ -63,10 +66,10 @@ export async function claimExport(prisma: PrismaClient, exportId: string, maxAtt
       if (rendering >= rendersPerOrganization) return { kind: 'busy' as const, organizationId: owner.organizationId };
     }
     const rows = await tx.$queryRaw<ClaimedExport[]>`
-      UPDATE report_exports SET status = 'processing', attempts = attempts + 1, started_at = now(), progress = 0
+      UPDATE report_exports SET status = 'processing', attempts = attempts + 1, render_claim = render_claim + 1, started_at = now(), progress = 0
       WHERE id = ${exportId}::uuid AND status IN ('pending', 'processing') AND attempts < ${maxAttempts}
       RETURNING id, report_configuration_id AS "reportConfigurationId", user_id AS "userId", format, scope,
-        view_id AS "viewId", execution_id AS "executionId", options, attempts`;
+        view_id AS "viewId", execution_id AS "executionId", options, attempts, render_claim AS "claim"`;
     return rows[0] ? { kind: 'claimed' as const, row: rows[0] } : null;
   });
   if (claimed) return claimed;
@@ -89,14 +92,17 @@ export interface CompletedExport {
   expiresAt: Date;
 }
 
-/** processing → completed with the stored file's facts; null when the row is no longer ours to finish. */
-export async function markCompleted(prisma: PrismaClient, exportId: string, stored: StoredObject, retentionDays: number): Promise<CompletedExport | null> {
+/**
+ * processing → completed with the stored file's facts, by the render holding the latest claim
+ * only; null when the row is no longer its to finish (completed, failed, or claimed again since).
+ */
+export async function markCompleted(prisma: PrismaClient, exportId: string, claim: number, stored: StoredObject, retentionDays: number): Promise<CompletedExport | null> {
   const rows = await prisma.$queryRaw<CompletedExport[]>`
     UPDATE report_exports
     SET status = 'completed', progress = 100, storage_key = ${stored.key}, file_size_bytes = ${stored.sizeBytes},
         sha256 = ${stored.sha256}, error = NULL, completed_at = now(),
         expires_at = now() + make_interval(days => ${retentionDays}::int)
-    WHERE id = ${exportId}::uuid AND status = 'processing'
+    WHERE id = ${exportId}::uuid AND status = 'processing' AND render_claim = ${claim}
     RETURNING completed_at AS "completedAt", expires_at AS "expiresAt"`;
   return rows[0] ?? null;
 }
@@ -129,6 +135,13 @@ export async function noteAttemptError(prisma: PrismaClient, exportId: string, r
     UPDATE report_exports SET error = ${bounded(reason)} WHERE id = ${exportId}::uuid AND status = 'processing'`;
 }
 
+/** processing → pending with the attempt given back: the render was interrupted by an outage, not by itself. */
+export async function releaseClaim(prisma: PrismaClient, exportId: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE report_exports SET status = 'pending', progress = 0, attempts = greatest(attempts - 1, 0)
+    WHERE id = ${exportId}::uuid AND status = 'processing'`;
+}
+
 /** processing → pending (the sweeper's retry), only if it is still stuck as the sweeper saw it. */
 export async function returnToPending(prisma: PrismaClient, exportId: string, startedBefore: Date): Promise<boolean> {
   const count = await prisma.$executeRaw`
@@ -143,7 +156,10 @@ export function exportExtension(format: ExportFormat): string {
   return EXTENSIONS[format];
 }
 
-/** `<export id>.<ext>`: never user text (DESIGN §8). */
-export function exportStorageKey(exportId: string, format: ExportFormat): string {
-  return `${exportId}.${exportExtension(format)}`;
+/**
+ * `<export id>.<ext>`, never user text (DESIGN §8); a second or later render claim stores under
+ * `<export id>.r<claim>.<ext>`, so it never replaces another render's file (see render_claim).
+ */
+export function exportStorageKey(exportId: string, format: ExportFormat, claim = 1): string {
+  return claim <= 1 ? `${exportId}.${exportExtension(format)}` : `${exportId}.r${claim}.${exportExtension(format)}`;
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, type Job } from 'bullmq';
 import { EXPORT_RENDER_QUEUE, ExportRenderJob } from '@amc-reports/contracts';
-import { isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
+import { DependencyGate, isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
 import { ExportRenderService, OrganizationBusyError } from './export-render.service';
 
 /** How long an export of a busy organization waits before it asks for a render slot again. */
@@ -12,14 +12,18 @@ const BUSY_RETRY_MS = 250;
 export class ExportRenderProcessor extends WorkerHost {
   private readonly logger = new Logger(ExportRenderProcessor.name);
 
-  constructor(private readonly exports: ExportRenderService) {
+  constructor(private readonly exports: ExportRenderService, private readonly gate: DependencyGate) {
     super();
   }
 
   async process(job: Job, token?: string): Promise<unknown> {
     const payload = parseJobPayload(ExportRenderJob, job);
+    const run = { claimed: false };
     try {
-      return await this.exports.render(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+      return await this.gate.run(job, token,
+        () => this.exports.render(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, onClaimed: () => (run.claimed = true) }),
+        // An outage interrupted the render: its claim does not count against EXPORT_MAX_ATTEMPTS.
+        { release: async () => void (run.claimed && (await this.exports.releaseClaim(payload.exportId))) });
     } catch (error) {
       if (!(error instanceof OrganizationBusyError)) throw error;
       // Back to the queue with its priority, without spending an attempt.

@@ -7,12 +7,13 @@ import path from 'node:path';
 import { ExportWorkerEnv } from '@amc-reports/config';
 import type { ExportFinishedEvent } from '@amc-reports/contracts';
 import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
-import { LocalDirectoryStorage } from '@amc-reports/storage';
+import { LocalDirectoryStorage, type ProcessScratch } from '@amc-reports/storage';
 import { createTestDatabase, requireTestEnv, type TestDatabase } from '@amc-reports/testing';
 import { rawResultCsv } from '../test/fixtures/raw-result.fixture';
 import { buildExportDocument } from '../test/fixtures/export-document.fixture';
 import { seedExport, seedReport } from '../test/seed-export';
 import { ExportRenderService } from './export-render.service';
+import { openRenderScratch } from './render-temporaries';
 
 let database: TestDatabase;
 let prisma: PrismaClient;
@@ -20,6 +21,7 @@ let dir: string;
 let storage: LocalDirectoryStorage;
 let rawResults: LocalDirectoryStorage;
 let tempDir: string;
+let scratch: ProcessScratch;
 const published: Array<{ pattern: string; event: ExportFinishedEvent }> = [];
 let service: ExportRenderService;
 const context = { jobId: 'exp-test', attempt: 1 };
@@ -35,7 +37,8 @@ beforeAll(async () => {
   fs.mkdirSync(tempDir);
   const config = ExportWorkerEnv.parse({ DATABASE_URL: database.url, REDIS_URL: requireTestEnv('redisUrl'), EXPORT_TEMP_DIR: tempDir, EXPORT_MAX_ATTEMPTS: '3' });
   const events = { publish: async (pattern: string, event: object) => void published.push({ pattern, event: event as ExportFinishedEvent }) };
-  service = new ExportRenderService(prisma, storage, rawResults, events, config);
+  scratch = await openRenderScratch(config);
+  service = new ExportRenderService(prisma, storage, rawResults, events, config, scratch);
 });
 
 afterAll(async () => {
@@ -64,7 +67,22 @@ it('renders a PDF, stores it under <export id>.pdf and completes the row with si
   expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
   expect(row.expiresAt!.getTime() - row.completedAt!.getTime()).toBe(3 * 86_400_000);
   expect(published).toEqual([{ pattern: 'export.completed', event: expect.objectContaining({ exportId: id, reportId: report.reportId, userId: report.userId, format: 'pdf', status: 'completed', error: null }) }]);
-  expect(fs.readdirSync(tempDir)).toEqual([]);
+  expect(fs.readdirSync(scratch.directory)).toEqual([]);
+});
+
+it('lets only the latest of two renders racing on one export complete it, leaving exactly its file (a stalled job picked up twice)', async () => {
+  const report = await seedReport(prisma);
+  const id = await seedExport(prisma, report, { format: 'pdf' });
+  // Two deliveries of one job at once: the second claims while the first still renders.
+  const outcomes = await Promise.all([service.render({ exportId: id }, context), service.render({ exportId: id }, context)]);
+
+  expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['completed', 'superseded']);
+  const row = await exportRow(id);
+  expect(row).toMatchObject({ status: 'completed', attempts: 2, renderClaim: 2, storageKey: `${id}.r2.pdf` });
+  const files = fs.readdirSync(path.join(dir, 'exports')).filter((name) => name.startsWith(id));
+  expect(files).toEqual([`${id}.r2.pdf`]);
+  expect(row.sha256).toBe(sha256Of(path.join(dir, 'exports', files[0])));
+  expect(published.filter((event) => event.pattern === 'export.completed')).toHaveLength(1);
 });
 
 it('does nothing for a rerun of a job whose export is already completed', async () => {
@@ -115,7 +133,7 @@ it('fails a render whose chart came out blank with the reason, stores nothing an
   expect(row.error).toMatch(/^the png file failed its check: chart "Sales by campaign" \(attribution\.sales_by_campaign\) is blank/);
   expect(fs.existsSync(path.join(dir, 'exports', `${id}.png`))).toBe(false);
   expect(published).toEqual([{ pattern: 'export.failed', event: expect.objectContaining({ exportId: id, status: 'failed', error: row.error }) }]);
-  expect(fs.readdirSync(tempDir)).toEqual([]);
+  expect(fs.readdirSync(scratch.directory)).toEqual([]);
 });
 
 it('fails a request that can never render (a raw result no longer stored) without retrying', async () => {
@@ -133,7 +151,7 @@ it('keeps a transiently failed export processing with the reason, retries it, an
   const error = await service.render({ exportId: id }, context).catch((caught: unknown) => caught);
   expect(error).not.toBeInstanceOf(UnrecoverableError);
   expect(await exportRow(id)).toMatchObject({ status: 'processing', attempts: 1, error: 'attempt 1 failed: EIO: disk hiccup' });
-  expect(fs.readdirSync(tempDir)).toEqual([]);
+  expect(fs.readdirSync(scratch.directory)).toEqual([]);
   expect(published).toEqual([]);
 
   await expect(service.render({ exportId: id }, { ...context, attempt: 2 })).resolves.toMatchObject({ status: 'completed' });
@@ -143,6 +161,14 @@ it('keeps a transiently failed export processing with the reason, retries it, an
   const other = await seedExport(prisma, report, { format: 'csv', status: 'processing', attempts: 3 });
   await service.recordFailure({ exportId: other }, new Error('connect ECONNREFUSED'), 3);
   expect(await exportRow(other)).toMatchObject({ status: 'failed', error: 'failed after 3 attempt(s): connect ECONNREFUSED' });
+});
+
+it('leaves an export whose worker died under it twice (stalled) processing for the sweeper, not failed', async () => {
+  const report = await seedReport(prisma);
+  const id = await seedExport(prisma, report, { format: 'csv', status: 'processing', attempts: 2 });
+  await service.recordFailure({ exportId: id }, new UnrecoverableError('job stalled more than allowable limit'), 0);
+  expect(await exportRow(id)).toMatchObject({ status: 'processing', attempts: 2, error: 'interrupted (job stalled more than allowable limit): it will be rendered again' });
+  expect(published).toEqual([]);
 });
 
 it('fails an export whose every allowed attempt has already started (a crash loop) instead of claiming it again', async () => {

@@ -1,27 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { createReadStream, mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import os from 'node:os';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { EXPORT_COMPLETED, EXPORT_FAILED, type ExportFinishedEvent, type ExportRenderJob } from '@amc-reports/contracts';
 import type { ExportWorkerEnv } from '@amc-reports/config';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
-import type { EventsPublisher } from '@amc-reports/runtime';
-import type { ObjectStorage } from '@amc-reports/storage';
+import { isTransientFailure, type EventsPublisher } from '@amc-reports/runtime';
+import type { ObjectStorage, ProcessScratch } from '@amc-reports/storage';
 import {
-  claimExport, exportExtension, exportStorageKey, markCompleted, markFailed, noteAttemptError, saveProgress, type ClaimedExport,
+  claimExport, exportExtension, exportStorageKey, markCompleted, markFailed, noteAttemptError, releaseClaim, saveProgress, type ClaimedExport,
 } from './export-lifecycle';
 import { InjectExportEvents, InjectExportStorage, InjectExportWorkerConfig, InjectRawResultStorage } from './export-worker.config';
 import { loadExportSource } from './load-export-source';
 import { ProgressThrottle } from './progress-throttle';
 import { renderExportFile } from './render-export-file';
-import { renderTemporaryPath } from './render-temporaries';
+import { InjectRenderScratch } from './render-temporaries';
 import { ExportInputError } from './renderers/export-document';
 import { verifyExport } from './renderers/verify-export';
 
 export interface JobContext {
   jobId: string;
   attempt: number;
+  /** Called once this run has claimed the export (its attempt is counted in report_exports). */
+  onClaimed?: () => void;
 }
 
 export interface ExportRenderOutcome {
@@ -69,7 +70,6 @@ const ROWS_PROGRESS_SHARE = 90;
 @Injectable()
 export class ExportRenderService {
   private readonly logger = new Logger(ExportRenderService.name);
-  private readonly tempDir: string;
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
@@ -77,14 +77,13 @@ export class ExportRenderService {
     @InjectRawResultStorage() private readonly rawResults: ObjectStorage,
     @InjectExportEvents() private readonly events: ExportEvents,
     @InjectExportWorkerConfig() private readonly config: ExportWorkerEnv,
-  ) {
-    this.tempDir = config.EXPORT_TEMP_DIR ?? os.tmpdir();
-    mkdirSync(this.tempDir, { recursive: true });
-  }
+    @InjectRenderScratch() private readonly scratch: ProcessScratch,
+  ) {}
 
-  async render(job: ExportRenderJob, context: JobContext): Promise<ExportRenderOutcome> {
+  async render(job: ExportRenderJob, { onClaimed, ...context }: JobContext): Promise<ExportRenderOutcome> {
     const claim = await claimExport(this.prisma, job.exportId, this.config.EXPORT_MAX_ATTEMPTS, rendersPerOrganization(this.config));
     if (claim.kind === 'busy') throw new OrganizationBusyError(claim.organizationId);
+    if (claim.kind === 'claimed') onClaimed?.();
     if (claim.kind === 'missing') throw new UnrecoverableError(`export ${job.exportId} does not exist (its report was deleted?)`);
     if (claim.kind === 'settled') {
       this.logger.log({ msg: `export already ${claim.status}: nothing to do`, exportId: job.exportId, ...context });
@@ -97,7 +96,10 @@ export class ExportRenderService {
     }
     const row = claim.row;
     const log = { exportId: row.id, reportId: row.reportConfigurationId, format: row.format, scope: row.scope, ...context };
-    const file = renderTemporaryPath(this.tempDir, row.id, exportExtension(row.format));
+    // A directory of its own per render, in this process's scratch: removed when the render ends,
+    // and swept at the next start when the process is killed mid-render.
+    const workDir = await this.scratch.jobDirectory(row.id);
+    const file = path.join(workDir, `export.${exportExtension(row.format)}`);
     const progress = new ProgressThrottle((percent) => saveProgress(this.prisma, row.id, percent));
     try {
       const outcome = await this.renderAndStore(row, file, progress, log);
@@ -115,7 +117,7 @@ export class ExportRenderService {
       throw error;
     } finally {
       await progress.settled();
-      await rm(file, { force: true });
+      await this.scratch.release(workDir);
     }
   }
 
@@ -131,14 +133,17 @@ export class ExportRenderService {
     if (!verdict.ok) throw new ExportVerificationError(`the ${row.format} file failed its check: ${verdict.reason}`);
     progress.report(97);
 
-    const stored = await this.storage.put(exportStorageKey(row.id, row.format), createReadStream(file));
+    const stored = await this.storage.put(exportStorageKey(row.id, row.format, row.claim), createReadStream(file));
     await progress.settled();
-    const completed = await markCompleted(this.prisma, row.id, stored, source.retentionDays);
+    const completed = await markCompleted(this.prisma, row.id, row.claim, stored, source.retentionDays);
     if (!completed) {
-      // The sweeper gave the export to another attempt while this one ran: that one finishes it.
-      this.logger.warn({ msg: 'export was no longer processing when its file was stored', ...log });
-      return { exportId: row.id, status: 'superseded', storageKey: stored.key, sizeBytes: stored.sizeBytes };
+      // Another claim owns the export now (its render finishes it, or already did): this file is nobody's.
+      await this.storage.delete(stored.key);
+      this.logger.warn({ msg: 'export was claimed again while this render ran: its file was discarded', ...log });
+      return { exportId: row.id, status: 'superseded' };
     }
+    // Earlier claims were fenced out by this one: whatever file they stored is nobody's either.
+    for (let earlier = 1; earlier < row.claim; earlier++) await this.storage.delete(exportStorageKey(row.id, row.format, earlier)).catch(() => undefined);
     await this.announce({
       reportId: row.reportConfigurationId, exportId: row.id, userId: row.userId, format: row.format, status: 'completed', error: null,
       sizeBytes: stored.sizeBytes, durationMs: Date.now() - startedAt,
@@ -146,8 +151,23 @@ export class ExportRenderService {
     return { exportId: row.id, status: 'completed', storageKey: stored.key, sizeBytes: stored.sizeBytes };
   }
 
-  /** After the last attempt: the export shows why it failed (a no-op when `render` already failed it). */
+  /** A render an outage interrupted gives its attempt back: the export waits as it did before the claim. */
+  async releaseClaim(exportId: string): Promise<void> {
+    await releaseClaim(this.prisma, exportId);
+  }
+
+  /**
+   * After the last attempt: the export shows why it failed (a no-op when `render` already failed
+   * it). Unless the render never got to fail on its own, its process died under it twice (BullMQ's
+   * "stalled more than allowable limit"): then the export stays processing and exports.sweep
+   * gives it another render, up to EXPORT_MAX_ATTEMPTS claims (a crash loop still ends).
+   */
   async recordFailure(job: ExportRenderJob, error: Error, attemptsMade: number): Promise<void> {
+    if (isTransientFailure(error)) {
+      await noteAttemptError(this.prisma, job.exportId, `interrupted (${error.message}): it will be rendered again`);
+      this.logger.warn({ msg: `export render interrupted, left for the sweeper: ${error.message}`, exportId: job.exportId });
+      return;
+    }
     const permanent = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
     await this.fail(job.exportId, permanent ? error.message : `failed after ${attemptsMade} attempt(s): ${error.message}`);
   }

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +7,7 @@ import { Client } from 'pg';
 import { findFreePort, startRedis, type RunningRedis } from '@amc-reports/launcher';
 import { apiClient, startAppStack, type AppStack } from '@amc-reports/testing';
 import { weekWindow } from '../../report-service/test/amc-results';
+import { readXlsxSheetRows } from '../src/renderers/xlsx-sheet-rows';
 import { rawResultCsv } from './fixtures/raw-result.fixture';
 import { createReport, deliverExecution, download, ExportEventLog, waitUntil, type Api } from './export-e2e';
 
@@ -63,29 +63,28 @@ afterAll(async () => {
   fs.rmSync(renderDir, { recursive: true, force: true });
 });
 
-/** Data rows of every sheet, read with exceljs's streaming reader (hundreds of thousands of rows). */
+/** Render files of an export under any export-worker's scratch (`amc-export-worker/<owner>/<export>-…/export.<ext>`). */
+function renderFilesOf(exportId: string): string[] {
+  const root = path.join(renderDir, 'amc-export-worker');
+  const owners = fs.existsSync(root) ? fs.readdirSync(root) : [];
+  return owners.flatMap((owner) => fs.readdirSync(path.join(root, owner))
+    .filter((job) => job.startsWith(`${exportId}-`))
+    .flatMap((job) => fs.readdirSync(path.join(root, owner, job)).map((file) => path.join(root, owner, job, file))));
+}
+
+/** Data rows of every sheet, streamed (hundreds of thousands of rows) by the same read-back the worker verifies with. */
 async function countWorkbookRows(file: Buffer): Promise<{ sheets: number; rows: number }> {
-  const path_ = path.join(renderDir, `read-${randomUUID()}.xlsx`);
-  fs.writeFileSync(path_, file);
-  try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path_, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', entries: 'ignore' });
-    let sheets = 0;
-    let rows = 0;
-    for await (const sheet of reader) {
-      sheets++;
-      for await (const row of sheet) if (row.number > 1) rows++;
-    }
-    return { sheets, rows };
-  } finally {
-    fs.rmSync(path_, { force: true });
-  }
+  const sheets = await readXlsxSheetRows(file);
+  return { sheets: sheets.length, rows: sheets.reduce((sum, sheet) => sum + sheet.rowsAfterFirst, 0) };
 }
 
 it('finishes an export after its worker is killed mid-render, never showing a half file under the final key', async () => {
   const requested = await api.post(`/v1/reports/${reportId}/exports`, { format: 'excel', scope: 'raw' });
   expect(requested.status).toBe(202);
   const id = requested.body.id as string;
-  const finalFile = path.join(stack.env.EXPORT_DIR!, `${id}.xlsx`);
+  // Each render claim stores under a key of its own: the first `<id>.xlsx`, the second `<id>.r2.xlsx`.
+  const firstKey = path.join(stack.env.EXPORT_DIR!, `${id}.xlsx`);
+  const finalFile = path.join(stack.env.EXPORT_DIR!, `${id}.r2.xlsx`);
 
   // Rows are being written: the progress of a raw export moves past its first step.
   await waitUntil(async () => {
@@ -97,9 +96,11 @@ it('finishes an export after its worker is killed mid-render, never showing a ha
   worker.child.kill('SIGKILL');
   await exited;
 
-  const halfFiles = fs.readdirSync(renderDir).filter((name) => name.startsWith(`amc-export-${id}-`));
+  // The half render sits in the killed process's own scratch directory, in a directory of its own.
+  const halfFiles = renderFilesOf(id);
   expect(halfFiles).toHaveLength(1);
-  expect(fs.existsSync(finalFile)).toBe(false);
+  expect(fs.statSync(halfFiles[0]).size).toBeGreaterThan(0);
+  expect([fs.existsSync(firstKey), fs.existsSync(finalFile)]).toEqual([false, false]);
   expect(fs.readdirSync(path.join(stack.env.EXPORT_DIR!, '.tmp'))).toEqual([]);
   expect((await api.get(`/v1/exports/${id}`)).body).toMatchObject({ status: 'processing', attempts: 1 });
   expect((await download(stack.gatewayUrl, ownerToken, id)).status).toBe(409);
@@ -112,9 +113,12 @@ it('finishes an export after its worker is killed mid-render, never showing a ha
   const file = await download(stack.gatewayUrl, ownerToken, id);
   expect(file.status).toBe(200);
   expect(file.body.length).toBe(fs.statSync(finalFile).size);
+  expect(fs.existsSync(firstKey)).toBe(false);
   expect(await countWorkbookRows(file.body)).toEqual({ sheets: 1, rows: RAW_ROWS });
-  // The killed render's file is left only where renders happen, for exports.cleanup to remove.
-  expect(fs.readdirSync(renderDir).filter((name) => name.startsWith(`amc-export-${id}-`))).toEqual(halfFiles);
+  // The restarted worker swept the killed one's scratch at start-up: no partial file anywhere.
+  expect(renderFilesOf(id)).toEqual([]);
+  expect(fs.existsSync(halfFiles[0])).toBe(false);
+  expect(fs.readdirSync(path.join(stack.env.EXPORT_DIR!, '.tmp'))).toEqual([]);
 }, 240_000);
 
 it('answers 503 and keeps no row when the queue is down, and takes exports again once it is back', async () => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { Client } from 'pg';
-import { EXPORTS_CLEANUP_JOB, EXPORTS_SWEEP_JOB, MAINTENANCE_QUEUE } from '@amc-reports/contracts';
+import { EXPORTS_CLEANUP_JOB, EXPORTS_SWEEP_JOB, MAINTENANCE_QUEUE, PIPELINE_REDRIVE_JOB } from '@amc-reports/contracts';
 import { producerConnectionOptions, workerConnectionOptions } from '@amc-reports/queue';
 import { apiClient, startAppStack, type AppStack } from '@amc-reports/testing';
 import { inlineResult, weekWindow } from '../../report-service/test/amc-results';
@@ -270,7 +270,7 @@ describe('expiry', () => {
     const queueEvents = new QueueEvents(MAINTENANCE_QUEUE, { connection: workerConnectionOptions(stack.redisUrl), prefix: stack.env.QUEUE_PREFIX });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual([EXPORTS_CLEANUP_JOB, EXPORTS_SWEEP_JOB]);
+      expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual([EXPORTS_CLEANUP_JOB, EXPORTS_SWEEP_JOB, PIPELINE_REDRIVE_JOB]);
       await queueEvents.waitUntilReady();
       const job = await queue.add(EXPORTS_CLEANUP_JOB, {});
       await expect(job.waitUntilFinished(queueEvents, 30_000)).resolves.toMatchObject({ expiredExports: 1 });

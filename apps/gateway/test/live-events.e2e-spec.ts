@@ -10,13 +10,16 @@ afterAll(async () => stack?.stop());
 
 interface SseFrame {
   event: string;
+  id?: string;
+  retry?: number;
   data: Record<string, unknown>;
 }
 
 /** Opens an SSE stream with fetch and yields parsed frames as they arrive. */
-async function openStream(url: string, token: string): Promise<{ status: number; frames: SseFrame[]; next(predicate: (f: SseFrame) => boolean, timeoutMs?: number): Promise<SseFrame>; close(): void }> {
+async function openStream(url: string, token: string, lastEventId?: string): Promise<{ status: number; frames: SseFrame[]; next(predicate: (f: SseFrame) => boolean, timeoutMs?: number): Promise<SseFrame>; close(): void }> {
   const controller = new AbortController();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: controller.signal });
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) };
+  const response = await fetch(url, { headers, signal: controller.signal });
   const frames: SseFrame[] = [];
   const waiters: { predicate: (f: SseFrame) => boolean; resolve: (f: SseFrame) => void }[] = [];
   if (response.ok && response.body) {
@@ -33,7 +36,8 @@ async function openStream(url: string, token: string): Promise<{ status: number;
             const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
             const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
             if (!data) continue;
-            const frame = { event, data: JSON.parse(data) as Record<string, unknown> };
+            const retry = /^retry: (\d+)$/m.exec(block)?.[1];
+            const frame = { event, id: /^id: (.*)$/m.exec(block)?.[1], retry: retry ? Number(retry) : undefined, data: JSON.parse(data) as Record<string, unknown> };
             frames.push(frame);
             for (const waiter of waiters.filter((w) => w.predicate(frame))) waiter.resolve(frame);
           }
@@ -99,5 +103,47 @@ it('streams report X\'s dashboard.updated to its owner and nothing of another us
     expect(stream.frames.filter((f) => f.data.reportId === y.reportId)).toEqual([]);
   } finally {
     stream.close();
+  }
+}, 60_000);
+
+it('gives every event an id and a reconnect hint, replays what a reconnecting client missed, and tells one it cannot serve to resync', async () => {
+  const owner = randomUUID();
+  const report = await reportFor(owner, 'live_resume');
+  const token = await stack.tokenFor(owner);
+  const url = `${stack.gatewayUrl}/v1/reports/${report.reportId}/events`;
+  // Stays open throughout: when it has an event, the gateway has it too.
+  const observer = await openStream(url, token);
+  const first = await openStream(url, token);
+  try {
+    const before = eventFor(report);
+    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, before);
+    const seen = await first.next((f) => f.event === 'dashboard.updated' && f.data.executionId !== undefined);
+    expect(seen.id).toMatch(/^[0-9a-f]{8}\.\d+$/);
+    expect(seen.retry).toBe(2000);
+    first.close();
+
+    // Published while the client is away.
+    const missed = eventFor(report);
+    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, missed);
+    const seqOf = (frame: SseFrame): number => Number(frame.id?.split('.')[1] ?? -1);
+    const missedFrame = await observer.next((f) => f.event === 'dashboard.updated' && seqOf(f) > seqOf(seen));
+    const resumed = await openStream(url, token, seen.id);
+    try {
+      const replayed = await resumed.next((f) => f.event === 'dashboard.updated');
+      expect([replayed.id, replayed.data.executionId]).toEqual([missedFrame.id, missedFrame.data.executionId]);
+      expect(resumed.frames.filter((f) => f.id === seen.id)).toEqual([]);
+    } finally {
+      resumed.close();
+    }
+
+    const stranger = await openStream(url, token, 'feedbeef.3');
+    try {
+      expect((await stranger.next((f) => f.event === 'resync')).data.reason).toMatch(/reload/);
+    } finally {
+      stranger.close();
+    }
+  } finally {
+    first.close();
+    observer.close();
   }
 }, 60_000);

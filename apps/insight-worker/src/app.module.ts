@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
 import { INSIGHT_GENERATE_QUEUE } from '@amc-reports/contracts';
 import type { InsightWorkerEnv } from '@amc-reports/config';
 import { DatabaseModule } from '@amc-reports/db';
@@ -10,6 +11,10 @@ import { INSIGHT_WORKER_CONFIG } from './insight-worker.config';
 @Module({})
 export class InsightWorkerModule {
   static register(config: InsightWorkerEnv): DynamicModule {
+    // Worker options come from the environment, so they are set here rather than in the decorator.
+    Processor(INSIGHT_GENERATE_QUEUE, {
+      concurrency: config.INSIGHT_CONCURRENCY, lockDuration: config.JOB_LOCK_DURATION_MS, stalledInterval: config.JOB_STALLED_INTERVAL_MS,
+    })(InsightGenerateProcessor);
     return {
       module: InsightWorkerModule,
       imports: [

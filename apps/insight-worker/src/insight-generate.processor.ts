@@ -1,33 +1,33 @@
+import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { INSIGHT_GENERATE_QUEUE, InsightGenerateJob } from '@amc-reports/contracts';
-import type { InsightWorkerEnv } from '@amc-reports/config';
-import { isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
+import { DependencyGate, isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
 import { InsightGenerationService } from './insight-generation.service';
-import { InjectInsightWorkerConfig } from './insight-worker.config';
 
 @Processor(INSIGHT_GENERATE_QUEUE)
-export class InsightGenerateProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class InsightGenerateProcessor extends WorkerHost {
+  private readonly logger = new Logger(InsightGenerateProcessor.name);
+
   constructor(
     private readonly insights: InsightGenerationService,
-    @InjectInsightWorkerConfig() private readonly config: InsightWorkerEnv,
+    private readonly gate: DependencyGate,
   ) {
     super();
   }
 
-  /** The decorator's options are static; INSIGHT_CONCURRENCY is only known once the config is loaded. */
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.INSIGHT_CONCURRENCY;
-  }
-
-  async process(job: Job): Promise<unknown> {
+  async process(job: Job, token?: string): Promise<unknown> {
     const payload = parseJobPayload(InsightGenerateJob, job);
-    return this.insights.generate(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+    return this.gate.run(job, token, () => this.insights.generate(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 }));
   }
 
   @OnWorkerEvent('failed')
   async onFailed(job: Job | undefined, error: Error): Promise<void> {
-    if (job && isFinalFailure(job, error)) await this.insights.recordFailure(job.data as InsightGenerateJob, error);
+    if (!job || !isFinalFailure(job, error)) return;
+    try {
+      await this.insights.recordFailure(job.data as InsightGenerateJob, error, job.id ?? '');
+    } catch (recordError) {
+      this.logger.error({ msg: `could not record the failure: ${(recordError as Error).message}`, jobId: job.id });
+    }
   }
 }

@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { INSIGHTS_GENERATED, type InsightGenerateJob, type InsightsGeneratedEvent } from '@amc-reports/contracts';
 import type { InsightWorkerEnv } from '@amc-reports/config';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
-import { EventsPublisher } from '@amc-reports/runtime';
+import { markGenerationCompleted, markGenerationFailed } from '@amc-reports/redrive';
+import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { composeInsights, type ComposerLogger } from './insight-composer';
 import { loadInsightTarget, type SkipReason } from './insight-input-loader';
 import { replaceExecutionInsights } from './insight-store';
@@ -68,7 +69,14 @@ export class InsightGenerationService implements OnApplicationShutdown {
     await this.events.close();
   }
 
+  /** Generates the set, then records in the ledger that this job's request is done. */
   async generate(job: InsightGenerateJob, context: JobContext): Promise<InsightGenerationOutcome> {
+    const outcome = await this.compose(job, context);
+    await markGenerationCompleted(this.prisma, job.configurationId, job.executionId, context.jobId);
+    return outcome;
+  }
+
+  private async compose(job: InsightGenerateJob, context: JobContext): Promise<InsightGenerationOutcome> {
     const log = { reportId: job.configurationId, executionId: job.executionId, jobId: context.jobId, attempt: context.attempt };
     const loaded = await loadInsightTarget(this.prisma, job);
     if (loaded.kind === 'skip') {
@@ -119,10 +127,12 @@ export class InsightGenerationService implements OnApplicationShutdown {
   /**
    * After the last attempt. LLM trouble never gets here (the composer falls back to templates),
    * so this is the database or a bug. There is no row to write it on without harm: an error code on
-   * the execution would take it out of every dashboard's history. BullMQ keeps the failed job
-   * with its stack for inspection; this line is what alerting watches.
+   * the execution would take it out of every dashboard's history. The ledger (insight_generations)
+   * keeps the reason and whether it was transient (the sweeper re-drives those; a re-sent event
+   * re-drives any); BullMQ keeps the failed job with its stack; this line is what alerting watches.
    */
-  async recordFailure(job: InsightGenerateJob, error: Error): Promise<void> {
+  async recordFailure(job: InsightGenerateJob, error: Error, jobId: string): Promise<void> {
+    await markGenerationFailed(this.prisma, job.configurationId, job.executionId, jobId, error.message, isTransientFailure(error));
     this.logger.error({
       msg: `insight.generate failed for good: ${error.message}`,
       reportId: job.configurationId,

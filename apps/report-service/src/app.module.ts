@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
 import { DELIVERY_QUEUE, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
 import { DatabaseModule } from '@amc-reports/db';
@@ -10,6 +11,11 @@ import { ReportUpdateService } from './report-update.service';
 @Module({})
 export class ReportServiceModule {
   static register(config: ReportServiceEnv): DynamicModule {
+    // Worker options come from the environment, so they are set here rather than in the decorator
+    // (@nestjs/bullmq reads them when it creates the worker).
+    Processor(REPORT_UPDATE_QUEUE, {
+      concurrency: config.REPORT_CONCURRENCY, lockDuration: config.JOB_LOCK_DURATION_MS, stalledInterval: config.JOB_STALLED_INTERVAL_MS,
+    })(ReportUpdateProcessor);
     return {
       module: ReportServiceModule,
       imports: [

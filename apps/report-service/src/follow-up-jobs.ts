@@ -5,12 +5,27 @@ import {
   insightGenerateJobId, type ExportRenderJob, type InsightGenerateJob,
 } from '@amc-reports/contracts';
 import { ensureAutoExport, type PrismaClient } from '@amc-reports/db';
+import { requestInsightGenerations } from '@amc-reports/redrive';
 
 const AUTO_EXPORT_FORMATS = new Set(['pdf', 'png', 'csv', 'excel']);
 
-export async function enqueueInsights(queue: Queue, configurationId: string, executionId: string, afterReplayOf?: string): Promise<void> {
-  const data: InsightGenerateJob = { configurationId, executionId };
-  await queue.add(INSIGHT_GENERATE_JOB, data, { ...INSIGHT_GENERATE_JOB_OPTIONS, jobId: insightGenerateJobId(configurationId, executionId, afterReplayOf) });
+/**
+ * The insight sets a rebuild of one configuration needs: the execution's own, then (after a
+ * replayed older window) the later executions' again. Recorded in the ledger first (one
+ * statement), then added in one round trip; the job ids make a repeated add a no-op.
+ */
+export async function enqueueInsights(
+  prisma: PrismaClient, queue: Queue, configurationId: string, executionId: string, laterExecutionIds: string[] = [],
+): Promise<void> {
+  const requests = [
+    { executionId, jobId: insightGenerateJobId(configurationId, executionId) },
+    ...laterExecutionIds.map((later) => ({ executionId: later, jobId: insightGenerateJobId(configurationId, later, executionId) })),
+  ];
+  await requestInsightGenerations(prisma, configurationId, requests);
+  await queue.addBulk(requests.map((request) => {
+    const data: InsightGenerateJob = { configurationId, executionId: request.executionId };
+    return { name: INSIGHT_GENERATE_JOB, data, opts: { ...INSIGHT_GENERATE_JOB_OPTIONS, jobId: request.jobId } };
+  }));
 }
 
 /**

@@ -1,7 +1,8 @@
+import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { REPORT_UPDATE_QUEUE, ReportUpdateJob } from '@amc-reports/contracts';
-import { isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
+import { DependencyGate, isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
 import { classifyFailure, type FailureClass } from './classify-failure';
 import { ReportUpdateService } from './report-update.service';
 
@@ -18,15 +19,19 @@ export class PermanentFailureError extends UnrecoverableError {
 
 @Processor(REPORT_UPDATE_QUEUE)
 export class ReportUpdateProcessor extends WorkerHost {
-  constructor(private readonly reportUpdates: ReportUpdateService) {
+  private readonly logger = new Logger(ReportUpdateProcessor.name);
+
+  constructor(private readonly reportUpdates: ReportUpdateService, private readonly gate: DependencyGate) {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  async process(job: Job, token?: string): Promise<unknown> {
     const payload = parseJobPayload(ReportUpdateJob, job);
     try {
-      return await this.reportUpdates.handle(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+      // An outage (Postgres or Redis away) is held by the gate and never reaches the catch below.
+      return await this.gate.run(job, token, () => this.reportUpdates.handle(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 }));
     } catch (error) {
+      if (error instanceof DelayedError) throw error;
       // Bad data fails on its first attempt; anything not recognised as permanent is retried.
       const failure = classifyFailure(error);
       throw failure.kind === 'permanent' ? new PermanentFailureError(failure, { cause: error }) : error;
@@ -37,10 +42,15 @@ export class ReportUpdateProcessor extends WorkerHost {
   async onFailed(job: Job | undefined, error: Error): Promise<void> {
     if (!job || !isFinalFailure(job, error)) return;
     const failure = error instanceof PermanentFailureError ? error.failure : classifyFailure(error);
-    await this.reportUpdates.recordFailure(job.data as ReportUpdateJob, error instanceof PermanentFailureError ? (error.cause as Error) : error, {
-      failure,
-      attempts: job.attemptsMade,
-      jobId: job.id ?? '',
-    });
+    try {
+      await this.reportUpdates.recordFailure(job.data as ReportUpdateJob, error instanceof PermanentFailureError ? (error.cause as Error) : error, {
+        failure,
+        attempts: job.attemptsMade,
+        jobId: job.id ?? '',
+      });
+    } catch (recordError) {
+      // Postgres away right now: the event stays unfinished in the ledger and the re-drive sweeper sees the failed job.
+      this.logger.error({ msg: `could not record the failure: ${(recordError as Error).message}`, jobId: job.id });
+    }
   }
 }

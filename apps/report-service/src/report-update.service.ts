@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { UnrecoverableError, type Queue } from 'bullmq';
 import {
@@ -7,7 +7,8 @@ import {
 } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
-import { EventsPublisher } from '@amc-reports/runtime';
+import { markEventFailed, markEventProcessed } from '@amc-reports/redrive';
+import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
 import {
   type ConfigurationToBuild, enabledConfigurations, ensureTemplateCopies, rebuildConfiguration, recordReportUnusable, ShownResultUnusable,
@@ -40,7 +41,7 @@ export interface ReportUpdateOutcome {
  * ids (upserts), so at-least-once delivery never duplicates anything.
  */
 @Injectable()
-export class ReportUpdateService implements OnApplicationShutdown {
+export class ReportUpdateService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReportUpdateService.name);
   private readonly storage: ObjectStorage;
   private readonly policy: ResultSourcePolicy;
@@ -61,11 +62,24 @@ export class ReportUpdateService implements OnApplicationShutdown {
     this.events = new EventsPublisher(config.REDIS_URL);
   }
 
+  /** A report service killed while archiving a result left a temporary: gone before this one starts. */
+  async onApplicationBootstrap(): Promise<void> {
+    const removed = await this.storage.removeTemporariesOfDeadProcesses();
+    if (removed > 0) this.logger.warn({ msg: 'removed result archives a killed process left half-written', removed });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.events.close();
   }
 
+  /** Processes the event, then records in the ledger that it was (the sweeper's "done"). */
   async handle(job: ReportUpdateJob, context: JobContext): Promise<ReportUpdateOutcome> {
+    const outcome = await this.process(job, context);
+    await markEventProcessed(this.prisma, job.eventRowId);
+    return outcome;
+  }
+
+  private async process(job: ReportUpdateJob, context: JobContext): Promise<ReportUpdateOutcome> {
     const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } });
     if (!row) throw new UnrecoverableError(`event ${job.eventRowId} does not exist`);
     if (!row.workflowId) return { executionId: null, status: row.status, rebuilt: [], failedConfigurations: [], error: 'unknown workflow' };
@@ -96,10 +110,8 @@ export class ReportUpdateService implements OnApplicationShutdown {
           continue;
         }
         outcome.rebuilt.push(config.id);
-        await enqueueInsights(this.insightQueue, config.id, execution.id);
-        for (const later of await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart)) {
-          await enqueueInsights(this.insightQueue, config.id, later, execution.id);
-        }
+        await enqueueInsights(this.prisma, this.insightQueue, config.id, execution.id,
+          await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart));
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
         await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
       }
@@ -161,7 +173,8 @@ export class ReportUpdateService implements OnApplicationShutdown {
 
   /**
    * After the last attempt, or at once for a permanent failure: the execution shows why its
-   * dashboard did not update, in words without server paths; the full error goes to the log.
+   * dashboard did not update, in words without server paths; the full error goes to the log. The
+   * ledger says whether the cause was transient (then the sweeper re-drives it) or the work's own.
    */
   async recordFailure(job: ReportUpdateJob, error: Error, context: { failure: FailureClass; attempts: number; jobId: string }): Promise<void> {
     const { failure, attempts } = context;
@@ -171,6 +184,7 @@ export class ReportUpdateService implements OnApplicationShutdown {
         ? failure.reason
         : `processing failed after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${readableMessage(error)}`;
     const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } }).catch(() => null);
+    if (row) await markEventFailed(this.prisma, row.id, error.message, failure.kind !== 'permanent' && isTransientFailure(error));
     const execution = row
       ? await this.prisma.workflowExecution.findUnique({
           where: { amcInstanceId_amcExecutionId: { amcInstanceId: row.amcInstanceId, amcExecutionId: row.amcExecutionId } },

@@ -26,6 +26,19 @@ export const BaseEnv = z.object({
   /** Local directory for archived raw results and exports (ExportStorage "local"). */
   STORAGE_DIR: z.string().min(1).default('./var/storage'),
   DB_POOL_SIZE: positiveInt.default(10),
+  /**
+   * SIGTERM to exit: a worker's active jobs get half of it to finish, then are released to the
+   * queue; whatever is still running at the end, the process exits anyway.
+   */
+  SHUTDOWN_GRACE_MS: positiveInt.default(20_000),
+  /**
+   * BullMQ job lock of report.update and insight.generate: a job whose worker died is taken over
+   * once its lock expires, checked every JOB_STALLED_INTERVAL_MS (export.render has its own).
+   */
+  JOB_LOCK_DURATION_MS: positiveInt.default(30_000),
+  JOB_STALLED_INTERVAL_MS: positiveInt.default(30_000),
+  /** How often a worker process writes its heartbeat to Redis (/health reads it). */
+  HEARTBEAT_INTERVAL_MS: positiveInt.default(5_000),
 });
 
 /**
@@ -69,6 +82,15 @@ export const GatewayEnv = BaseEnv.extend({
   EXPORT_STORAGE_QUOTA_BYTES_PER_ORGANIZATION: positiveInt.default(5 * 1024 ** 3),
   OUTBOX_RELAY_INTERVAL_MS: positiveInt.default(1_000),
   ADMIN_TOKEN: z.string().min(16).optional(),
+  /**
+   * /health: the worker apps that must have a live process (heartbeat younger than
+   * HEALTH_WORKER_STALE_MS); `none` for a gateway without workers (an empty value takes the default).
+   */
+  HEALTH_REQUIRED_WORKERS: z.string().default('report-service,insight-worker,export-worker')
+    .transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((item) => item.trim()).filter(Boolean))),
+  HEALTH_WORKER_STALE_MS: positiveInt.default(20_000),
+  /** /health goes non-ok when a queue's oldest waiting job is older than this. */
+  HEALTH_QUEUE_LAG_MS: positiveInt.default(300_000),
   /** Where downloads are streamed from: the same export storage the export worker writes to. */
   EXPORT_STORAGE: z.enum(['local', 's3']).default('local'),
   EXPORT_DIR: z.string().min(1).default('./var/exports'),
@@ -142,6 +164,11 @@ export const ExportWorkerEnv = BaseEnv.extend({
   EXPORT_STALLED_INTERVAL_MS: positiveInt.default(30_000),
   /** Archived raw AMC results (STORAGE_DIR/raw) older than this are deleted by exports.cleanup. */
   RAW_RESULT_RETENTION_DAYS: positiveInt.default(30),
+  /** pipeline.redrive: how often the sweeper runs, how long an unfinished item waits between two looks, how often one item is re-driven at most. */
+  REDRIVE_INTERVAL_MS: positiveInt.default(30_000),
+  REDRIVE_AFTER_MS: positiveInt.default(120_000),
+  REDRIVE_MAX_PER_ITEM: positiveInt.default(5),
+  REDRIVE_BATCH_SIZE: positiveInt.default(500),
 }).superRefine((env, ctx) => {
   if (env.EXPORT_STORAGE === 's3' && !env.S3_BUCKET) {
     ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when EXPORT_STORAGE=s3' });

@@ -1,4 +1,4 @@
-export { createPrismaClient, PrismaClient, type Prisma, type TransactionClient, type DatabaseOptions } from './prisma-client';
+export { createPrismaClient, PrismaClient, Prisma, type TransactionClient, type DatabaseOptions } from './prisma-client';
 export { withUser } from './with-user';
 export { DatabaseModule, PRISMA, InjectPrisma } from './database.module';
 export { createPgPool } from './pg-pool';

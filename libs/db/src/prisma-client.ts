@@ -1,7 +1,8 @@
+import { Logger } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
 
-export type { Prisma } from './generated/prisma/client';
+export { Prisma } from './generated/prisma/client';
 export { PrismaClient };
 
 /** A transaction client: what withUser() and $transaction() callbacks receive. */
@@ -14,13 +15,21 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
-/** Prisma over node-postgres (driver adapter): no native query engine to download. */
+const logger = new Logger('PrismaPool');
+
+/**
+ * Prisma over node-postgres (driver adapter): no native query engine to download. A connection
+ * lost while idle is dropped by the pool and replaced on the next query (a Postgres restart heals
+ * by itself); it is only worth a line.
+ */
 export function createPrismaClient(options: DatabaseOptions): PrismaClient {
   const adapter = new PrismaPg({
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'amc-reports',
     connectionTimeoutMillis: 5_000,
+  }, {
+    onPoolError: (error) => logger.warn({ msg: `idle PostgreSQL connection lost: ${error.message}`, pool: options.applicationName }),
   });
   return new PrismaClient({ adapter });
 }

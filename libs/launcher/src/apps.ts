@@ -22,6 +22,16 @@ export interface StartAppOptions {
   nodeArgs?: string[];
 }
 
+/** The app's own SHUTDOWN_GRACE_MS default (libs/config): it exits within it by itself. */
+const APP_GRACE_DEFAULT_MS = 20_000;
+/** What the launcher adds before it kills an app that did not exit (the app logs, then exits). */
+const KILL_MARGIN_MS = 5_000;
+
+/** How long the launcher waits for an app after SIGTERM: the app's own grace period, and a margin. */
+export function appStopGraceMs(env: NodeJS.ProcessEnv): number {
+  return Number(env.SHUTDOWN_GRACE_MS ?? APP_GRACE_DEFAULT_MS) + KILL_MARGIN_MS;
+}
+
 /** Runs an app from its TypeScript sources (swc-node): the same entry point dev, tests and CI use. */
 export function startApp(name: AppName, options: StartAppOptions): RunningApp {
   const entry = path.join(REPO_ROOT, 'apps', name, 'src', 'main.ts');
@@ -30,7 +40,7 @@ export function startApp(name: AppName, options: StartAppOptions): RunningApp {
     env: { ...options.env, SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const stop = registerChild(name, child, 'SIGTERM');
+  const stop = registerChild(name, child, 'SIGTERM', { tier: name === 'gateway' ? 'gateway' : 'worker', graceMs: appStopGraceMs(options.env) });
   let buffer = '';
   const onData = (chunk: Buffer): void => {
     const text = chunk.toString();

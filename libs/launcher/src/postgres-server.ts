@@ -156,7 +156,7 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Run
     ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];
   const child = spawn(path.join(bin, 'postgres'), flags, { ...ids, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = registerChild('postgres', child, 'SIGINT');
+  const stop = registerChild('postgres', child, 'SIGINT', { tier: 'infrastructure' });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {

@@ -54,7 +54,7 @@ export async function startRedis(options: RedisServerOptions): Promise<RunningRe
     '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes',
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = registerChild('redis', child, 'SIGTERM');
+  const stop = registerChild('redis', child, 'SIGTERM', { tier: 'infrastructure' });
   let output = '';
   const onData = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-4000);

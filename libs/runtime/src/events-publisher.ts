@@ -3,10 +3,19 @@ import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microse
 import { lastValueFrom, timeout } from 'rxjs';
 import type { EventPattern } from '@amc-reports/contracts';
 
-/** ioredis options of the Nest Redis transport, from a redis:// URL. */
+/** How often the Redis transport tries to reconnect after losing Redis (its default is never). */
+const RECONNECT_DELAY_MS = 1_000;
+
+/**
+ * ioredis options of the Nest Redis transport, from a redis:// URL. Without `retryAttempts` the
+ * transport gives up at the first lost connection ("retry attempts not specified") and live
+ * updates stop until a restart: it retries forever here, and ioredis resubscribes its channels.
+ */
 export function redisTransportOptions(redisUrl: string) {
   const url = new URL(redisUrl);
   return {
+    retryAttempts: Number.MAX_SAFE_INTEGER,
+    retryDelay: RECONNECT_DELAY_MS,
     host: url.hostname,
     port: Number(url.port || 6379),
     username: url.username ? decodeURIComponent(url.username) : undefined,

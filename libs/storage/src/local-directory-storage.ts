@@ -3,11 +3,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { meteredFileWrite } from './metered-file-write';
-import { assertSafeKey, ObjectNotFoundError, putThroughPendingWrite, type ObjectStorage, type PendingWrite, type StoredObject } from './object-storage';
+import {
+  assertSafeKey, ObjectNotFoundError, putThroughPendingWrite, removeFilesOfDeadProcesses, type ObjectStorage, type PendingWrite, type StoredObject,
+} from './object-storage';
+import { ownerTag } from './process-scratch';
 
 const TEMP_DIR = '.tmp';
 
-/** Files under one directory; a write goes to .tmp/ and is renamed into place (atomic on one filesystem). */
+/**
+ * Files under one directory; a write goes to .tmp/ and is renamed into place (atomic on one
+ * filesystem). A temporary's name carries its writer (process-scratch's owner tag), so a start-up
+ * sweep can remove what a killed writer left without touching a live one's.
+ */
 export class LocalDirectoryStorage implements ObjectStorage {
   readonly kind = 'local' as const;
 
@@ -22,7 +29,7 @@ export class LocalDirectoryStorage implements ObjectStorage {
 
   async beginWrite(key: string): Promise<PendingWrite> {
     const finalPath = this.pathOf(key);
-    const tempPath = path.join(this.root, TEMP_DIR, `${key.replace(/\//g, '__')}.${randomBytes(6).toString('hex')}`);
+    const tempPath = path.join(this.root, TEMP_DIR, `${key.replace(/\//g, '__')}.${ownerTag()}.${randomBytes(6).toString('hex')}`);
     const write = meteredFileWrite(tempPath);
     return {
       stream: write.stream,
@@ -63,6 +70,10 @@ export class LocalDirectoryStorage implements ObjectStorage {
 
   async delete(key: string): Promise<void> {
     await fs.promises.rm(this.pathOf(key), { force: true });
+  }
+
+  async removeTemporariesOfDeadProcesses(): Promise<number> {
+    return removeFilesOfDeadProcesses(path.join(this.root, TEMP_DIR));
   }
 
   async removeStaleTemporaries(olderThanMs: number): Promise<number> {

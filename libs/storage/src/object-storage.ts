@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Readable, type Writable } from 'node:stream';
+import { isDeadOwner, ownerTagIn } from './process-scratch';
 import { pipeline } from 'node:stream/promises';
 
 export interface StoredObject {
@@ -28,6 +31,23 @@ export interface ObjectStorage {
   delete(key: string): Promise<void>;
   /** Removes temporary objects older than the age (left by a process that died mid-write). */
   removeStaleTemporaries(olderThanMs: number): Promise<number>;
+  /**
+   * Removes at once the temporaries of this host's processes that are gone (killed mid-write):
+   * what a start-up sweep calls, so a crash leaves nothing for long (see process-scratch).
+   */
+  removeTemporariesOfDeadProcesses(): Promise<number>;
+}
+
+/** Removes the files in `directory` whose name carries the tag of a dead process of this host. */
+export async function removeFilesOfDeadProcesses(directory: string, prefix = ''): Promise<number> {
+  let removed = 0;
+  for (const name of await fs.promises.readdir(directory).catch(() => [] as string[])) {
+    const tag = name.startsWith(prefix) ? ownerTagIn(name) : null;
+    if (!tag || !isDeadOwner(tag)) continue;
+    await fs.promises.rm(path.join(directory, name), { force: true, recursive: true });
+    removed++;
+  }
+  return removed;
 }
 
 /** put() in terms of beginWrite(): stream the body through a pending write, commit, or abort on error. */

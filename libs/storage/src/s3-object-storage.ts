@@ -8,7 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { meteredFileWrite } from './metered-file-write';
-import { assertSafeKey, ObjectNotFoundError, putThroughPendingWrite, type ObjectStorage, type PendingWrite, type StoredObject } from './object-storage';
+import {
+  assertSafeKey, ObjectNotFoundError, putThroughPendingWrite, removeFilesOfDeadProcesses, type ObjectStorage, type PendingWrite, type StoredObject,
+} from './object-storage';
+import { ownerTag } from './process-scratch';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -48,7 +51,7 @@ export class S3ObjectStorage implements ObjectStorage {
   async beginWrite(key: string): Promise<PendingWrite> {
     assertSafeKey(key);
     await fs.promises.mkdir(this.spoolDir, { recursive: true });
-    const spoolPath = path.join(this.spoolDir, `${SPOOL_PREFIX}${randomBytes(8).toString('hex')}`);
+    const spoolPath = path.join(this.spoolDir, `${SPOOL_PREFIX}${ownerTag()}.${randomBytes(8).toString('hex')}`);
     const write = meteredFileWrite(spoolPath);
     return {
       stream: write.stream,
@@ -101,6 +104,11 @@ export class S3ObjectStorage implements ObjectStorage {
     assertSafeKey(key);
     // S3 answers 204 for a missing key too: deleting is idempotent, as the interface promises.
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** The local spool files of dead writers; an upload they began is aborted by age (removeStaleTemporaries). */
+  async removeTemporariesOfDeadProcesses(): Promise<number> {
+    return removeFilesOfDeadProcesses(this.spoolDir, SPOOL_PREFIX);
   }
 
   async removeStaleTemporaries(olderThanMs: number): Promise<number> {

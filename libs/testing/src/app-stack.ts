@@ -62,6 +62,8 @@ export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEn
     EXPORT_DIR: path.join(dataDir, 'exports'),
     RESULTS_DIR: path.join(dataDir, 'results'),
     DB_POOL_SIZE: '4',
+    // /health expects a live process of each worker app this stack runs, and of no other.
+    HEALTH_REQUIRED_WORKERS: names.filter((name) => name !== 'gateway').join(',') || 'none',
     ...extraEnv,
   };
   fs.mkdirSync(env.RESULTS_DIR!, { recursive: true });

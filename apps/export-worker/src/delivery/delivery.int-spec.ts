@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue, QueueEvents } from 'bullmq';
+import pino from 'pino';
 import { ExportWorkerEnv } from '@amc-reports/config';
 import {
   DELIVERY_EXECUTION_JOB, DELIVERY_QUEUE, DELIVERY_SEND_JOB, deliveryExecutionJobId, deliverySendJobId, subscriptionSchedule,
@@ -12,6 +13,7 @@ import {
 } from '@amc-reports/contracts';
 import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
 import { producerConnectionOptions } from '@amc-reports/queue';
+import { DependencyGate, withWorkerRuntime } from '@amc-reports/runtime';
 import {
   createTestDatabase, requireTestEnv, startLocalHttpReceiver, startLocalSmtpServer, uniqueQueuePrefix, type LocalHttpReceiver,
   type LocalSmtpServer, type TestDatabase,
@@ -52,7 +54,8 @@ beforeAll(async () => {
     OUTBOUND_ALLOWLIST: `${slack.host},${webhook.host}`, SLACK_WEBHOOK_HOSTS: slack.host,
     DELIVERY_RETRY_BASE_MS: '100', DELIVERY_ATTACHMENT_MAX_BYTES: String(ATTACHMENT_LIMIT),
   });
-  app = await NestFactory.createApplicationContext(ExportWorkerModule.register(config), { logger: false });
+  const gate = new DependencyGate({ databaseUrl: database.url, redisUrl, logger: pino({ level: 'silent' }) });
+  app = await NestFactory.createApplicationContext(withWorkerRuntime(ExportWorkerModule.register(config), gate), { logger: false });
   await app.init();
   queue = new Queue(DELIVERY_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix });
   events = new QueueEvents(DELIVERY_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix });

@@ -10,6 +10,9 @@ import { producerConnectionOptions } from '@amc-reports/queue';
 import { DeliveryProcessor } from './delivery.processor';
 import { createDeliveryServices, DELIVERY_SERVICES, deliveryBackoff, type DeliveryServices } from './delivery-services';
 
+/** The delivery queue as the export worker's re-drive sweeper (pipeline.redrive) adds to it. */
+export const DELIVERY_QUEUE_FOR_REDRIVE = Symbol('DELIVERY_QUEUE_FOR_REDRIVE');
+
 class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(DELIVERY_SERVICES) private readonly services: DeliveryServices, @Inject(getQueueToken(DELIVERY_QUEUE)) private readonly queue: Queue) {}
 
@@ -53,9 +56,11 @@ export class DeliveryModule {
           useFactory: (prisma: PrismaClient, delivery: Queue, exportRender: Queue, insightGenerate: Queue) =>
             createDeliveryServices(config, prisma, { delivery, exportRender, insightGenerate }),
         },
+        { provide: DELIVERY_QUEUE_FOR_REDRIVE, inject: [getQueueToken(DELIVERY_QUEUE)], useFactory: (queue: Queue) => queue },
         DeliveryProcessor,
         DeliveryLifecycle,
       ],
+      exports: [DELIVERY_QUEUE_FOR_REDRIVE],
     };
   }
 }

@@ -5,7 +5,7 @@ import {
   DELIVERY_EXECUTION_JOB, DELIVERY_QUEUE, DELIVERY_RECONCILE_JOB, DELIVERY_SEND_JOB, DELIVERY_TICK_JOB, DeliveryExecutionJob,
   DeliverySendJob, DeliveryTickJob,
 } from '@amc-reports/contracts';
-import { isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
+import { DependencyGate, isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
 import { markFailed } from './delivery-store';
 import { DELIVERY_SERVICES, type DeliveryServices } from './delivery-services';
 
@@ -14,11 +14,20 @@ import { DELIVERY_SERVICES, type DeliveryServices } from './delivery-services';
 export class DeliveryProcessor extends WorkerHost {
   private readonly logger = new Logger(DeliveryProcessor.name);
 
-  constructor(@Inject(DELIVERY_SERVICES) private readonly services: DeliveryServices) {
+  constructor(@Inject(DELIVERY_SERVICES) private readonly services: DeliveryServices, private readonly gate: DependencyGate) {
     super();
   }
 
+  /**
+   * Through the process's dependency gate, like every other queue: Postgres or Redis away holds
+   * the job (workers paused) and puts it back without spending an attempt. A held send was at most
+   * claimed (`sending`), which a re-run claims again; nothing to undo.
+   */
   async process(job: Job, token?: string): Promise<unknown> {
+    return this.gate.run(job, token, () => this.route(job, token));
+  }
+
+  private async route(job: Job, token: string | undefined): Promise<unknown> {
     switch (job.name) {
       case DELIVERY_EXECUTION_JOB: {
         const outcome = await this.services.fanOut.run(parseJobPayload(DeliveryExecutionJob, job), job.timestamp);

@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -7,6 +6,7 @@ import { type DrawnChart, type ExportDocument, type ExportFormat, type RenderSum
 import { extractPdfText } from './pdf-text';
 import { type DecodedPng, decodePng } from './png-decode';
 import { comparableText, printableText } from './printable-text';
+import { readXlsxSheetRows } from './xlsx-sheet-rows';
 
 /** What the file must hold, taken from the source, not from the renderer. */
 export interface ExportExpectation {
@@ -176,18 +176,11 @@ async function verifyCsv(file: string | Buffer, summary: RenderSummary, expected
 }
 
 async function verifyExcel(file: string | Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): Promise<VerifyResult> {
-  const input = typeof file === 'string' ? createReadStream(file) : Readable.from([file]);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', entries: 'ignore' });
-  const counts: Array<{ id: number; rows: number }> = [];
-  for await (const worksheet of reader) {
-    let rows = 0;
-    for await (const row of worksheet) if (row.number > 1) rows += 1;
-    counts.push({ id: (worksheet as unknown as { id: number }).id, rows });
-  }
-  counts.sort((a, b) => a.id - b.id);
+  const counts = (await readXlsxSheetRows(file)).map((sheet) => ({ name: sheet.name, rows: sheet.rowsAfterFirst }));
   const sheets = summary.sheets ?? [];
   if (counts.length !== sheets.length) return fail(`the workbook has ${counts.length} sheets, the renderer wrote ${sheets.length}`);
   for (const [index, sheet] of sheets.entries()) {
+    if (counts[index].name !== sheet.name) return fail(`sheet ${index + 1} is named "${counts[index].name}", the renderer wrote "${sheet.name}"`);
     // The report sheet has no header row: its first row is data.
     const found = sheet.kind === 'report' ? counts[index].rows + 1 : counts[index].rows;
     if (found !== sheet.rowCount) return fail(`sheet "${sheet.name}" holds ${found} rows, the renderer wrote ${sheet.rowCount}`);

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import os from 'node:os';
 import type { ExportWorkerEnv } from '@amc-reports/config';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
 import type { ObjectStorage } from '@amc-reports/storage';
 import { InjectExportStorage, InjectExportWorkerConfig, InjectRawResultStorage } from '../export-worker.config';
-import { removeStaleRenderTemporaries } from '../render-temporaries';
+import { removeStaleRenderTemporaries, renderScratchRoot } from '../render-temporaries';
 
 const BATCH = 500;
 const DAY_MS = 86_400_000;
@@ -86,7 +85,7 @@ export class ExportsCleanupService {
     const counts = await Promise.all([
       this.storage.removeStaleTemporaries(age),
       this.rawResults.removeStaleTemporaries(age),
-      removeStaleRenderTemporaries(this.config.EXPORT_TEMP_DIR ?? os.tmpdir(), age),
+      removeStaleRenderTemporaries(renderScratchRoot(this.config), age),
     ]);
     return counts.reduce((sum, count) => sum + count, 0);
   }

@@ -6,14 +6,14 @@ import path from 'node:path';
 import { ExportWorkerEnv } from '@amc-reports/config';
 import {
   EXPORT_RENDER_JOB, EXPORT_RENDER_QUEUE, EXPORTS_CLEANUP_EVERY_MS, EXPORTS_CLEANUP_JOB, EXPORTS_SWEEP_EVERY_MS, EXPORTS_SWEEP_JOB,
-  exportRenderJobId, MAINTENANCE_QUEUE, type ExportFinishedEvent,
+  exportRenderJobId, MAINTENANCE_QUEUE, PIPELINE_REDRIVE_JOB, type ExportFinishedEvent,
 } from '@amc-reports/contracts';
 import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
 import { producerConnectionOptions, workerConnectionOptions } from '@amc-reports/queue';
 import { LocalDirectoryStorage } from '@amc-reports/storage';
 import { createTestDatabase, requireTestEnv, uniqueQueuePrefix, type TestDatabase } from '@amc-reports/testing';
 import { seedExport, seedReport, type SeededReport } from '../../test/seed-export';
-import { renderTemporaryPath } from '../render-temporaries';
+import { openRenderScratch, renderScratchRoot } from '../render-temporaries';
 import { ExportsCleanupService } from './exports-cleanup.service';
 import { ExportsSweepService, PENDING_GRACE_MS } from './exports-sweep.service';
 import { registerMaintenanceSchedules } from './maintenance-schedules';
@@ -64,12 +64,13 @@ describe('job schedulers', () => {
   it('registers exports.cleanup every 15 minutes and the sweeper once, however many processes start', async () => {
     const maintenance = [1, 2].map(() => new Queue(MAINTENANCE_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix }));
     try {
-      await Promise.all(maintenance.map(registerMaintenanceSchedules));
-      await registerMaintenanceSchedules(maintenance[0]);
+      await Promise.all(maintenance.map((queue) => registerMaintenanceSchedules(queue, 30_000)));
+      await registerMaintenanceSchedules(maintenance[0], 30_000);
       const schedulers = await maintenance[1].getJobSchedulers();
       expect(schedulers.map((scheduler) => [scheduler.key, scheduler.every]).sort()).toEqual([
         [EXPORTS_CLEANUP_JOB, EXPORTS_CLEANUP_EVERY_MS],
         [EXPORTS_SWEEP_JOB, EXPORTS_SWEEP_EVERY_MS],
+        [PIPELINE_REDRIVE_JOB, 30_000],
       ]);
       expect(EXPORTS_CLEANUP_EVERY_MS).toBe(15 * MINUTE);
       const queued = await maintenance[0].getJobs(['delayed', 'waiting']);
@@ -121,17 +122,31 @@ describe('exports.cleanup', () => {
 
   it('removes render, storage and raw temporaries a dead process left, never a file still being written', async () => {
     const cleanup = new ExportsCleanupService(prisma, storage, rawResults, config);
+    // Render directories of processes on another host sharing EXPORT_TEMP_DIR: judged by age.
+    const root = renderScratchRoot(config);
+    const own = await openRenderScratch(config);
+    const ownRender = path.join(await own.jobDirectory('idle-for-hours'), 'export.pdf');
+    const staleRender = path.join(root, 'otherhost~123~abcdef01', 'dead-x', 'export.xlsx');
     const stale = [
-      renderTemporaryPath(path.join(dir, 'render'), 'dead', 'xlsx'),
+      staleRender,
       path.join(dir, 'exports', '.tmp', 'x.pdf.abc'),
       path.join(dir, 'storage', '.tmp', 'raw__y.csv.def'),
     ];
-    const fresh = renderTemporaryPath(path.join(dir, 'render'), 'live', 'csv');
-    for (const file of [...stale, fresh]) fs.writeFileSync(file, 'half');
-    for (const file of stale) fs.utimesSync(file, ago(2 * 3_600_000), ago(2 * 3_600_000));
+    const fresh = path.join(root, 'otherhost~124~abcdef02', 'live-y', 'export.csv');
+    for (const file of [...stale, fresh, ownRender]) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, 'half');
+    }
+    for (const file of [...stale, ownRender]) fs.utimesSync(file, ago(2 * 3_600_000), ago(2 * 3_600_000));
+    for (const folder of [path.dirname(staleRender), path.dirname(path.dirname(staleRender)), path.dirname(ownRender), own.directory]) {
+      fs.utimesSync(folder, ago(2 * 3_600_000), ago(2 * 3_600_000));
+    }
 
     expect((await cleanup.run()).temporariesRemoved).toBe(3);
     expect(stale.filter((file) => fs.existsSync(file))).toEqual([]);
+    expect(fs.existsSync(path.join(root, 'otherhost~123~abcdef01'))).toBe(false);
+    // A live process's own directory is never taken by age, however idle.
+    expect(fs.existsSync(ownRender)).toBe(true);
     expect(fs.existsSync(fresh)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { outageResponse, RetryLaterException, sendRetryLater } from './retry-later';
 
 interface PrismaKnownError {
   code?: string;
@@ -32,7 +33,9 @@ function isClientAbort(exception: unknown, request: FastifyRequest | undefined):
  * Every error the API answers has one shape (api ErrorBody: statusCode, error, message, and the
  * route's extras such as issues or retryAfterSeconds), whoever raised it: a controller, a guard,
  * Fastify's body handling, or Postgres through Prisma (a unique key taken is a 409 naming the
- * field). Aborted requests are logged at debug; anything else unexpected is a logged 500.
+ * field). Postgres or Redis unreachable is nobody's doing: 503 with Retry-After, and the process
+ * stays up while its pools reconnect. Aborted requests are logged at debug; anything else
+ * unexpected is a logged 500.
  */
 @Catch()
 export class ApiExceptionFilter extends BaseExceptionFilter {
@@ -44,6 +47,11 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     if (isClientAbort(exception, request)) {
       this.log.debug({ msg: `client aborted ${request?.method} ${request?.url}: ${(exception as Error)?.message}` });
+      return;
+    }
+    const retryLater = exception instanceof RetryLaterException ? exception : outageResponse(exception);
+    if (retryLater) {
+      sendRetryLater(retryLater, host);
       return;
     }
     const known = exception as PrismaKnownError;

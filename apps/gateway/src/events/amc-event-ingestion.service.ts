@@ -1,13 +1,18 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import type { Pool } from 'pg';
-import type { AmcExecutionCompletedEvent } from '@amc-reports/contracts';
-import { createPgPool } from '@amc-reports/db';
+import { INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE, type AmcExecutionCompletedEvent } from '@amc-reports/contracts';
+import { createPgPool, InjectPrisma, type PrismaClient } from '@amc-reports/db';
+import { redriveOnResend } from '@amc-reports/redrive';
 import { InjectGatewayConfig, type GatewayConfig } from '../app-config';
+import { outageResponse } from '../common/retry-later';
 import { OutboxRelay } from './outbox-relay.service';
 
 export interface IngestionResult {
   eventId: string;
-  status: 'accepted' | 'duplicate';
+  /** redriven: a re-send of an execution whose processing had failed; the failed part runs again. */
+  status: 'accepted' | 'duplicate' | 'redriven';
   /** Present for a newly accepted event whose workflow we do not know (recorded, nothing built). */
   outcome?: 'accepted' | 'unknown_workflow';
 }
@@ -36,9 +41,17 @@ const ACCEPT_EVENT_SQL = `
 export class AmcEventIngestionService implements OnApplicationShutdown {
   private readonly logger = new Logger(AmcEventIngestionService.name);
   private readonly pool: Pool;
+  private readonly redriveQueues: Map<string, Queue>;
 
-  constructor(private readonly relay: OutboxRelay, @InjectGatewayConfig() config: GatewayConfig) {
+  constructor(
+    private readonly relay: OutboxRelay,
+    @InjectPrisma() private readonly prisma: PrismaClient,
+    @InjectQueue(REPORT_UPDATE_QUEUE) reportQueue: Queue,
+    @InjectQueue(INSIGHT_GENERATE_QUEUE) insightQueue: Queue,
+    @InjectGatewayConfig() config: GatewayConfig,
+  ) {
     this.pool = createPgPool({ databaseUrl: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'gateway' });
+    this.redriveQueues = new Map([[REPORT_UPDATE_QUEUE, reportQueue], [INSIGHT_GENERATE_QUEUE, insightQueue]]);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -46,20 +59,43 @@ export class AmcEventIngestionService implements OnApplicationShutdown {
     await this.pool.end();
   }
 
-  /** `rawPayload` is the verified request body: the inbox keeps exactly what the pipeline sent. */
+  /**
+   * `rawPayload` is the verified request body: the inbox keeps exactly what the pipeline sent.
+   * Postgres unreachable: 503 with Retry-After, nothing recorded, the pipeline sends it again.
+   */
   async accept(event: AmcExecutionCompletedEvent, rawPayload: string): Promise<IngestionResult> {
-    // A named (prepared) statement: Postgres parses and plans it once per connection.
-    const { rows } = await this.pool.query<{ id: string; workflow_id: string | null; outcome: 'accepted' | 'unknown_workflow' }>({ name: 'accept-amc-event', text: ACCEPT_EVENT_SQL, values: [
-      event.eventId, event.instanceId, event.executionId, event.status, event.workflowId ?? null, event.amcWorkflowId ?? null, rawPayload,
-    ] });
+    const inserted = await this.insert(event, rawPayload);
     const context = { eventId: event.eventId, executionId: event.executionId, status: event.status };
-    const inserted = rows[0];
-    if (!inserted) {
-      this.logger.log({ msg: 'AMC event duplicate', ...context });
-      return { eventId: event.eventId, status: 'duplicate' };
-    }
+    if (!inserted) return this.resent(event, context);
     this.logger.log({ msg: `AMC event accepted (${inserted.outcome})`, workflowId: inserted.workflow_id, ...context });
     if (inserted.workflow_id) await this.relay.relayOne(inserted.id, event.executionId, this.pool);
     return { eventId: event.eventId, status: 'accepted', outcome: inserted.outcome };
+  }
+
+  private async insert(event: AmcExecutionCompletedEvent, rawPayload: string) {
+    try {
+      // A named (prepared) statement: Postgres parses and plans it once per connection.
+      const { rows } = await this.pool.query<{ id: string; workflow_id: string | null; outcome: 'accepted' | 'unknown_workflow' }>({ name: 'accept-amc-event', text: ACCEPT_EVENT_SQL, values: [
+        event.eventId, event.instanceId, event.executionId, event.status, event.workflowId ?? null, event.amcWorkflowId ?? null, rawPayload,
+      ] });
+      return rows[0];
+    } catch (error) {
+      const unavailable = outageResponse(error, { socketErrorsFrom: 'postgres' });
+      if (!unavailable) throw error;
+      this.logger.warn({ msg: `AMC event refused for now: ${(error as Error).message}`, eventId: event.eventId, executionId: event.executionId });
+      throw unavailable;
+    }
+  }
+
+  /**
+   * The same event or execution again. If its processing failed, the re-send re-drives it (the
+   * pipeline's way to ask again); if it completed or is under way, it is a duplicate as before.
+   */
+  private async resent(event: AmcExecutionCompletedEvent, context: Record<string, unknown>): Promise<IngestionResult> {
+    const verdict = await redriveOnResend(this.prisma, this.redriveQueues, event.instanceId, event.executionId).catch((error: unknown) => {
+      throw outageResponse(error, { socketErrorsFrom: 'postgres' }) ?? error;
+    });
+    this.logger.log({ msg: verdict === 'redriven' ? 'AMC event re-sent for a failed execution: re-driven' : 'AMC event duplicate', ...context });
+    return { eventId: event.eventId, status: verdict };
   }
 }

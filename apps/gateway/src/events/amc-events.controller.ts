@@ -45,7 +45,7 @@ export class AmcEventsController {
       });
     }
     const result = await this.ingestion.accept(parsed.data, rawBody.toString('utf8'));
-    this.metrics.metrics.amcEvents.inc({ outcome: result.status === 'duplicate' ? 'duplicate' : result.outcome ?? 'accepted' });
+    this.metrics.metrics.amcEvents.inc({ outcome: result.status === 'accepted' ? result.outcome ?? 'accepted' : result.status });
     return result;
   }
 }

@@ -24,6 +24,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | null = null;
   private marks: EnqueuedMarks | null = null;
+  /** The last failure logged: a dependency outage is one line when it starts and one when it ends, not one per tick. */
+  private failing: string | null = null;
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
@@ -100,9 +102,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           relayed++;
         }
         return relayed;
-      }, { timeout: 30_000 });
+      }, { timeout: 30_000 }).then((relayed) => {
+        if (this.failing) this.logger.log('outbox relay works again');
+        this.failing = null;
+        return relayed;
+      });
     } catch (error) {
-      this.logger.error(`outbox relay failed: ${(error as Error).message}`);
+      const reason = (error as Error).message.split('\n').filter(Boolean).at(-1) ?? 'unknown error';
+      if (reason !== this.failing) this.logger.error(`outbox relay failed: ${reason}`);
+      this.failing = reason;
       return 0;
     }
   }

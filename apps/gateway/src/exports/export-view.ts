@@ -1,6 +1,3 @@
-import { HttpException, type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-
 export interface ExportRow {
   id: string;
   reportConfigurationId: string;
@@ -53,19 +50,5 @@ export function toExportView(row: ExportRow, now = new Date()) {
   };
 }
 
-/** A 429 / 503 that tells the client when to come back. */
-export class RetryLaterException extends HttpException {
-  constructor(status: 429 | 503, readonly retryAfterSeconds: number, error: string, message: string) {
-    super({ statusCode: status, error, message, retryAfterSeconds }, status);
-  }
-}
-
-@Catch(RetryLaterException)
-export class RetryLaterFilter implements ExceptionFilter {
-  catch(exception: RetryLaterException, host: ArgumentsHost): void {
-    host.switchToHttp().getResponse<FastifyReply>()
-      .header('Retry-After', String(exception.retryAfterSeconds))
-      .status(exception.getStatus())
-      .send(exception.getResponse());
-  }
-}
+/** A 429 / 503 that tells the client when to come back. It lives in common/ (the webhook answers it too). */
+export { RetryLaterException, RetryLaterFilter } from '../common/retry-later';

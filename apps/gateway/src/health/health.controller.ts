@@ -6,7 +6,11 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** Readiness: Postgres, Redis and migrations; 503 when any is down so a balancer drains us. */
+  /**
+   * The system's health: dependencies, worker liveness, queue lag; 503 unless `ok`. For
+   * monitoring, not for a balancer: while Postgres is away this gateway still answers (503 with
+   * Retry-After), which is better than no gateway at all; containers probe /health/live.
+   */
   @Get('health')
   async readiness(@Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.health.check();

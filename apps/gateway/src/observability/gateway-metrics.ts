@@ -14,7 +14,7 @@ export class GatewayMetrics {
   });
 
   readonly amcEvents = new Counter({
-    name: 'amc_events_total', help: 'AMC execution events by outcome (accepted, duplicate, unknown_workflow, rejected_signature, rejected_validation)',
+    name: 'amc_events_total', help: 'AMC execution events by outcome (accepted, duplicate, redriven, unknown_workflow, rejected_signature, rejected_validation)',
     labelNames: ['outcome'], registers: [this.registry],
   });
 

@@ -16,7 +16,8 @@ const RECENT_JOBS = 200;
 @Injectable()
 export class MetricsService implements OnApplicationShutdown {
   readonly metrics = new GatewayMetrics();
-  private readonly queues: Queue[];
+  /** One fail-fast reader per queue of the contracts (also what /health looks at). */
+  readonly queues: Queue[];
   private readonly seenUntil = new Map<string, number>();
   private readonly failedSeen = new Map<string, number>();
 

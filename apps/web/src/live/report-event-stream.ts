@@ -4,13 +4,17 @@ export interface ReportEventHandlers {
   onInsightsGenerated(event: { executionId: string; insightCount: number }): void;
   onExportFinished(event: { exportId: string; status: string }): void;
   onConnectionChange(state: 'live' | 'reconnecting' | 'offline'): void;
+  /** The gateway could not tell what this page missed while it was away (or Redis was): reload what it shows. */
+  onResync(): void;
 }
 
 const EXPORT_EVENTS = ['export.completed', 'export.failed'] as const;
 
 /**
- * Subscribes to a report's Server-Sent Events. EventSource reconnects by itself after a drop;
- * heartbeats keep proxies from closing an idle stream. Returns the function that closes it.
+ * Subscribes to a report's Server-Sent Events. EventSource reconnects by itself after a drop (after
+ * the server's `retry`), sending the last event id so the gateway replays what was missed, or says
+ * `resync` when it cannot; heartbeats keep proxies from closing an idle stream. Returns the
+ * function that closes it.
  */
 export function subscribeToReportEvents(url: string, handlers: ReportEventHandlers): () => void {
   const source = new EventSource(url);
@@ -32,6 +36,7 @@ export function subscribeToReportEvents(url: string, handlers: ReportEventHandle
     const data = parse(event);
     if (data) handlers.onInsightsGenerated({ executionId: String(data.executionId), insightCount: Number(data.insightCount ?? 0) });
   });
+  source.addEventListener('resync', () => handlers.onResync());
   for (const name of EXPORT_EVENTS) {
     source.addEventListener(name, (event) => {
       const data = parse(event);

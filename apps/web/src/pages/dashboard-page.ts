@@ -129,6 +129,7 @@ export function renderDashboardPage(context: PageContext, reportId: string, init
       onInsightsGenerated: scheduleReload,
       onExportFinished: (event) => exportPanel?.onExportEvent(event.exportId),
       onConnectionChange: (state) => header.setLiveState(state),
+      onResync: scheduleReload,
     });
   };
 

@@ -57,7 +57,8 @@ const json = (description: string, schema: z.ZodType): ApiResponse => ({ descrip
 const noContent: ApiResponse = { description: 'done; no body' };
 const IngestionResult = z.object({
   eventId: z.string(),
-  status: z.enum(['accepted', 'duplicate']),
+  // redriven: a re-send of an execution whose processing had failed, which now runs again.
+  status: z.enum(['accepted', 'duplicate', 'redriven']),
   outcome: z.enum(['accepted', 'unknown_workflow']).optional(),
 });
 const HealthReport = z.object({ status: z.string() }).passthrough();
@@ -66,7 +67,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   {
     operationId: 'receiveAmcExecutionCompleted', method: 'post', path: '/v1/events/amc/execution-completed', tag: 'events', auth: 'signature',
     summary: "The AMC pipeline's execution-completed webhook: signed, validated, recorded, queued",
-    body: AmcExecutionCompletedEvent, responses: { 202: json('accepted, or a duplicate of an event already recorded', IngestionResult) },
+    body: AmcExecutionCompletedEvent, responses: { 202: json('accepted, a duplicate of an event already recorded, or redriven (its processing had failed)', IngestionResult) },
     description: 'One AMC execution that finished (or failed): which workflow on which instance, the window of time it covered '
       + '(AMC\'s end is exclusive), and its result inline or as a CSV URL. Every field is described in the body schema; '
       + 'the result\'s columns are read by name, per dashboard type (below).',

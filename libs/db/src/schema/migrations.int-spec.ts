@@ -38,6 +38,7 @@ function migrationNames(): string[] {
 it('round-trips: down to zero, then up again, through the npm scripts, reporting what they did', async () => {
   const migrations = migrationNames();
   expect(migrations.slice(0, 4)).toEqual(['base_tables', 'report_tables', 'indexes', 'row_level_security']);
+  expect(migrations).toContain('processing_ledger');
   expect(await npmRunDb('status')).toMatch(new RegExp(`Applied: ${migrations.length}\\s+Pending: 0`));
 
   for (const name of [...migrations].reverse()) expect(await npmRunDb('rollback')).toMatch(new RegExp(`Rolled back: \\d+_${name}\\.sql`));
@@ -49,8 +50,8 @@ it('round-trips: down to zero, then up again, through the npm scripts, reporting
     const up = await npmRunDb('migrate');
     for (const name of migrations) expect(up).toMatch(new RegExp(`Applied: \\d+_${name}\\.sql`));
     expect(await tableNames(db)).toEqual(expect.arrayContaining([
-      'amc_execution_events', 'amc_instances', 'dashboard_insights', 'dashboard_views', 'organization_members', 'organizations',
-      'query_templates', 'report_configurations', 'report_exports', 'users', 'workflow_executions', 'workflows',
+      'amc_execution_events', 'amc_instances', 'dashboard_insights', 'dashboard_views', 'insight_generations', 'organization_members',
+      'organizations', 'query_templates', 'report_configurations', 'report_exports', 'users', 'workflow_executions', 'workflows',
     ]));
     expect(await npmRunDb('migrate')).toMatch(/nothing to do/);
   } finally {
