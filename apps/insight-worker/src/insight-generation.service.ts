@@ -9,7 +9,7 @@ import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { composeInsights, type ComposerLogger } from './insight-composer';
 import { loadInsightTarget, type SkipReason } from './insight-input-loader';
 import { storeInsightSets } from './insight-store';
-import { historyFingerprint, settingsSignature, viewsSignature } from './regeneration/history-fingerprint';
+import { historyFingerprint, inputsSignature, settingsSignature, viewsSignature } from './regeneration/history-fingerprint';
 import { PROMPT_VERSION } from './wording/insight-prompt';
 import { InjectInsightWorkerConfig } from './insight-worker.config';
 import type { InsightWriter } from './wording/insight-writer';
@@ -99,6 +99,7 @@ export class InsightGenerationService implements OnApplicationShutdown {
     const fingerprint = historyFingerprint(
       settingsSignature({ dashboardType: input.dashboardType, aggregation: loaded.target.aggregation, promptVersion: PROMPT_VERSION, writer: this.writer?.model ?? STATISTICAL_MODEL }),
       viewsSignature(input.views), job.executionId, input.history.slice(0, -1).map((point) => point.executionId),
+      inputsSignature(input.thresholds, input.feedback as unknown as Array<Record<string, unknown>> | undefined),
     );
     const stored = await storedFingerprint(this.prisma, job.configurationId, job.executionId);
     if (stored === fingerprint) {

@@ -1,9 +1,7 @@
 import type { BuiltView, DashboardType, ResultProfile } from '@amc-reports/contracts';
 import { HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX } from '@amc-reports/contracts/src/report-settings';
-import type { PrismaClient } from '@amc-reports/db';
-import { buildDashboard } from './builders/build-dashboard';
-import { REPORT_UNUSABLE } from './execution-recorder';
-import type { ExecutionProfile } from './builders/dashboard-build-input';
+import { type PrismaClient, readExecutionProfiles, readReportTimeline } from '@amc-reports/db';
+import { buildPlannedDashboard, planPeriod, profilesNeeded, toTimelineExecution, UnusableResultError } from '@amc-reports/dashboards';
 
 export interface ConfigurationToBuild {
   id: string;
@@ -36,40 +34,40 @@ export async function enabledConfigurations(prisma: PrismaClient, workflowId: st
   }));
 }
 
-export function historyLength(aggregation: unknown): number {
+function historyLength(aggregation: unknown): number {
   const requested = (aggregation as { historyLength?: unknown } | null)?.historyLength;
   return typeof requested === 'number' && requested >= 1 ? Math.min(Math.floor(requested), HISTORY_LENGTH_MAX) : HISTORY_LENGTH_DEFAULT;
 }
 
-/**
- * The last N usable executions of the workflow (one per time window), oldest first. Read once per
- * event for all its reports (N = the longest history any of them shows); each takes its tail.
- */
-export async function loadHistory(prisma: PrismaClient, workflowId: string, length: number): Promise<ExecutionProfile[]> {
-  const rows = await prisma.$queryRaw<{ id: string; time_window_start: Date; time_window_end: Date; result_profile: ResultProfile }[]>`
-    SELECT id, time_window_start, time_window_end, result_profile FROM workflow_executions
-    WHERE workflow_id = ${workflowId}::uuid AND status = 'SUCCEEDED' AND superseded_by IS NULL
-      AND result_profile IS NOT NULL AND (error_code IS NULL OR error_code = ${REPORT_UNUSABLE})
-    ORDER BY time_window_start DESC, completed_at DESC LIMIT ${length}`;
-  return rows.reverse().map((row) => ({
-    executionId: row.id, timeWindowStart: row.time_window_start.toISOString(), timeWindowEnd: row.time_window_end.toISOString(),
-    profile: row.result_profile,
-  }));
+/** What a rebuild wrote: the views, and the execution they show (null without a usable one). */
+export interface Rebuilt {
+  views: BuiltView[];
+  shownExecutionId: string | null;
 }
 
 /**
- * Rebuilds one configuration's views from the workflow's history (its own length taken from the
- * tail); returns the views written (empty without history). The views are written in one
- * statement and the ones a builder no longer produces removed in a second, in one short batch
- * transaction (no round trip per view, nothing computed while it is open).
+ * Rebuilds one configuration's views from its history: the newest window this report can use,
+ * its cards compared with the window right before (a failed or missing one is a gap, named), the
+ * history charts with their gaps. Throws ShownResultUnusable (naming the execution shown) when
+ * its result cannot make this dashboard.
  */
-export async function rebuildConfiguration(prisma: PrismaClient, config: ConfigurationToBuild, workflowHistory: ExecutionProfile[]): Promise<BuiltView[]> {
-  const history = workflowHistory.slice(-historyLength(config.dataAggregationSettings));
-  const latest = history.at(-1);
-  if (!latest) return [];
-  const views = buildDashboard(config.dashboardType, {
-    latest, history, settings: { visualization: config.visualizationSettings, aggregation: config.dataAggregationSettings },
-  });
+export async function rebuildConfiguration(prisma: PrismaClient, workflowId: string, config: ConfigurationToBuild): Promise<Rebuilt> {
+  const timeline = (await readReportTimeline(prisma, workflowId, config.id)).map(toTimelineExecution);
+  const plan = planPeriod(timeline, { kind: 'latest' }, { kind: 'previous' }, historyLength(config.dataAggregationSettings));
+  const shown = plan.period.members[0];
+  if (!shown) return { views: [], shownExecutionId: null };
+  const profiles = await readExecutionProfiles<ResultProfile>(prisma, profilesNeeded(plan));
+  const settings = { visualization: config.visualizationSettings, aggregation: config.dataAggregationSettings };
+  let views: BuiltView[];
+  try {
+    ({ views } = buildPlannedDashboard(config.dashboardType, settings, plan, profiles, { compareTables: false }));
+  } catch (error) {
+    if (error instanceof UnusableResultError) throw new ShownResultUnusable(shown.executionId, error);
+    throw error;
+  }
+  // One short batch transaction, nothing computed while it is open: the views in one statement (not
+  // a round trip each), the ones a builder no longer produces (a column disappeared) removed, the
+  // rest keeping their ids and layout.
   const rows = JSON.stringify(views.map((view) => ({
     view_key: view.key, name: view.name, view_type: view.viewType, position: view.position, chart: view.chart, data: view.data,
   })));
@@ -77,15 +75,39 @@ export async function rebuildConfiguration(prisma: PrismaClient, config: Configu
     prisma.$executeRaw`
       INSERT INTO dashboard_views (report_configuration_id, view_key, name, view_type, position, chart_configurations, processed_data,
                                    source_execution_id, processed_at)
-      SELECT ${config.id}::uuid, v.view_key, v.name, v.view_type, v.position, v.chart, v.data, ${latest.executionId}::uuid, now()
+      SELECT ${config.id}::uuid, v.view_key, v.name, v.view_type, v.position, v.chart, v.data, ${shown.executionId}::uuid, now()
       FROM jsonb_to_recordset(${rows}::jsonb) AS v(view_key text, name text, view_type text, position int, chart jsonb, data jsonb)
       ON CONFLICT (report_configuration_id, view_key) DO UPDATE
       SET name = excluded.name, view_type = excluded.view_type, position = excluded.position,
           chart_configurations = excluded.chart_configurations, processed_data = excluded.processed_data,
           source_execution_id = excluded.source_execution_id, processed_at = excluded.processed_at`,
-    // Views a builder no longer produces (a column disappeared) go; the rest keep their ids and layout.
     prisma.$executeRaw`
       DELETE FROM dashboard_views WHERE report_configuration_id = ${config.id}::uuid AND view_key <> ALL(${views.map((v) => v.key)}::text[])`,
+    // Built from it, so this report can use it (again): a verdict from older settings no longer holds.
+    prisma.reportUnusableExecution.deleteMany({ where: { reportConfigurationId: config.id, executionId: shown.executionId } }),
   ]);
-  return views;
+  return { views, shownExecutionId: shown.executionId };
+}
+
+/** The shown execution's result cannot make this report's dashboard: recorded for this report only. */
+export class ShownResultUnusable extends Error {
+  override readonly name = 'ShownResultUnusable';
+
+  constructor(readonly executionId: string, readonly problem: UnusableResultError) {
+    super(problem.message);
+  }
+}
+
+/**
+ * This report cannot use the execution's result (its settings name a column the result lacks…):
+ * the report's dashboard keeps the previous good execution under a banner; the workflow's other
+ * reports are unaffected. Idempotent (a retried job writes the same row).
+ */
+export async function recordReportUnusable(prisma: PrismaClient, reportId: string, executionId: string, error: UnusableResultError): Promise<void> {
+  const data = { errorCode: error.reason, error: error.message.slice(0, 2_000) };
+  await prisma.reportUnusableExecution.upsert({
+    where: { reportConfigurationId_executionId: { reportConfigurationId: reportId, executionId } },
+    create: { reportConfigurationId: reportId, executionId, ...data },
+    update: data,
+  });
 }

@@ -10,12 +10,13 @@ import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
 import { markEventFailed, markEventProcessed, requestExecutionInsights } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
-import { enabledConfigurations, ensureTemplateCopies, historyLength, loadHistory, rebuildConfiguration } from './dashboard-rebuilder';
-import { REPORT_UNUSABLE, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
+import {
+  type ConfigurationToBuild, enabledConfigurations, ensureTemplateCopies, rebuildConfiguration, recordReportUnusable, ShownResultUnusable,
+} from './dashboard-rebuilder';
+import { saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
 import { laterUsableExecutions, requestAutoExports, requestExecutionDelivery } from './follow-up-jobs';
-import { assertUsableProfile } from './builders/dashboard-context';
+import { assertUsableProfile, UnusableResultError } from '@amc-reports/dashboards';
 import { readableMessage, type FailureClass } from './classify-failure';
-import { UnusableResultError } from './profile/unusable-result.error';
 import { InjectReportServiceConfig } from './report-service.config';
 import { ResultUnavailableError } from './result-source/result-errors';
 import { loadResultProfile } from './result-source/load-result-profile';
@@ -99,34 +100,23 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     }
     await ensureTemplateCopies(this.prisma, workflow.id);
     const outcome: ReportUpdateOutcome = { executionId: execution.id, status: execution.status, rebuilt: [], failedConfigurations: [] };
-    // Whether it has a profile, not the profile: the history query reads it with the others.
+    // Whether it has a profile, not the profile: reading it back would parse it for nothing.
     const [current] = await this.prisma.$queryRaw<Array<{ status: string; has_profile: boolean; error_code: string | null }>>`
       SELECT status, result_profile IS NOT NULL AS has_profile, error_code FROM workflow_executions WHERE id = ${execution.id}::uuid`;
     if (!current) throw new Error(`execution ${execution.id} vanished while being processed`);
     const buildable = current.status === 'SUCCEEDED' && current.has_profile && current.error_code === null;
+    // Read once for every report of the workflow: the later executions a replayed older window changes the insights of.
+    const later = buildable ? await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart) : [];
 
-    const configurations = await enabledConfigurations(this.prisma, workflow.id);
-    // Read once for every report of the workflow: the history (as long as the longest any shows)
-    // and the later executions a replayed older window changes the insights of.
-    const history = buildable && configurations.length > 0
-      ? await loadHistory(this.prisma, workflow.id, Math.max(...configurations.map((config) => historyLength(config.dataAggregationSettings))))
-      : [];
-    const later = history.length > 0 ? await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart) : [];
-
-    for (const config of configurations) {
+    for (const config of await enabledConfigurations(this.prisma, workflow.id)) {
       if (buildable) {
-        try {
-          await rebuildConfiguration(this.prisma, config, history);
-          outcome.rebuilt.push(config.id);
-        } catch (error) {
-          if (!(error instanceof UnusableResultError)) throw error;
-          // One report's settings not fitting this result must not hold back the others.
+        const unusable = await this.rebuild(workflow.id, config, log);
+        if (unusable) {
           outcome.failedConfigurations.push(config.id);
-          await saveExecutionError(this.prisma, execution.id, REPORT_UNUSABLE, `report "${config.name}": ${error.message}`);
-          this.logger.warn({ msg: `report cannot use this result: ${error.message}`, reportId: config.id, ...log });
           await this.announce(config.id, workflow.id, execution.id, current.status);
           continue;
         }
+        outcome.rebuilt.push(config.id);
         await requestExecutionInsights(this.prisma, this.insightQueue, config.id, execution.id, later, this.regenerateDelayMs);
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
         await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
@@ -135,6 +125,28 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     }
     this.logger.log({ msg: `execution ${current.status}: ${outcome.rebuilt.length} dashboard(s) rebuilt`, ...log });
     return outcome;
+  }
+
+  /**
+   * One report's settings not fitting a result must not hold back the others: the verdict is this
+   * report's (report_unusable_executions), and the report is rebuilt once more without that
+   * result, so its stored views show the previous good execution with this one as a gap.
+   * Returns the problem, or null when the views were rebuilt from the newest result.
+   */
+  private async rebuild(workflowId: string, config: ConfigurationToBuild, log: Record<string, unknown>): Promise<ShownResultUnusable | null> {
+    let first: ShownResultUnusable | null = null;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await rebuildConfiguration(this.prisma, workflowId, config);
+        return first;
+      } catch (error) {
+        if (!(error instanceof ShownResultUnusable)) throw error;
+        await recordReportUnusable(this.prisma, config.id, error.executionId, error.problem);
+        this.logger.warn({ msg: `report cannot use this result: ${error.message}`, reportId: config.id, shownExecutionId: error.executionId, ...log });
+        first ??= error;
+      }
+    }
+    return first;
   }
 
   /** Profiles and archives the result; a permanent problem is written on the execution, not retried. */

@@ -36,8 +36,15 @@ export function settingsSignature(settings: SettingsForFingerprint): string {
   return JSON.stringify([settings.dashboardType, stableJson(settings.aggregation ?? null), settings.promptVersion, settings.writer]);
 }
 
-export function historyFingerprint(settings: string, views: string, executionId: string, earlierIds: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify([settings, views, executionId, earlierIds])).digest('hex').slice(0, 32);
+/** `inputs`: what else the set is computed from for this execution (thresholds, users' feedback on earlier insights). */
+export function historyFingerprint(settings: string, views: string, executionId: string, earlierIds: readonly string[], inputs: unknown = null): string {
+  return createHash('sha256').update(JSON.stringify([settings, views, executionId, earlierIds, stableJson(inputs)])).digest('hex').slice(0, 32);
+}
+
+/** Thresholds and feedback weights as the fingerprint takes them (feedback rows in a fixed order). */
+export function inputsSignature(thresholds: unknown, feedback: ReadonlyArray<Record<string, unknown>> | undefined): unknown {
+  const rows = [...(feedback ?? [])].map((row) => stableJson(row)).sort();
+  return { thresholds: thresholds ?? null, feedback: rows };
 }
 
 /** Oldest first by window, then completion, then id: the order the loaders read history in. */
@@ -71,12 +78,13 @@ export interface PlannedExecution {
  */
 export function planRegeneration(
   entries: readonly HistoryEntry[], stored: ReadonlyMap<string, string | null>, historyLength: number, settings: string, views: string,
+  inputsOf: (entry: HistoryEntry) => unknown = () => null,
 ): { all: PlannedExecution[]; stale: PlannedExecution[] } {
   const sorted = sortHistory(entries);
   const all = sorted.map((entry, index) => {
     const earlierIds = earlierHistoryIds(sorted, index, historyLength - 1);
     return {
-      executionId: entry.executionId, earlierIds, fingerprint: historyFingerprint(settings, views, entry.executionId, earlierIds),
+      executionId: entry.executionId, earlierIds, fingerprint: historyFingerprint(settings, views, entry.executionId, earlierIds, inputsOf(entry)),
       stored: stored.get(entry.executionId) ?? null,
     };
   });

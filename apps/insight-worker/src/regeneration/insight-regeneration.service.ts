@@ -15,7 +15,9 @@ import { InjectInsightWorkerConfig } from '../insight-worker.config';
 import type { InsightWriter } from '../wording/insight-writer';
 import { PROMPT_VERSION } from '../wording/insight-prompt';
 import { STATISTICAL_MODEL } from '../wording/templated-wording';
-import { planRegeneration, settingsSignature, viewsSignature, type PlannedExecution } from './history-fingerprint';
+import { inputsSignature, planRegeneration, settingsSignature, viewsSignature, type PlannedExecution } from './history-fingerprint';
+import type { FeedbackWeight } from '../findings/feedback-weights';
+import { loadFeedbackWeights } from '../insight-feedback-reader';
 import { loadProfiles, loadRegenerationInputs, type RegenerationInputs } from './regeneration-loader';
 
 /** Executions computed and stored per transaction: bounds the profiles held in memory and the statement size. */
@@ -67,12 +69,20 @@ export class InsightRegenerationService implements OnApplicationShutdown {
     const settings = settingsSignature({
       dashboardType: inputs.dashboardType, aggregation: inputs.aggregation, promptVersion: PROMPT_VERSION, writer: this.writer?.model ?? STATISTICAL_MODEL,
     });
-    const plan = planRegeneration(inputs.entries, inputs.stored, inputs.historyLength, settings, viewsSignature(inputs.views));
+    // Users' feedback on earlier insights weighs each execution's findings (windows before its own):
+    // one small query per distinct window start (not yet one for the whole history).
+    const feedback = new Map<number, FeedbackWeight[]>();
+    for (const start of new Set(inputs.entries.map((entry) => entry.timeWindowStart))) {
+      feedback.set(start, await loadFeedbackWeights(this.prisma, job.configurationId, new Date(start)));
+    }
+    const feedbackOf = (start: number) => feedback.get(start) ?? [];
+    const plan = planRegeneration(inputs.entries, inputs.stored, inputs.historyLength, settings, viewsSignature(inputs.views),
+      (entry) => inputsSignature(inputs.thresholds, feedbackOf(entry.timeWindowStart) as unknown as Array<Record<string, unknown>>));
     let insightCount = 0;
     const conflicts: string[] = [];
     for (let start = 0; start < plan.stale.length; start += REGENERATION_CHUNK) {
       const chunk = plan.stale.slice(start, start + REGENERATION_CHUNK);
-      const stored = await this.recompute(job.configurationId, inputs, chunk);
+      const stored = await this.recompute(job.configurationId, inputs, chunk, feedbackOf);
       insightCount += stored.insightCount;
       conflicts.push(...stored.conflicts);
       await Promise.all(stored.written.map((executionId) => this.announce(job.configurationId, executionId, stored.counts.get(executionId) ?? 0)));
@@ -86,7 +96,7 @@ export class InsightRegenerationService implements OnApplicationShutdown {
     return outcome;
   }
 
-  private async recompute(configurationId: string, inputs: RegenerationInputs, chunk: PlannedExecution[]) {
+  private async recompute(configurationId: string, inputs: RegenerationInputs, chunk: PlannedExecution[], feedbackOf: (start: number) => FeedbackWeight[]) {
     const profiles = await loadProfiles(this.prisma, [...new Set(chunk.flatMap((planned) => [...planned.earlierIds, planned.executionId]))]);
     const sets: FingerprintedSet[] = [];
     for (const planned of chunk) {
@@ -96,6 +106,7 @@ export class InsightRegenerationService implements OnApplicationShutdown {
       const earlier = planned.earlierIds.map((id) => profiles.get(id)).filter((profile) => profile !== undefined);
       const composed = await composeInsights({
         dashboardType: inputs.dashboardType, latest, history: [...earlier, latest], views: inputs.views, settings: inputs.settings,
+        thresholds: inputs.thresholds, feedback: feedbackOf(Date.parse(latest.timeWindowStart)),
       }, this.writer);
       sets.push({ executionId: planned.executionId, insights: composed.insights, fingerprint: planned.fingerprint, expected: planned.stored });
     }

@@ -4,7 +4,7 @@ import {
 import type { PrismaClient } from '@amc-reports/db';
 import type { ExecutionProfile } from '../findings/finding';
 import type { InsightSettings } from '../findings/insight-metrics';
-import { historyLength, insightSettings, loadViews, REPORT_UNUSABLE, type SkipReason } from '../insight-input-loader';
+import { historyLength, insightSettings, insightThresholds, loadViews, REPORT_UNUSABLE, type SkipReason } from '../insight-input-loader';
 import type { HistoryEntry } from './history-fingerprint';
 
 export interface RegenerationInputs {
@@ -12,6 +12,7 @@ export interface RegenerationInputs {
   aggregation: unknown;
   historyLength: number;
   settings: InsightSettings;
+  thresholds: ReturnType<typeof insightThresholds>;
   views: BuiltView[];
   /** Every usable execution of the workflow (ids and order only, no profiles). */
   entries: HistoryEntry[];
@@ -32,7 +33,7 @@ export type LoadedRegeneration = { kind: 'ready'; inputs: RegenerationInputs } |
 export async function loadRegenerationInputs(prisma: PrismaClient, configurationId: string): Promise<LoadedRegeneration> {
   const configuration = await prisma.reportConfiguration.findUnique({
     where: { id: configurationId },
-    select: { id: true, workflowId: true, isEnabled: true, dashboardType: true, dataAggregationSettings: true },
+    select: { id: true, workflowId: true, isEnabled: true, dashboardType: true, dataAggregationSettings: true, visualizationSettings: true },
   });
   if (!configuration) return { kind: 'skip', reason: 'configuration_missing' };
   if (!configuration.isEnabled) return { kind: 'skip', reason: 'configuration_disabled' };
@@ -55,6 +56,7 @@ export async function loadRegenerationInputs(prisma: PrismaClient, configuration
       aggregation: configuration.dataAggregationSettings,
       historyLength: historyLength(configuration.dataAggregationSettings),
       settings: insightSettings(dashboardType, configuration.dataAggregationSettings),
+      thresholds: insightThresholds(configuration.visualizationSettings),
       views,
       entries: rows.map((row) => ({ executionId: row.id, timeWindowStart: row.time_window_start.getTime(), completedAt: completedOrder(row.completed_at) })),
       stored: new Map(rows.map((row) => [row.id, row.fingerprint])),
