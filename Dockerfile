@@ -13,6 +13,7 @@ COPY libs/auth/package.json libs/auth/
 COPY libs/charts/package.json libs/charts/
 COPY libs/config/package.json libs/config/
 COPY libs/contracts/package.json libs/contracts/
+COPY libs/dashboards/package.json libs/dashboards/
 COPY libs/db/package.json libs/db/
 COPY libs/launcher/package.json libs/launcher/
 COPY libs/metrics/package.json libs/metrics/

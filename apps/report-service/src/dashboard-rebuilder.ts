@@ -1,9 +1,9 @@
 import type { BuiltView, DashboardType, ResultProfile } from '@amc-reports/contracts';
 import { HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX } from '@amc-reports/contracts/src/report-settings';
 import type { PrismaClient } from '@amc-reports/db';
-import { buildDashboard } from './builders/build-dashboard';
+import { buildDashboard } from '@amc-reports/dashboards';
 import { REPORT_UNUSABLE } from './execution-recorder';
-import type { ExecutionProfile } from './builders/dashboard-build-input';
+import type { ExecutionProfile } from '@amc-reports/dashboards';
 
 export interface ConfigurationToBuild {
   id: string;

@@ -12,7 +12,7 @@ import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage'
 import { enabledConfigurations, ensureTemplateCopies, rebuildConfiguration } from './dashboard-rebuilder';
 import { REPORT_UNUSABLE, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
 import { enqueueInsights, laterUsableExecutions, requestAutoExports } from './follow-up-jobs';
-import { assertUsableProfile } from './builders/dashboard-context';
+import { assertUsableProfile } from '@amc-reports/dashboards';
 import { readableMessage, type FailureClass } from './classify-failure';
 import { UnusableResultError } from './profile/unusable-result.error';
 import { InjectReportServiceConfig } from './report-service.config';

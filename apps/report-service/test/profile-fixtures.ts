@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import type { DashboardBuildInput, ExecutionProfile } from '../src/builders/dashboard-build-input';
+import type { DashboardBuildInput, ExecutionProfile } from '@amc-reports/dashboards';
 import { profileCsvStream } from '../src/profile/profile-csv-stream';
 
 /** Copies of the AMC sample results: the project reads only its own fixtures. */

@@ -3,7 +3,7 @@ import type { BuiltView, ViewType } from '@amc-reports/contracts/src/dashboard-v
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import type { CustomViewDeclaration, CustomViewFilter } from '@amc-reports/contracts/src/report-settings';
 import { cleanFloat, type MetricFrame, metricValue, readSums } from '@amc-reports/metrics';
-import { UnusableResultError } from '../profile/unusable-result.error';
+import { UnusableResultError } from './unusable-result.error';
 import {
   type Aggregate,
   aggregateValue,

@@ -16,7 +16,7 @@ import {
   scopeProfileToTouchModel,
   touchModelLabel,
 } from '@amc-reports/metrics';
-import { UnusableResultError } from '../profile/unusable-result.error';
+import { UnusableResultError } from './unusable-result.error';
 import type { DashboardBuildInput, ExecutionProfile, ViewDraft } from './dashboard-build-input';
 import { MetricReader } from './metric-reader';
 

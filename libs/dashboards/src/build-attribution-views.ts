@@ -3,7 +3,7 @@ import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { DimensionBucket, ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import { OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
 import { HEADLINE_METRIC_IDS, orderTouchModels, shareOf, touchModelLabel } from '@amc-reports/metrics';
-import { UnusableResultError } from '../profile/unusable-result.error';
+import { UnusableResultError } from './unusable-result.error';
 import type { DashboardBuildInput, ViewDraft } from './dashboard-build-input';
 import {
   bucketLabel,

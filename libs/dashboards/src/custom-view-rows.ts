@@ -2,7 +2,7 @@ import type { ChartRow } from '@amc-reports/charts/src/chart-spec';
 import type { BucketMetricStats, MetricTotals, ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import { OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
 import type { CustomAggregation, CustomViewDeclaration, CustomViewFilter } from '@amc-reports/contracts/src/report-settings';
-import { cleanFloat } from '../profile/metric-accumulator';
+import { cleanFloat } from '@amc-reports/metrics';
 import { bucketLabel, compareText } from './dashboard-context';
 import type { MaybeNumber } from './metric-reader';
 

@@ -2,7 +2,7 @@ import type { ChartRow, ChartSeries } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { DimensionBucket } from '@amc-reports/contracts/src/result-profile';
 import { OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
-import { UnusableResultError } from '../profile/unusable-result.error';
+import { UnusableResultError } from './unusable-result.error';
 import type { DashboardBuildInput, ViewDraft } from './dashboard-build-input';
 import {
   bucketLabel,

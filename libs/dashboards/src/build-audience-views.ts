@@ -2,7 +2,7 @@ import type { ChartRow } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { DimensionBucket } from '@amc-reports/contracts/src/result-profile';
 import { addSums, HEADLINE_METRIC_IDS, indexTo, metricValue, readSums, shareOf, upliftOver } from '@amc-reports/metrics';
-import { UnusableResultError } from '../profile/unusable-result.error';
+import { UnusableResultError } from './unusable-result.error';
 import { parseChannelCount } from './audience-labels';
 import { frequencyView, pathViews, peakFrequencyCard } from './audience-distribution-views';
 import { type AudienceContext, realBuckets } from './audience-buckets';

@@ -1,7 +1,7 @@
 import type { MetricTotals, ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import type { FunnelStage } from '@amc-reports/contracts/src/report-settings';
 import { BASE_METRIC_IDS, type BaseMetricId, type DerivedMetric, humanizeColumn, metricLabel, metricValue, ratioMetric, readSums } from '@amc-reports/metrics';
-import { UnusableResultError } from '../profile/unusable-result.error';
+import { UnusableResultError } from './unusable-result.error';
 import type { MaybeNumber, MetricReader } from './metric-reader';
 
 /** One funnel stage: a base metric of the catalogue, or a column the settings named. */
