@@ -71,7 +71,7 @@ describe('renderDashboardCsv', () => {
     expect(records[4]).toEqual(['Overall conversion']);
     // The funnel keeps its extra field (conversion rate) beside the series.
     const funnelHeader = records[records.findIndex((record) => record[0] === 'Conversion funnel') + 1];
-    expect(funnelHeader).toEqual(['stage', 'Users', 'conversionRate']);
+    expect(funnelHeader).toEqual(['Stage', 'Users', 'Conversion rate']);
     const rows = dataViews.reduce((sum, view) => sum + view.data.rows.length, 0);
     expect(summary.rowCount).toBe(rows);
     expect(await verifyExport(path, summary, expectExport(doc, 'csv'))).toMatchObject({ ok: true, details: { rows } });

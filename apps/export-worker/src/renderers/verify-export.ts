@@ -6,7 +6,9 @@ import { Readable } from 'node:stream';
 import { type DrawnChart, type ExportDocument, type ExportFormat, type RenderSummary, isDataView, selectViews, viewsDrawnAs } from './export-document';
 import { extractPdfText } from './pdf-text';
 import { type DecodedPng, decodePng } from './png-decode';
+import { PNG_TABLE_ROWS } from './dashboard-svg';
 import { comparableText, printableText } from './printable-text';
+import { expectedTableNumbers, findCutNumberInCells, findCutNumberInText } from './verify-numbers';
 
 /** What the file must hold, taken from the source, not from the renderer. */
 export interface ExportExpectation {
@@ -17,6 +19,8 @@ export interface ExportExpectation {
   charts: Array<{ viewKey: string; title: string; sourceRows: number }>;
   /** Text the document must contain (PDF), as drawn (printableText): report name, view titles, insights. */
   texts: string[];
+  /** PDF and PNG: every numeric table cell, formatted from the source; each must be shown in full. */
+  numbers: string[];
 }
 
 /**
@@ -39,8 +43,11 @@ export function expectExport(doc: ExportDocument, format: ExportFormat, viewKey?
   const views = selectViews(doc, viewKey);
   const charts = format === 'pdf' || format === 'png' ? viewsDrawnAs(views, 'chart') : [];
   const rowViews = format === 'pdf' ? viewsDrawnAs(views, 'table') : format === 'png' ? [] : views.filter(isDataView);
+  const tables = viewsDrawnAs(views, 'table');
+  const numbers = format === 'pdf' ? expectedTableNumbers(tables) : format === 'png' ? expectedTableNumbers(tables, viewKey === undefined ? PNG_TABLE_ROWS.dashboard : PNG_TABLE_ROWS.single) : [];
   return {
     format,
+    numbers,
     rowCount: rowViews.reduce((sum, view) => sum + view.data.rows.length, 0),
     charts: charts.map((view) => ({ viewKey: view.key, title: view.name, sourceRows: view.data.rows.length })),
     texts:
@@ -56,7 +63,7 @@ export function expectExport(doc: ExportDocument, format: ExportFormat, viewKey?
 
 /** The expectation for a raw export of an execution that returned `rowCount` rows. */
 export function expectRawExport(format: 'csv' | 'excel', rowCount: number): ExportExpectation {
-  return { format, rowCount, charts: [], texts: [] };
+  return { format, rowCount, charts: [], texts: [], numbers: [] };
 }
 
 /**
@@ -75,7 +82,7 @@ export async function verifyExport(file: string | Buffer, summary: RenderSummary
       case 'pdf':
         return await verifyPdf(typeof file === 'string' ? await readFile(file) : file, summary, expected, size);
       case 'png':
-        return verifyPng(typeof file === 'string' ? await readFile(file) : file, summary, size);
+        return verifyPng(typeof file === 'string' ? await readFile(file) : file, summary, expected, size);
       case 'csv':
         return await verifyCsv(file, summary, expected, size);
       case 'excel':
@@ -121,13 +128,17 @@ async function verifyPdf(file: Buffer, summary: RenderSummary, expected: ExportE
   const text = comparableText(extracted);
   const missing = expected.texts.find((wanted) => !text.includes(comparableText(wanted)));
   if (missing !== undefined) return fail(`the PDF text lacks "${missing.slice(0, 80)}"`);
+  const cut = findCutNumberInText(extracted, expected.numbers);
+  if (cut) return fail(`the PDF cuts a number in a table: ${cut}`);
   const problem = rowMismatch('the PDF', summary.rowCount, summary, expected);
   if (problem) return fail(problem);
   return { ok: true, details: { bytes: size, pages: result.total, charts: summary.chartCount, rows: summary.rowCount } };
 }
 
-function verifyPng(file: Buffer, summary: RenderSummary, size: number): VerifyResult {
+function verifyPng(file: Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): VerifyResult {
   if ((summary.missingGlyphs ?? 0) > 0) return fail(`the PNG draws ${summary.missingGlyphs} characters its font has no glyph for`);
+  const cut = findCutNumberInCells(summary.numbersDrawn ?? [], expected.numbers);
+  if (cut) return fail(`the PNG cuts a number in a table: ${cut}`);
   const image = decodePng(file);
   if (image.width !== summary.width || image.height !== summary.height) {
     return fail(`the PNG is ${image.width}×${image.height}, the renderer drew ${summary.width}×${summary.height}`);

@@ -1,0 +1,114 @@
+import { type ExportDocument, type ExportLogo, formatTimestamp, formatTimeWindow, isPlainSum } from './export-document';
+import { PDF_FONT_BOLD, PDF_FONT_REGULAR } from './fonts';
+import { type MetricCard } from './metric-cards';
+import { type PageGeometry, accentOf } from './pdf-page';
+import { fitText } from './pdf-table';
+import { REPORT_COLORS } from './report-style';
+import { drawSvgOnPdf } from './pdf-svg';
+
+const BAND_HEIGHT = 260;
+const LOGO_BOX = { width: 140, height: 56 };
+
+export interface ContentsEntry {
+  title: string;
+  /** 1-based. */
+  page: number;
+}
+
+/**
+ * The cover: a band with the logo, the cover title (the branding's, else the report name) and
+ * the time window, then the details, the metric cards and their formulas. Returns the y below.
+ */
+export function drawCover(pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocument, cards: MetricCard[], window: string | undefined): number {
+  const { report } = doc;
+  const accent = accentOf(doc);
+  pdf.rect(0, 0, page.width, BAND_HEIGHT).fill(REPORT_COLORS.band);
+  pdf.rect(0, BAND_HEIGHT, page.width, 4).fill(accent);
+  const logo = doc.branding?.logo;
+  if (logo) drawLogo(pdf, logo, page.left + page.contentWidth - LOGO_BOX.width, 40);
+  const textWidth = logo ? page.contentWidth - LOGO_BOX.width - 16 : page.contentWidth;
+  pdf.font(PDF_FONT_BOLD).fontSize(9).fillColor(REPORT_COLORS.bandMuted);
+  pdf.text(`AMAZON MARKETING CLOUD · ${report.dashboardType.toUpperCase()} REPORT`, page.left, 72, { width: textWidth, characterSpacing: 1.2 });
+  const title = doc.branding?.coverTitle ?? report.name;
+  pdf.font(PDF_FONT_BOLD).fontSize(26).fillColor(REPORT_COLORS.bandText).text(title, page.left, 96, { width: textWidth, height: 110, ellipsis: true });
+  pdf.font(PDF_FONT_REGULAR).fontSize(12).fillColor(REPORT_COLORS.bandMuted).text(formatTimeWindow(report), page.left, 214, { width: page.contentWidth });
+
+  const details: Array<[string, string]> = [
+    ...(doc.branding?.coverTitle ? [['Report', report.name] as [string, string]] : []),
+    ['Workflow', report.workflowName],
+    ['Time window', formatTimeWindow(report)],
+    ['Dashboard', report.dashboardType],
+    ['Generated', formatTimestamp(report.generatedAt)],
+  ];
+  let y = BAND_HEIGHT + 36;
+  for (const [label, value] of details) {
+    pdf.font(PDF_FONT_REGULAR).fontSize(9).fillColor(REPORT_COLORS.muted).text(label, page.left, y, { width: 110, lineBreak: false });
+    pdf.font(PDF_FONT_REGULAR).fontSize(11).fillColor(REPORT_COLORS.ink);
+    pdf.text(fitText(pdf, value, page.contentWidth - 120), page.left + 120, y - 1.5, { width: page.contentWidth - 120, lineBreak: false });
+    y += 22;
+  }
+  return cards.length > 0 ? drawMetricCards(pdf, page, cards, y + 24, window, accent) + 28 : y + 24;
+}
+
+/** A logo stored with the branding (PNG or a checked SVG), fitted into its box, never fetched from anywhere. */
+function drawLogo(pdf: PDFKit.PDFDocument, logo: ExportLogo, x: number, y: number): void {
+  if (logo.contentType === 'image/png') {
+    pdf.image(logo.data, x, y, { fit: [LOGO_BOX.width, LOGO_BOX.height], align: 'right', valign: 'center' });
+  } else {
+    drawSvgOnPdf(pdf, logo.data.toString('utf8'), x, y, LOGO_BOX.width, LOGO_BOX.height, { preserveAspectRatio: 'xMaxYMid meet' });
+  }
+}
+
+/** Returns the y below the cards. */
+function drawMetricCards(pdf: PDFKit.PDFDocument, page: PageGeometry, cards: MetricCard[], top: number, window: string | undefined, accent: string): number {
+  pdf.font(PDF_FONT_BOLD).fontSize(13).fillColor(REPORT_COLORS.ink).text('Key metrics', page.left, top, { width: page.contentWidth });
+  if (window) pdf.font(PDF_FONT_REGULAR).fontSize(9).fillColor(REPORT_COLORS.muted).text(window, page.left, pdf.y + 1, { width: page.contentWidth });
+  const perRow = Math.min(page.layout === 'landscape' ? 6 : 4, cards.length);
+  const gap = 12;
+  const width = (page.contentWidth - gap * (perRow - 1)) / perRow;
+  const height = 66;
+  const first = pdf.y + 8;
+  const rowsThatFit = Math.max(1, Math.floor((page.contentBottom - first + gap) / (height + gap)));
+  const shownCards = cards.slice(0, rowsThatFit * perRow);
+  shownCards.forEach((card, index) => {
+    const x = page.left + (index % perRow) * (width + gap);
+    const y = first + Math.floor(index / perRow) * (height + gap);
+    pdf.roundedRect(x, y, width, height, 4).fill(REPORT_COLORS.cardFill);
+    pdf.rect(x, y, 3, height).fill(accent);
+    // Labels say what they divide, so they may take two lines; a number is never cut: it shrinks to fit.
+    pdf.font(PDF_FONT_REGULAR).fontSize(8).fillColor(REPORT_COLORS.muted);
+    pdf.text(card.label, x + 12, y + 8, { width: width - 18, height: 20, ellipsis: true, lineGap: -1 });
+    let size = 17;
+    pdf.font(PDF_FONT_BOLD).fontSize(size);
+    while (size > 6 && pdf.widthOfString(card.value) > width - 18) pdf.fontSize((size -= 1));
+    pdf.fillColor(REPORT_COLORS.ink).text(card.value, x + 12, y + 32 + (17 - size) / 2, { lineBreak: false });
+  });
+  const bottom = first + Math.ceil(shownCards.length / perRow) * (height + gap) - gap;
+  return drawCardFootnotes(pdf, page, shownCards, bottom + 8);
+}
+
+/** Formulas under the cards: each card's number can be traced to its columns. */
+function drawCardFootnotes(pdf: PDFKit.PDFDocument, page: PageGeometry, cards: MetricCard[], top: number): number {
+  const withFormula = [...new Set(cards.filter((card) => card.formula && !isPlainSum(card.formula)).map((card) => card.formula!))];
+  if (withFormula.length === 0 || top + 30 > page.contentBottom) return top;
+  pdf.font(PDF_FONT_REGULAR).fontSize(6.5).fillColor(REPORT_COLORS.muted);
+  pdf.text(`Formulas: ${withFormula.join('  ')}`, page.left, top, { width: page.contentWidth, height: page.contentBottom - top, ellipsis: true });
+  return Math.min(pdf.y, page.contentBottom);
+}
+
+/** The sections and their pages on the cover, below the metric cards (as many as fit). */
+export function drawContents(pdf: PDFKit.PDFDocument, page: PageGeometry, entries: ContentsEntry[], top: number): void {
+  const rowHeight = 20;
+  if (top + 40 + rowHeight > page.contentBottom) return;
+  pdf.switchToPage(pdf.bufferedPageRange().start);
+  pdf.font(PDF_FONT_BOLD).fontSize(13).fillColor(REPORT_COLORS.ink).text('Contents', page.left, top, { width: page.contentWidth });
+  let y = pdf.y + 6;
+  for (const entry of entries) {
+    if (y + rowHeight > page.contentBottom) break;
+    pdf.font(PDF_FONT_REGULAR).fontSize(10).fillColor(REPORT_COLORS.ink);
+    pdf.text(fitText(pdf, entry.title, page.contentWidth - 60), page.left, y + 4, { lineBreak: false });
+    pdf.fillColor(REPORT_COLORS.muted).text(String(entry.page), page.left, y + 4, { width: page.contentWidth, align: 'right', lineBreak: false });
+    pdf.moveTo(page.left, y + rowHeight).lineTo(page.left + page.contentWidth, y + rowHeight).lineWidth(0.5).stroke(REPORT_COLORS.rule);
+    y += rowHeight;
+  }
+}
