@@ -1,4 +1,4 @@
-import type { ExportFormat, ExportScope } from '@amc-reports/contracts';
+import { exportFileKind, type ExportFormat, type ExportScope } from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
 import type { StoredObject } from '@amc-reports/storage';
 
@@ -137,13 +137,11 @@ export async function returnToPending(prisma: PrismaClient, exportId: string, st
   return count > 0;
 }
 
-const EXTENSIONS: Record<ExportFormat, string> = { pdf: 'pdf', png: 'png', csv: 'csv', excel: 'xlsx' };
-
-export function exportExtension(format: ExportFormat): string {
-  return EXTENSIONS[format];
+export function exportExtension(format: ExportFormat, scope: ExportScope): string {
+  return exportFileKind(format, scope).extension;
 }
 
-/** `<export id>.<ext>`: never user text (DESIGN §8). */
-export function exportStorageKey(exportId: string, format: ExportFormat): string {
-  return `${exportId}.${exportExtension(format)}`;
+/** `<export id>.<ext>` (a dashboard CSV is a .zip): never user text (DESIGN §8). */
+export function exportStorageKey(exportId: string, format: ExportFormat, scope: ExportScope): string {
+  return `${exportId}.${exportExtension(format, scope)}`;
 }

@@ -97,7 +97,7 @@ export class ExportRenderService {
     }
     const row = claim.row;
     const log = { exportId: row.id, reportId: row.reportConfigurationId, format: row.format, scope: row.scope, ...context };
-    const file = renderTemporaryPath(this.tempDir, row.id, exportExtension(row.format));
+    const file = renderTemporaryPath(this.tempDir, row.id, exportExtension(row.format, row.scope));
     const progress = new ProgressThrottle((percent) => saveProgress(this.prisma, row.id, percent));
     try {
       const outcome = await this.renderAndStore(row, file, progress, log);
@@ -121,7 +121,7 @@ export class ExportRenderService {
 
   private async renderAndStore(row: ClaimedExport, file: string, progress: ProgressThrottle, log: object): Promise<ExportRenderOutcome> {
     const startedAt = Date.now();
-    const source = await loadExportSource(this.prisma, this.rawResults, row);
+    const source = await loadExportSource(this.prisma, this.rawResults, this.storage, row);
     progress.report(5);
     const onRows = source.kind === 'raw' && source.rowCount > 0
       ? (rows: number) => progress.report(5 + (Math.min(rows, source.rowCount) / source.rowCount) * ROWS_PROGRESS_SHARE)
@@ -131,7 +131,7 @@ export class ExportRenderService {
     if (!verdict.ok) throw new ExportVerificationError(`the ${row.format} file failed its check: ${verdict.reason}`);
     progress.report(97);
 
-    const stored = await this.storage.put(exportStorageKey(row.id, row.format), createReadStream(file));
+    const stored = await this.storage.put(exportStorageKey(row.id, row.format, row.scope), createReadStream(file));
     await progress.settled();
     const completed = await markCompleted(this.prisma, row.id, stored, source.retentionDays);
     if (!completed) {

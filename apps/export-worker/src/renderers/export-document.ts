@@ -109,8 +109,10 @@ export interface RenderSummary {
   sheetCount?: number;
   charts: DrawnChart[];
   sheets?: SheetSummary[];
-  /** CSV: titled sections (dashboard scope with several views); 0 means one plain table. */
+  /** CSV: titled sections (no longer written; kept 0 for one plain table). */
   sections?: number;
+  /** CSV of the whole dashboard: the ZIP's CSV files and the data rows each holds. */
+  files?: Array<{ name: string; rows: number }>;
   width?: number;
   height?: number;
   /** PNG: characters drawn as the font's .notdef box; the export check wants none. */

@@ -1,4 +1,6 @@
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { unzipSync } from 'fflate';
 import ExcelJS from 'exceljs';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -173,17 +175,35 @@ export function countColoredPixels(image: DecodedPng, area: { x: number; y: numb
 }
 
 async function verifyCsv(file: string | Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): Promise<VerifyResult> {
+  if (summary.files) return verifyCsvZip(typeof file === 'string' ? await readFile(file) : file, summary, expected, size);
   const source = typeof file === 'string' ? createReadStream(file) : Readable.from([file]);
   const parser = source.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false }));
   source.once('error', (error: Error) => parser.destroy(error));
   let records = 0;
   for await (const _record of parser) records += 1;
-  const sections = summary.sections ?? 0;
-  // Sections: a title and a header each, and an empty record between two sections.
-  const dataRows = sections > 0 ? records - sections * 2 - (sections - 1) : records - 1;
+  const dataRows = records - 1;
   const problem = rowMismatch('the CSV', dataRows, summary, expected);
   if (problem) return fail(problem);
   return { ok: true, details: { bytes: size, records, rows: dataRows } };
+}
+
+/** The dashboard's ZIP: it unzips, holds the README and manifest, and each CSV parses with the rows the renderer wrote. */
+function verifyCsvZip(file: Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): VerifyResult {
+  const entries = unzipSync(file);
+  for (const required of ['README.txt', 'manifest.json']) if (!entries[required]) return fail(`the ZIP has no ${required}`);
+  let dataRows = 0;
+  for (const { name, rows } of summary.files!) {
+    const entry = entries[name];
+    if (!entry) return fail(`the ZIP lacks ${name}`);
+    const records = parseSync(Buffer.from(entry), { bom: true, relax_column_count: false, skip_empty_lines: false }) as string[][];
+    if (records.length - 1 !== rows) return fail(`${name} holds ${records.length - 1} data rows, the renderer wrote ${rows}`);
+    dataRows += records.length - 1;
+  }
+  const csvFiles = Object.keys(entries).filter((name) => name.endsWith('.csv'));
+  if (csvFiles.length !== summary.files!.length) return fail(`the ZIP holds ${csvFiles.length} CSV files, the renderer wrote ${summary.files!.length}`);
+  const problem = rowMismatch('the ZIP', dataRows, summary, expected);
+  if (problem) return fail(problem);
+  return { ok: true, details: { bytes: size, files: csvFiles.length, rows: dataRows } };
 }
 
 async function verifyExcel(file: string | Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): Promise<VerifyResult> {
