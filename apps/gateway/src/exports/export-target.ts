@@ -18,10 +18,18 @@ export async function resolveExportTarget(tx: TransactionClient, reportId: strin
   }
   const organizationId = report.workflow.organizationId;
 
+  const views = await tx.dashboardView.findMany({
+    where: { reportConfigurationId: report.id },
+    select: { id: true, viewType: true, sourceExecutionId: true, processedAt: true },
+  });
+  const shownBy = (candidates: typeof views) => [...candidates].sort((a, b) => (b.processedAt?.getTime() ?? 0) - (a.processedAt?.getTime() ?? 0))[0]?.sourceExecutionId ?? null;
+
   if (input.scope === 'raw') {
+    // The raw result defaults to the execution the dashboard shows, like the other exports.
     const select = { id: true, rawResultKey: true } as const;
-    const execution = input.executionId
-      ? await tx.workflowExecution.findFirst({ where: { id: input.executionId, workflowId: report.workflowId }, select })
+    const requested = input.executionId ?? shownBy(views);
+    const execution = requested
+      ? await tx.workflowExecution.findFirst({ where: { id: requested, workflowId: report.workflowId }, select })
       : await tx.workflowExecution.findFirst({
         where: { workflowId: report.workflowId, status: 'SUCCEEDED', rawResultKey: { not: null } },
         orderBy: [{ completedAt: 'desc' }, { createdAt: 'desc' }],
@@ -31,18 +39,14 @@ export async function resolveExportTarget(tx: TransactionClient, reportId: strin
     if (!execution?.rawResultKey) {
       throw validationError([{
         field: 'executionId',
-        message: input.executionId
-          ? 'this execution has no archived result (it did not succeed, or its result is past retention)'
+        message: requested
+          ? `execution ${requested} has no archived result (it did not succeed, or its result is past retention)`
           : 'the workflow has no execution with an archived result yet',
       }]);
     }
     return { organizationId, executionId: execution.id };
   }
 
-  const views = await tx.dashboardView.findMany({
-    where: { reportConfigurationId: report.id },
-    select: { id: true, viewType: true, sourceExecutionId: true, processedAt: true },
-  });
   let selected = views;
   if (input.scope === 'view') {
     const view = views.find((candidate) => candidate.id === input.viewId);
@@ -54,13 +58,15 @@ export async function resolveExportTarget(tx: TransactionClient, reportId: strin
   } else if (views.length === 0) {
     throw validationError([{ field: 'scope', message: 'the report has no dashboard yet: it is built after the first successful execution' }]);
   }
-  const newest = [...selected].sort((a, b) => (b.processedAt?.getTime() ?? 0) - (a.processedAt?.getTime() ?? 0))[0];
-  const shown = newest?.sourceExecutionId ?? null;
-  if (input.executionId && input.executionId !== shown) {
-    throw validationError([{
-      field: 'executionId',
-      message: `the dashboard shows execution ${shown ?? '(none)'}; an older execution can only be exported raw (scope "raw")`,
-    }]);
+  const shown = shownBy(selected);
+  if (!input.executionId || input.executionId === shown) return { organizationId, executionId: shown };
+  // Any other execution renders from its own result profile and the history before it.
+  const [execution] = await tx.$queryRaw<{ id: string; status: string; hasProfile: boolean }[]>`
+    SELECT id, status, result_profile IS NOT NULL AS "hasProfile" FROM workflow_executions
+    WHERE id = ${input.executionId}::uuid AND workflow_id = ${report.workflowId}::uuid`;
+  if (!execution) throw validationError([{ field: 'executionId', message: "no such execution of this report's workflow" }]);
+  if (execution.status !== 'SUCCEEDED' || !execution.hasProfile) {
+    throw validationError([{ field: 'executionId', message: `execution ${execution.id} has no result to draw a dashboard from (its status is ${execution.status})` }]);
   }
-  return { organizationId, executionId: shown };
+  return { organizationId, executionId: execution.id };
 }
