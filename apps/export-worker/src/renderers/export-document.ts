@@ -94,7 +94,7 @@ export interface DrawnChart {
 
 export interface SheetSummary {
   name: string;
-  kind: 'report' | 'view' | 'insights' | 'raw';
+  kind: 'report' | 'contents' | 'view' | 'history' | 'insights' | 'raw';
   /** Data rows, header excluded. */
   rowCount: number;
 }

@@ -1,6 +1,6 @@
 import type { ChartRow } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
-import { cleanFloat, exportHeading, roundTo } from '@amc-reports/metrics';
+import { ZERO_DECIMAL_CURRENCIES, cleanFloat, exportHeading, roundTo } from '@amc-reports/metrics';
 import { type ViewColumn, cellValue, viewColumns } from './view-columns';
 
 /**
@@ -12,8 +12,6 @@ export interface TabularView {
   columns: ViewColumn[];
   rows: ChartRow[];
 }
-
-const ZERO_DECIMAL_CURRENCIES = new Set(['JPY', 'KRW']);
 
 export function tabularView(view: BuiltView): TabularView {
   const columns = viewColumns(view);
