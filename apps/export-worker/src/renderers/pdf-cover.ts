@@ -19,7 +19,9 @@ export interface ContentsEntry {
  * The cover: a band with the logo, the cover title (the branding's, else the report name) and
  * the time window, then the details, the metric cards and their formulas. Returns the y below.
  */
-export function drawCover(pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocument, cards: MetricCard[], window: string | undefined): number {
+export function drawCover(
+  pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocument, cards: MetricCard[], window: string | undefined, newPage: () => number,
+): number {
   const { report } = doc;
   const accent = accentOf(doc);
   pdf.rect(0, 0, page.width, BAND_HEIGHT).fill(REPORT_COLORS.band);
@@ -47,7 +49,7 @@ export function drawCover(pdf: PDFKit.PDFDocument, page: PageGeometry, doc: Expo
     pdf.text(fitText(pdf, value, page.contentWidth - 120), page.left + 120, y - 1.5, { width: page.contentWidth - 120, lineBreak: false });
     y += 22;
   }
-  return cards.length > 0 ? drawMetricCards(pdf, page, cards, y + 24, window, accent) + 28 : y + 24;
+  return cards.length > 0 ? drawMetricCards(pdf, page, cards, y + 24, window, accent, newPage) + 28 : y + 24;
 }
 
 /** A logo stored with the branding (PNG or a checked SVG), fitted into its box, never fetched from anywhere. */
@@ -59,32 +61,45 @@ function drawLogo(pdf: PDFKit.PDFDocument, logo: ExportLogo, x: number, y: numbe
   }
 }
 
-/** Returns the y below the cards. */
-function drawMetricCards(pdf: PDFKit.PDFDocument, page: PageGeometry, cards: MetricCard[], top: number, window: string | undefined, accent: string): number {
+/**
+ * Every card, four or six to a row; cards that do not fit the cover continue on the next page
+ * (a landscape cover has room for one row), so no number is ever left out. Returns the y below
+ * them, or Infinity when they ran past the cover (nothing else goes on it then).
+ */
+function drawMetricCards(
+  pdf: PDFKit.PDFDocument, page: PageGeometry, cards: MetricCard[], top: number, window: string | undefined, accent: string, newPage: () => number,
+): number {
   pdf.font(PDF_FONT_BOLD).fontSize(13).fillColor(REPORT_COLORS.ink).text('Key metrics', page.left, top, { width: page.contentWidth });
   if (window) pdf.font(PDF_FONT_REGULAR).fontSize(9).fillColor(REPORT_COLORS.muted).text(window, page.left, pdf.y + 1, { width: page.contentWidth });
   const perRow = Math.min(page.layout === 'landscape' ? 6 : 4, cards.length);
   const gap = 12;
   const width = (page.contentWidth - gap * (perRow - 1)) / perRow;
   const height = 66;
-  const first = pdf.y + 8;
-  const rowsThatFit = Math.max(1, Math.floor((page.contentBottom - first + gap) / (height + gap)));
-  const shownCards = cards.slice(0, rowsThatFit * perRow);
-  shownCards.forEach((card, index) => {
-    const x = page.left + (index % perRow) * (width + gap);
-    const y = first + Math.floor(index / perRow) * (height + gap);
-    pdf.roundedRect(x, y, width, height, 4).fill(REPORT_COLORS.cardFill);
-    pdf.rect(x, y, 3, height).fill(accent);
-    // Labels say what they divide, so they may take two lines; a number is never cut: it shrinks to fit.
-    pdf.font(PDF_FONT_REGULAR).fontSize(8).fillColor(REPORT_COLORS.muted);
-    pdf.text(card.label, x + 12, y + 8, { width: width - 18, height: 20, ellipsis: true, lineGap: -1 });
-    let size = 17;
-    pdf.font(PDF_FONT_BOLD).fontSize(size);
-    while (size > 6 && pdf.widthOfString(card.value) > width - 18) pdf.fontSize((size -= 1));
-    pdf.fillColor(REPORT_COLORS.ink).text(card.value, x + 12, y + 32 + (17 - size) / 2, { lineBreak: false });
-  });
-  const bottom = first + Math.ceil(shownCards.length / perRow) * (height + gap) - gap;
-  return drawCardFootnotes(pdf, page, shownCards, bottom + 8);
+  let rowTop = pdf.y + 8;
+  let continued = false;
+  for (let start = 0; start < cards.length; start += perRow) {
+    if (rowTop + height > page.contentBottom) {
+      rowTop = newPage();
+      continued = true;
+      pdf.font(PDF_FONT_BOLD).fontSize(13).fillColor(REPORT_COLORS.ink).text('Key metrics (continued)', page.left, rowTop, { width: page.contentWidth });
+      rowTop = pdf.y + 8;
+    }
+    cards.slice(start, start + perRow).forEach((card, column) => {
+      const x = page.left + column * (width + gap);
+      pdf.roundedRect(x, rowTop, width, height, 4).fill(REPORT_COLORS.cardFill);
+      pdf.rect(x, rowTop, 3, height).fill(accent);
+      // Labels say what they divide, so they may take two lines; a number is never cut: it shrinks to fit.
+      pdf.font(PDF_FONT_REGULAR).fontSize(8).fillColor(REPORT_COLORS.muted);
+      pdf.text(card.label, x + 12, rowTop + 8, { width: width - 18, height: 20, ellipsis: true, lineGap: -1 });
+      let size = 17;
+      pdf.font(PDF_FONT_BOLD).fontSize(size);
+      while (size > 6 && pdf.widthOfString(card.value) > width - 18) pdf.fontSize((size -= 1));
+      pdf.fillColor(REPORT_COLORS.ink).text(card.value, x + 12, rowTop + 32 + (17 - size) / 2, { lineBreak: false });
+    });
+    rowTop += height + gap;
+  }
+  const bottom = drawCardFootnotes(pdf, page, cards, rowTop - gap + 8);
+  return continued ? Number.POSITIVE_INFINITY : bottom;
 }
 
 /** Formulas under the cards: each card's number can be traced to its columns. */

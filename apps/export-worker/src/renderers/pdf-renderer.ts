@@ -14,8 +14,9 @@ import { drawPdfTable, pdfTableMinimumWidth } from './pdf-table';
 import { printableDocument } from './printable-text';
 import { NoteOnce } from './view-notes';
 
-/** ECharts lays the chart out in px at this width; it is scaled into the content width as vectors. */
+/** ECharts lays the chart out in px at this size on a portrait page; it is scaled into the content width as vectors. */
 const CHART_PX = { width: 760, height: 400 };
+const PORTRAIT_CONTENT_WIDTH = pageGeometry('A4', 'portrait').contentWidth;
 
 /**
  * The dashboard as a paged report (A4 or Letter): a cover (branding, report, workflow, time
@@ -72,7 +73,7 @@ function drawReport(pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocu
     return page.top;
   };
   startPage();
-  const coverBottom = drawCover(pdf, page, doc, collectMetricCards(views), cardsWindow(views));
+  const coverBottom = drawCover(pdf, page, doc, collectMetricCards(views), cardsWindow(views), startPage);
   const contents: ContentsEntry[] = [];
   const currentPage = () => pdf.bufferedPageRange().start + pdf.bufferedPageRange().count;
   const charts: DrawnChart[] = [];
@@ -84,15 +85,17 @@ function drawReport(pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocu
   for (const view of views) {
     const presentation = viewPresentation(view);
     if (presentation === 'chart') {
-      // Small multiples (series of different scales) get the height they need, up to a page.
+      // Laid out as wide as the page in proportion (a landscape page is wider, not a bigger
+      // picture); small multiples (series of different scales) get the height they need, up to a page.
+      const pxWidth = Math.round((CHART_PX.width * page.contentWidth) / PORTRAIT_CONTENT_WIDTH);
       const pxHeight = preferredChartHeight(view.chart, view.data.rows, CHART_PX.height);
-      const height = Math.min((page.contentWidth * pxHeight) / CHART_PX.width, page.contentBottom - page.top - 80, page.layout === 'landscape' ? 330 : Infinity);
-      const width = (height * CHART_PX.width) / pxHeight;
+      const height = Math.min((page.contentWidth * pxHeight) / pxWidth, page.contentBottom - page.top - 80);
+      const width = page.contentWidth;
       const note = notes.forView(view);
       if (y + (note ? 48 : 30) + height > page.contentBottom) y = startPage();
       contents.push({ title: view.name, page: currentPage() });
       y = drawHeading(pdf, page, view.name, note, y);
-      const svg = renderChartSvg(view.chart, view.data.rows, { width: CHART_PX.width, height: pxHeight, showTitle: false });
+      const svg = renderChartSvg(view.chart, view.data.rows, { width: pxWidth, height: pxHeight, showTitle: false });
       drawSvgOnPdf(pdf, prepareSvgForPdf(svg), page.left, y, width, height);
       charts.push({
         viewKey: view.key,

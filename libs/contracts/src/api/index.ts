@@ -3,6 +3,7 @@ export * from './organizations.schema';
 export * from './library.schema';
 export * from './reports.schema';
 export * from './exports.schema';
+export * from './branding.schema';
 export * from './operations';
 export * from './openapi-document';
 export * from './storable-text';
