@@ -46,6 +46,7 @@ export function renderDashboardPage(context: PageContext, reportId: string): Pag
     lastInsightIds = insightIds;
     renderRunHistory(history, dashboard.history);
     exportPanel?.setViews(dashboard.views);
+    exportPanel?.setExecutions(dashboard.history);
   };
 
   const reload = (): void => {
