@@ -61,22 +61,53 @@ export function layoutTable(columns: readonly LayoutColumn[], rows: readonly str
   const minimumWidth = needs.reduce((sum, need) => sum + need.min, 0);
   const key = keyColumnIndex(columns);
   const keyWidth = key === undefined ? 0 : needs[key].min;
+  const own = columns.map((_, index) => index).filter((index) => index !== key);
+  const groups = splitGreedy(own, needs, keyWidth, options.width);
+  const balanced = groups.length > 1 ? balanceGroups(groups.flat(), needs, keyWidth, options.width, groups.length) : groups;
+  const withKey = balanced.map((indexes) => (key === undefined ? indexes : [key, ...indexes]));
+  return { groups: withKey.map((indexes) => ({ columns: indexes, widths: fillWidth(indexes.map((index) => needs[index]), options.width) })), minimumWidth };
+}
+
+/**
+ * The same number of groups as the greedy split, but even: each takes about its share of the
+ * columns' width, so the last group is not two lonely columns. Falls back to the greedy split
+ * when the even one would need another group.
+ */
+function balanceGroups(columns: number[], needs: ColumnNeed[], keyWidth: number, width: number, count: number): number[][] {
+  const target = columns.reduce((sum, index) => sum + needs[index].min, 0) / count;
+  const groups: number[][] = [];
+  let current: number[] = [];
+  let used = 0;
+  for (const index of columns) {
+    const mustStart = current.length > 0 && keyWidth + used + needs[index].min > width;
+    const mayStart = current.length > 0 && used >= target && groups.length < count - 1;
+    if (mustStart || mayStart) {
+      groups.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(index);
+    used += needs[index].min;
+  }
+  groups.push(current);
+  return groups.length === count ? groups : splitGreedy(columns, needs, keyWidth, width);
+}
+
+function splitGreedy(columns: number[], needs: ColumnNeed[], keyWidth: number, width: number): number[][] {
   const groups: number[][] = [];
   let current: number[] = [];
   let used = keyWidth;
-  columns.forEach((_, index) => {
-    if (index === key) return;
-    if (current.length > 0 && used + needs[index].min > options.width) {
+  for (const index of columns) {
+    if (current.length > 0 && used + needs[index].min > width) {
       groups.push(current);
       current = [];
       used = keyWidth;
     }
     current.push(index);
     used += needs[index].min;
-  });
-  if (current.length > 0 || groups.length === 0) groups.push(current);
-  const withKey = groups.map((indexes) => (key === undefined ? indexes : [key, ...indexes]));
-  return { groups: withKey.map((indexes) => ({ columns: indexes, widths: fillWidth(indexes.map((index) => needs[index]), options.width) })), minimumWidth };
+  }
+  groups.push(current);
+  return groups;
 }
 
 function columnNeed(column: LayoutColumn, cells: readonly string[], options: TableLayoutOptions): ColumnNeed {
