@@ -9,6 +9,12 @@ import { drawSvgOnPdf } from './pdf-svg';
 const BAND_HEIGHT = 260;
 const LOGO_BOX = { width: 140, height: 56 };
 
+/** Where the cover (with its cards) ended: on the first page, or further when the cards continued. */
+export interface CoverEnd {
+  bottom: number;
+  continued: boolean;
+}
+
 export interface ContentsEntry {
   title: string;
   /** 1-based. */
@@ -21,7 +27,7 @@ export interface ContentsEntry {
  */
 export function drawCover(
   pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocument, cards: MetricCard[], window: string | undefined, newPage: () => number,
-): number {
+): CoverEnd {
   const { report } = doc;
   const accent = accentOf(doc);
   pdf.rect(0, 0, page.width, BAND_HEIGHT).fill(REPORT_COLORS.band);
@@ -42,14 +48,21 @@ export function drawCover(
     ['Dashboard', report.dashboardType],
     ['Generated', formatTimestamp(report.generatedAt)],
   ];
-  let y = BAND_HEIGHT + 36;
-  for (const [label, value] of details) {
-    pdf.font(PDF_FONT_REGULAR).fontSize(9).fillColor(REPORT_COLORS.muted).text(label, page.left, y, { width: 110, lineBreak: false });
+  // A landscape cover is short: its details go in two columns so the metric cards still fit under them.
+  const columns = page.layout === 'landscape' ? 2 : 1;
+  const columnWidth = page.contentWidth / columns;
+  const top = BAND_HEIGHT + 36;
+  details.forEach(([label, value], index) => {
+    const x = page.left + (index % columns) * columnWidth;
+    const y = top + Math.floor(index / columns) * 22;
+    pdf.font(PDF_FONT_REGULAR).fontSize(9).fillColor(REPORT_COLORS.muted).text(label, x, y, { width: 110, lineBreak: false });
     pdf.font(PDF_FONT_REGULAR).fontSize(11).fillColor(REPORT_COLORS.ink);
-    pdf.text(fitText(pdf, value, page.contentWidth - 120), page.left + 120, y - 1.5, { width: page.contentWidth - 120, lineBreak: false });
-    y += 22;
-  }
-  return cards.length > 0 ? drawMetricCards(pdf, page, cards, y + 24, window, accent, newPage) + 28 : y + 24;
+    pdf.text(fitText(pdf, value, columnWidth - 130), x + 120, y - 1.5, { width: columnWidth - 130, lineBreak: false });
+  });
+  const y = top + Math.ceil(details.length / columns) * 22;
+  if (cards.length === 0) return { bottom: y + 24, continued: false };
+  const end = drawMetricCards(pdf, page, cards, y + 24, window, accent, newPage);
+  return { bottom: end.bottom + 28, continued: end.continued };
 }
 
 /** A logo stored with the branding (PNG or a checked SVG), fitted into its box, never fetched from anywhere. */
@@ -64,19 +77,25 @@ function drawLogo(pdf: PDFKit.PDFDocument, logo: ExportLogo, x: number, y: numbe
 /**
  * Every card, four or six to a row; cards that do not fit the cover continue on the next page
  * (a landscape cover has room for one row), so no number is ever left out. Returns the y below
- * them, or Infinity when they ran past the cover (nothing else goes on it then).
+ * them and whether they ran past the cover (the contents then do not go on it).
  */
 function drawMetricCards(
   pdf: PDFKit.PDFDocument, page: PageGeometry, cards: MetricCard[], top: number, window: string | undefined, accent: string, newPage: () => number,
-): number {
-  pdf.font(PDF_FONT_BOLD).fontSize(13).fillColor(REPORT_COLORS.ink).text('Key metrics', page.left, top, { width: page.contentWidth });
-  if (window) pdf.font(PDF_FONT_REGULAR).fontSize(9).fillColor(REPORT_COLORS.muted).text(window, page.left, pdf.y + 1, { width: page.contentWidth });
+): CoverEnd {
   const perRow = Math.min(page.layout === 'landscape' ? 6 : 4, cards.length);
   const gap = 12;
   const width = (page.contentWidth - gap * (perRow - 1)) / perRow;
   const height = 66;
-  let rowTop = pdf.y + 8;
   let continued = false;
+  // The heading goes with the first row of cards: on the next page when no row fits under it.
+  let headingTop = top;
+  if (top + 44 + height > page.contentBottom) {
+    headingTop = newPage();
+    continued = true;
+  }
+  pdf.font(PDF_FONT_BOLD).fontSize(13).fillColor(REPORT_COLORS.ink).text('Key metrics', page.left, headingTop, { width: page.contentWidth });
+  if (window) pdf.font(PDF_FONT_REGULAR).fontSize(9).fillColor(REPORT_COLORS.muted).text(window, page.left, pdf.y + 1, { width: page.contentWidth });
+  let rowTop = pdf.y + 8;
   for (let start = 0; start < cards.length; start += perRow) {
     if (rowTop + height > page.contentBottom) {
       rowTop = newPage();
@@ -98,8 +117,7 @@ function drawMetricCards(
     });
     rowTop += height + gap;
   }
-  const bottom = drawCardFootnotes(pdf, page, cards, rowTop - gap + 8);
-  return continued ? Number.POSITIVE_INFINITY : bottom;
+  return { bottom: drawCardFootnotes(pdf, page, cards, rowTop - gap + 8), continued };
 }
 
 /** Formulas under the cards: each card's number can be traced to its columns. */

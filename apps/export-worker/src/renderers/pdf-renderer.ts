@@ -73,7 +73,7 @@ function drawReport(pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocu
     return page.top;
   };
   startPage();
-  const coverBottom = drawCover(pdf, page, doc, collectMetricCards(views), cardsWindow(views), startPage);
+  const cover = drawCover(pdf, page, doc, collectMetricCards(views), cardsWindow(views), startPage);
   const contents: ContentsEntry[] = [];
   const currentPage = () => pdf.bufferedPageRange().start + pdf.bufferedPageRange().count;
   const charts: DrawnChart[] = [];
@@ -81,7 +81,8 @@ function drawReport(pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocu
   const notes = new NoteOnce();
   let rowCount = 0;
   let tableGroups = 0;
-  let y = startPage();
+  // Cards that ran onto a second page leave the rest of it to the views.
+  let y = cover.continued ? cover.bottom : startPage();
   for (const view of views) {
     const presentation = viewPresentation(view);
     if (presentation === 'chart') {
@@ -92,7 +93,7 @@ function drawReport(pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocu
       const height = Math.min((page.contentWidth * pxHeight) / pxWidth, page.contentBottom - page.top - 80);
       const width = page.contentWidth;
       const note = notes.forView(view);
-      if (y + (note ? 48 : 30) + height > page.contentBottom) y = startPage();
+      if (y + headingHeight(pdf, page, note) + height > page.contentBottom) y = startPage();
       contents.push({ title: view.name, page: currentPage() });
       y = drawHeading(pdf, page, view.name, note, y);
       const svg = renderChartSvg(view.chart, view.data.rows, { width: pxWidth, height: pxHeight, showTitle: false });
@@ -106,9 +107,11 @@ function drawReport(pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocu
       });
       y += height + 28;
     } else if (presentation === 'table') {
-      if (y + 120 > page.contentBottom) y = startPage();
+      // The heading and its note stay with the table's first rows.
+      const note = notes.forView(view);
+      if (y + headingHeight(pdf, page, note) + 120 > page.contentBottom) y = startPage();
       contents.push({ title: view.name, page: currentPage() });
-      y = drawHeading(pdf, page, view.name, notes.forView(view), y);
+      y = drawHeading(pdf, page, view.name, note, y);
       const table = drawPdfTable(pdf, view, y, {
         x: page.left,
         width: page.contentWidth,
@@ -122,12 +125,19 @@ function drawReport(pdf: PDFKit.PDFDocument, page: PageGeometry, doc: ExportDocu
     }
   }
   contents.push({ title: 'Insights', page: drawInsights(pdf, page, doc, y, startPage) });
-  drawContents(pdf, page, contents, coverBottom);
+  if (!cover.continued) drawContents(pdf, page, contents, cover.bottom);
   const pageCount = drawFooters(pdf, page, doc);
   return {
     format: 'pdf', chartCount: charts.length, rowCount, pageCount, charts, numbersDrawn: numbers,
     page: { size: page.size, orientation: page.layout, tableGroups },
   };
+}
+
+/** The height drawHeading takes for a one-line title and its note. */
+function headingHeight(pdf: PDFKit.PDFDocument, page: PageGeometry, note: string | undefined): number {
+  if (!note) return 30;
+  pdf.font(PDF_FONT_REGULAR).fontSize(8.5);
+  return 30 + pdf.heightOfString(note, { width: page.contentWidth });
 }
 
 /**
