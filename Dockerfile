@@ -18,6 +18,7 @@ COPY libs/db/package.json libs/db/
 COPY libs/launcher/package.json libs/launcher/
 COPY libs/metrics/package.json libs/metrics/
 COPY libs/queue/package.json libs/queue/
+COPY libs/result-profile/package.json libs/result-profile/
 COPY libs/runtime/package.json libs/runtime/
 COPY libs/storage/package.json libs/storage/
 COPY libs/testing/package.json libs/testing/

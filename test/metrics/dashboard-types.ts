@@ -10,7 +10,7 @@ import { inlineResult as inlineFixture } from '../../apps/report-service/test/am
 import { deliverExecution, download, type ExportEventLog, type Api } from '../../apps/export-worker/test/export-e2e';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
-const relative = (file: string) => path.relative(path.join(__dirname, '../../apps/report-service/test/fixtures'), path.join(FIXTURES, file));
+const relative = (file: string) => path.relative(path.join(__dirname, '../../libs/result-profile/test/fixtures'), path.join(FIXTURES, file));
 
 export function inlineResult(file: string) {
   return inlineFixture(relative(file));

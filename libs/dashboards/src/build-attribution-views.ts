@@ -2,8 +2,8 @@ import type { ChartRow, ChartSeries } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { DimensionBucket, ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import { OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
-import { HEADLINE_METRIC_IDS, orderTouchModels, shareOf, touchModelLabel } from '@amc-reports/metrics';
-import { UnusableResultError } from './unusable-result.error';
+import { orderTouchModels, shareOf, touchModelLabel } from '@amc-reports/metrics';
+import { UnusableResultError } from '@amc-reports/result-profile';
 import type { DashboardBuildInput, ViewDraft } from './dashboard-build-input';
 import {
   bucketLabel,
@@ -17,13 +17,14 @@ import {
   prepareDashboard,
   type TouchModelScope,
 } from './dashboard-context';
+import { ATTRIBUTION_CAMPAIGN_METRICS, ATTRIBUTION_CARD_METRICS, ATTRIBUTION_MODEL_METRICS } from './dashboard-requirements';
 import { buildCardsView } from './metric-cards-view';
 
 type AttributionContext = DashboardContext<'attribution'>;
 
-const CARD_METRICS = [...HEADLINE_METRIC_IDS, 'salesPerPurchase', 'unitsSold'];
-const MODEL_METRICS = ['purchases', 'sales', 'spend', 'roas', 'salesPerPurchase', 'cpa'];
-const CAMPAIGN_METRICS = ['purchases', 'sales', 'spend', 'roas', 'salesPerPurchase'];
+const CARD_METRICS = ATTRIBUTION_CARD_METRICS;
+const MODEL_METRICS = ATTRIBUTION_MODEL_METRICS;
+const CAMPAIGN_METRICS = ATTRIBUTION_CAMPAIGN_METRICS;
 
 /**
  * Attribution dashboard (DESIGN §6). Touch models split the same conversions differently, so

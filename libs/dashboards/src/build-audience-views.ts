@@ -1,8 +1,8 @@
 import type { ChartRow } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { DimensionBucket } from '@amc-reports/contracts/src/result-profile';
-import { addSums, HEADLINE_METRIC_IDS, indexTo, metricValue, readSums, shareOf, upliftOver } from '@amc-reports/metrics';
-import { UnusableResultError } from './unusable-result.error';
+import { addSums, indexTo, metricValue, readSums, shareOf, upliftOver } from '@amc-reports/metrics';
+import { UnusableResultError } from '@amc-reports/result-profile';
 import { parseChannelCount } from './audience-labels';
 import { frequencyView, pathViews, peakFrequencyCard } from './audience-distribution-views';
 import { type AudienceContext, realBuckets } from './audience-buckets';
@@ -20,6 +20,7 @@ import {
   toHistoryRef,
   windowLabel,
 } from './dashboard-context';
+import { AUDIENCE_CARD_METRICS } from './dashboard-requirements';
 import { buildCardsView } from './metric-cards-view';
 
 /**
@@ -45,7 +46,7 @@ export function buildAudienceViews(input: DashboardBuildInput): BuiltView[] {
     throw new UnusableResultError('wrong_shape', `an audience dashboard found reach (${reader.frame.columns.reach?.columns.join(', ')}) but no segment, frequency or path column`);
   }
   const peak = frequencyBucket ? peakFrequencyCard(context, frequencyBucket) : [];
-  const cards = buildCardsView(context, { key: 'audience.cards', name: 'Key metrics', metrics: [...HEADLINE_METRIC_IDS, 'convertedUsersOfReach'], extraCards: peak });
+  const cards = buildCardsView(context, { key: 'audience.cards', name: 'Key metrics', metrics: AUDIENCE_CARD_METRICS, extraCards: peak });
   return finalizeViews([cards, ...views], context.visualization.hiddenViews);
 }
 

@@ -3,7 +3,7 @@ import type { BuiltView, ViewType } from '@amc-reports/contracts/src/dashboard-v
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import type { CustomViewDeclaration, CustomViewFilter } from '@amc-reports/contracts/src/report-settings';
 import { cleanFloat, type MetricFrame, metricValue, readSums } from '@amc-reports/metrics';
-import { UnusableResultError } from './unusable-result.error';
+import { UnusableResultError } from '@amc-reports/result-profile';
 import {
   type Aggregate,
   aggregateValue,
@@ -26,6 +26,7 @@ import {
   previousExecution,
   readerForExecution,
   toHistoryRef,
+  viewComparison,
   windowLabel,
   windowRange,
 } from './dashboard-context';
@@ -170,7 +171,10 @@ function metricCards(
   if (previous && previousAggregate) rows.push(rowOf(previous, previousAggregate, fieldValueFor(view, readerForExecution(context, previous).frame)));
   return draft(
     { rows, filteredRowCount: aggregate.filteredRowCount, notes: [] },
-    { window: { latest: windowRange(context.latest), ...(previous ? { previous: windowRange(previous) } : {}) } },
+    {
+      window: { latest: windowRange(context.latest), ...(previous ? { previous: windowRange(previous) } : {}) },
+      ...(viewComparison(context) ? { comparison: viewComparison(context) } : {}),
+    },
   );
 }
 

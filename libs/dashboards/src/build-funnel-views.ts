@@ -16,13 +16,12 @@ import {
   toHistoryRef,
   windowLabel,
 } from './dashboard-context';
+import { FUNNEL_OUTCOME_METRICS as OUTCOME_METRICS } from './dashboard-requirements';
 import { buildCardsView } from './metric-cards-view';
 import { overallMetric, rateOf, type ResolvedStage, resolveStages, stageSums, stageValues, stepMetric } from './funnel-stages';
 
 type FunnelContext = DashboardContext<'funnel'>;
 
-/** Money and outcome cards a funnel shows beside its stages when the result has the columns. */
-const OUTCOME_METRICS = ['spend', 'sales', 'roas', 'cpa', 'newToBrandShare'] as const;
 
 /** Funnel dashboard (DESIGN §6): stages, stage-to-stage rates and drop-off, by campaign and ad product, per execution. */
 export function buildFunnelViews(input: DashboardBuildInput): BuiltView[] {

@@ -2,7 +2,7 @@ import type { ChartRow, ChartSeries } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { DimensionBucket } from '@amc-reports/contracts/src/result-profile';
 import { OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
-import { UnusableResultError } from './unusable-result.error';
+import { UnusableResultError } from '@amc-reports/result-profile';
 import type { DashboardBuildInput, ViewDraft } from './dashboard-build-input';
 import {
   bucketLabel,
@@ -17,28 +17,10 @@ import {
   toHistoryRef,
   windowLabel,
 } from './dashboard-context';
+import { PERFORMANCE_METRICS, PERFORMANCE_VOLUMES } from './dashboard-requirements';
 import { buildCardsView } from './metric-cards-view';
 import type { MetricReader } from './metric-reader';
 
-/** Volumes, then the usual advertising ratios, in card order (catalogue ids). */
-const PERFORMANCE_METRICS = [
-  'impressions',
-  'clicks',
-  'spend',
-  'purchases',
-  'sales',
-  'newToBrandSales',
-  'reach',
-  'ctr',
-  'cpc',
-  'cpm',
-  'roas',
-  'newToBrandRoas',
-  'cpa',
-  'purchaseRateOfClicks',
-  'acos',
-  'newToBrandShare',
-] as const;
 
 /** Money and return when the result has them, else conversions, else delivery. */
 const TREND_CANDIDATES: ReadonlyArray<readonly string[]> = [
@@ -52,7 +34,7 @@ export function buildPerformanceViews(input: DashboardBuildInput): BuiltView[] {
   const context = prepareDashboard('performance', input);
   const { profile, reader, aggregation, history } = context;
   const metrics = reader.present([...PERFORMANCE_METRICS]);
-  if (!metrics.some((id) => ['impressions', 'clicks', 'spend', 'purchases', 'sales'].includes(id))) {
+  if (!metrics.some((id) => (PERFORMANCE_VOLUMES as readonly string[]).includes(id))) {
     throw new UnusableResultError(
       'wrong_shape',
       `a performance dashboard needs impressions, clicks, spend, purchases or sales columns; the result has ${profile.metrics.join(', ')}`,

@@ -1,4 +1,4 @@
-import type { BuiltView, DashboardType, HistoryPointRef } from '@amc-reports/contracts/src/dashboard-view';
+import type { BuiltView, DashboardType, HistoryPointRef, ViewComparison } from '@amc-reports/contracts/src/dashboard-view';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import { NULL_BUCKET_KEY, OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
 import {
@@ -16,9 +16,10 @@ import {
   scopeProfileToTouchModel,
   touchModelLabel,
 } from '@amc-reports/metrics';
-import { UnusableResultError } from './unusable-result.error';
-import type { DashboardBuildInput, ExecutionProfile, ViewDraft } from './dashboard-build-input';
+import { UnusableResultError } from '@amc-reports/result-profile';
+import type { ComparisonInput, DashboardBuildInput, ExecutionProfile, ViewDraft } from './dashboard-build-input';
 import { MetricReader } from './metric-reader';
+import { windowDays, windowRangeText } from './time-window';
 
 export { humanizeColumn } from '@amc-reports/metrics';
 
@@ -46,6 +47,8 @@ export interface DashboardContext<T extends DashboardType> {
   touchModel: TouchModelScope | null;
   /** Oldest first, one execution per time window, at most `historyLength`, the latest last; scoped like `latest`. */
   history: ExecutionProfile[];
+  /** The input's comparison, scoped like `latest` (undefined: the previous execution of the history). */
+  comparison: ComparisonInput | null | undefined;
 }
 
 export function prepareDashboard<T extends DashboardType>(type: T, input: DashboardBuildInput): DashboardContext<T> {
@@ -78,6 +81,7 @@ export function prepareDashboard<T extends DashboardType>(type: T, input: Dashbo
     history: selectHistory(input, aggregation.historyLength).map((execution) =>
       execution.executionId === input.latest.executionId ? latest : scope(execution),
     ),
+    comparison: input.comparison && input.comparison.execution ? { ...input.comparison, execution: scope(input.comparison.execution) } : input.comparison,
   };
 }
 
@@ -120,6 +124,8 @@ export function assertUsableProfile(profile: ResultProfile): void {
  * of its newest execution.
  */
 export function selectHistory(input: DashboardBuildInput, historyLength: number): ExecutionProfile[] {
+  // A period's history is its members, as the caller chose them (one per window already).
+  if (input.latest.members) return input.history;
   const executions = input.history.some((entry) => entry.executionId === input.latest.executionId)
     ? input.history
     : [...input.history, input.latest];
@@ -139,9 +145,21 @@ export function readerForExecution<T extends DashboardType>(context: DashboardCo
   );
 }
 
-/** The execution before the latest in the history (history holds usable executions only), or null. */
+/**
+ * What cards compare with: the input's comparison (null when its window is a gap), else the
+ * execution before the latest in the history (which holds usable executions only), or null.
+ */
 export function previousExecution<T extends DashboardType>(context: DashboardContext<T>): ExecutionProfile | null {
+  if (context.comparison !== undefined) return context.comparison?.execution ?? null;
   return context.history.length >= 2 ? context.history[context.history.length - 2] : null;
+}
+
+/** The comparison a view states (`data.comparison`): the window named, and why it has no numbers when it has none. */
+export function viewComparison<T extends DashboardType>(context: DashboardContext<T>): ViewComparison | undefined {
+  const comparison = context.comparison;
+  if (!comparison) return undefined;
+  const window = { start: comparison.window.timeWindowStart, end: comparison.window.timeWindowEnd, timeZone: comparison.window.timeZone };
+  return { kind: comparison.kind, window: windowRangeText(window), state: comparison.state, ...(comparison.reason ? { reason: comparison.reason } : {}) };
 }
 
 /** Drops the views the user hid and numbers the rest 0..n in order. */
@@ -151,17 +169,24 @@ export function finalizeViews(drafts: ViewDraft[], hiddenViews: readonly string[
 }
 
 export function toHistoryRef(execution: HistoryPointRef): HistoryPointRef {
-  return { executionId: execution.executionId, timeWindowStart: execution.timeWindowStart, timeWindowEnd: execution.timeWindowEnd };
+  return {
+    executionId: execution.executionId, timeWindowStart: execution.timeWindowStart, timeWindowEnd: execution.timeWindowEnd,
+    ...(execution.timeZone ? { timeZone: execution.timeZone } : {}),
+  };
 }
 
-/** The label of a history point: the window's first day. */
-export function windowLabel(execution: HistoryPointRef): string {
-  return execution.timeWindowStart.slice(0, 10);
+const asWindow = (execution: Pick<HistoryPointRef, 'timeWindowStart' | 'timeWindowEnd' | 'timeZone'>) => ({
+  start: execution.timeWindowStart, end: execution.timeWindowEnd, timeZone: execution.timeZone,
+});
+
+/** The label of a history point: the window's first day, in the event's time zone. */
+export function windowLabel(execution: Pick<HistoryPointRef, 'timeWindowStart' | 'timeWindowEnd' | 'timeZone'>): string {
+  return windowDays(asWindow(execution)).first;
 }
 
-/** "2026-10-01 – 2026-10-31": the days an execution's numbers cover. */
-export function windowRange(execution: HistoryPointRef): string {
-  return `${execution.timeWindowStart.slice(0, 10)} – ${execution.timeWindowEnd.slice(0, 10)}`;
+/** "2026-10-01 – 2026-10-31": the days an execution's numbers cover (AMC's exclusive end shown as the last day). */
+export function windowRange(execution: Pick<HistoryPointRef, 'timeWindowStart' | 'timeWindowEnd' | 'timeZone'>): string {
+  return windowRangeText(asWindow(execution));
 }
 
 /** Code-unit order: deterministic whatever the server's locale. */

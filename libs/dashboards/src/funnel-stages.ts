@@ -1,7 +1,8 @@
 import type { MetricTotals, ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import type { FunnelStage } from '@amc-reports/contracts/src/report-settings';
 import { BASE_METRIC_IDS, type BaseMetricId, type DerivedMetric, humanizeColumn, metricLabel, metricValue, ratioMetric, readSums } from '@amc-reports/metrics';
-import { UnusableResultError } from './unusable-result.error';
+import { UnusableResultError } from '@amc-reports/result-profile';
+import { FUNNEL_STAGE_METRICS } from './dashboard-requirements';
 import type { MaybeNumber, MetricReader } from './metric-reader';
 
 /** One funnel stage: a base metric of the catalogue, or a column the settings named. */
@@ -13,8 +14,6 @@ export interface ResolvedStage {
   column?: string;
 }
 
-/** AMC funnel order; every stage the result has is kept (detail page views too, when clicks exist). */
-const DEFAULT_STAGE_METRICS = ['impressions', 'clicks', 'detailPageViews', 'addToCart', 'purchases'] as const;
 
 /**
  * The settings' stages when given (each must be a numeric column), else impressions → clicks →
@@ -37,7 +36,7 @@ export function resolveStages(profile: ResultProfile, reader: MetricReader, over
       return { id: metric ?? column, label: stage.label ?? humanizeColumn(column), column };
     });
   }
-  const stages = DEFAULT_STAGE_METRICS.filter((id) => reader.has(id)).map((id) => ({ id, label: reader.label(id) }));
+  const stages = FUNNEL_STAGE_METRICS.filter((id) => reader.has(id)).map((id) => ({ id, label: reader.label(id) }));
   if (stages.length < 2) {
     throw new UnusableResultError(
       'wrong_shape',

@@ -10,6 +10,7 @@ import {
   previousExecution,
   readerForExecution,
   toHistoryRef,
+  viewComparison,
   windowRange,
 } from './dashboard-context';
 
@@ -82,6 +83,7 @@ export function buildCardsView<T extends DashboardType>(context: DashboardContex
       },
       history: previous ? [toHistoryRef(previous), toHistoryRef(context.latest)] : [toHistoryRef(context.latest)],
       window: { latest: windowRange(context.latest), ...(previous ? { previous: windowRange(previous) } : {}) },
+      ...(viewComparison(context) ? { comparison: viewComparison(context) } : {}),
       formulas: reader.formulas(metrics),
       notes: [...(options.notes ?? []), ...contextNotes(context), ...filteredRowsNotes(profile.filteredRowCount)],
       ...contextData(context),

@@ -2,3 +2,4 @@ export { createPrismaClient, PrismaClient, type Prisma, type TransactionClient, 
 export { withUser } from './with-user';
 export { DatabaseModule, PRISMA, InjectPrisma } from './database.module';
 export { createPgPool } from './pg-pool';
+export { readExecutionProfiles, readReportTimeline, REPORT_TIMELINE_MAX, type ReportExecutionRow } from './report-timeline';

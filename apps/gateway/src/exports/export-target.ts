@@ -1,5 +1,6 @@
 import type { api } from '@amc-reports/contracts';
-import type { TransactionClient } from '@amc-reports/db';
+import { readReportTimeline, type TransactionClient } from '@amc-reports/db';
+import { toTimelineExecution } from '@amc-reports/dashboards';
 import { notFound, validationError } from '../common/request-validation';
 
 export interface ExportTarget {
@@ -60,13 +61,14 @@ export async function resolveExportTarget(tx: TransactionClient, reportId: strin
   }
   const shown = shownBy(selected);
   if (!input.executionId || input.executionId === shown) return { organizationId, executionId: shown };
-  // Any other execution renders from its own result profile and the history before it.
-  const [execution] = await tx.$queryRaw<{ id: string; status: string; hasProfile: boolean }[]>`
-    SELECT id, status, result_profile IS NOT NULL AS "hasProfile" FROM workflow_executions
-    WHERE id = ${input.executionId}::uuid AND workflow_id = ${report.workflowId}::uuid`;
-  if (!execution) throw validationError([{ field: 'executionId', message: "no such execution of this report's workflow" }]);
-  if (execution.status !== 'SUCCEEDED' || !execution.hasProfile) {
-    throw validationError([{ field: 'executionId', message: `execution ${execution.id} has no result to draw a dashboard from (its status is ${execution.status})` }]);
+  // Any other execution renders from its own result profile and the history before it: one this
+  // report can use (its own verdict too: a result another report of the workflow can use may not fit this one).
+  const rows = await readReportTimeline(tx, report.workflowId, report.id);
+  const row = rows.find((candidate) => candidate.id === input.executionId!.toLowerCase());
+  if (!row) throw validationError([{ field: 'executionId', message: "no such execution of this report's workflow" }]);
+  const execution = toTimelineExecution(row);
+  if (execution.state !== 'usable') {
+    throw validationError([{ field: 'executionId', message: `execution ${row.id} has no result to draw this dashboard from (${execution.state}: ${execution.reason ?? row.status})` }]);
   }
-  return { organizationId, executionId: execution.id };
+  return { organizationId, executionId: row.id };
 }

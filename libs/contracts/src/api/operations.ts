@@ -12,7 +12,9 @@ import {
   AdminOrganizationPath, AmcInstance, CreateOrganization, MemberPath, MyOrganizations, OrganizationDetail, OrganizationPath,
   PutAmcInstance, SetMemberRole,
 } from './organizations.schema';
-import { CreateReport, Dashboard, InsightPage, ListInsights, ListReports, Report, ReportPage, UpdateReport } from './reports.schema';
+import {
+  CreateReport, Dashboard, DashboardQuery, InsightPage, ListInsights, ListReports, PreviewReport, Report, ReportPage, ReportPreview, UpdateReport,
+} from './reports.schema';
 
 /**
  * Every HTTP operation of the gateway, once: its parameters, body and answers as the zod schemas
@@ -104,8 +106,13 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "Change a report's settings (editors, owners)", responses: { 200: json('updated', Report) }, errors: [403] },
   { operationId: 'deleteReport', method: 'delete', path: '/v1/reports/{id}', tag: 'reports', auth: 'user', params: IdPath,
     summary: 'Delete a report (editors, owners)', responses: { 204: noContent }, errors: [403] },
-  { operationId: 'getDashboard', method: 'get', path: '/v1/reports/{id}/dashboard', tag: 'reports', auth: 'user', params: IdPath,
-    summary: 'Views with processed data, the latest run, the history and the latest insights', responses: { 200: json('dashboard', Dashboard) } },
+  { operationId: 'getDashboard', method: 'get', path: '/v1/reports/{id}/dashboard', tag: 'reports', auth: 'user', params: IdPath, query: DashboardQuery,
+    summary: 'Views with processed data, the latest run, the history and the insights; ?executionId= or ?from=&to= / ?weeks= show another '
+      + 'period (a range adds its executions by the metric layer\'s rules), ?compare= (previous, year, none) or ?compareExecutionId= what it is compared with',
+    responses: { 200: json('dashboard', Dashboard) } },
+  { operationId: 'previewReport', method: 'post', path: '/v1/reports/{id}/preview', tag: 'reports', auth: 'user', params: IdPath, body: PreviewReport,
+    summary: "Draft settings on the latest usable result: its columns, what the metric layer reads from them and the views (nothing stored)",
+    responses: { 200: json('preview', ReportPreview) } },
   { operationId: 'listInsights', method: 'get', path: '/v1/reports/{id}/insights', tag: 'reports', auth: 'user', params: IdPath, query: ListInsights,
     summary: 'Stored insights, best first', responses: { 200: json('a page of insights', InsightPage) } },
   { operationId: 'streamReportEvents', method: 'get', path: '/v1/reports/{id}/events', tag: 'reports', auth: 'user', params: IdPath,

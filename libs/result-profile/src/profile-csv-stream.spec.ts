@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { fixturePath, profileFixture } from '../../test/profile-fixtures';
+import { fixturePath, profileFixture } from '../test/profile-fixtures';
 import { profileCsvStream, profileInlineRows } from './profile-csv-stream';
 import { UnusableResultError } from './unusable-result.error';
 
@@ -109,7 +109,7 @@ describe('profileCsvStream', () => {
   });
 
   it('reads fixtures from the project\'s own copies, never the shared samples folder', () => {
-    expect(fixturePath('x.csv')).toContain('apps/report-service/test/fixtures');
+    expect(fixturePath('x.csv')).toContain('libs/result-profile/test/fixtures');
   });
 });
 

@@ -1,19 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import type { DashboardBuildInput, ExecutionProfile } from '@amc-reports/dashboards';
-import { profileCsvStream } from '../src/profile/profile-csv-stream';
+import type { DashboardBuildInput, ExecutionProfile } from '../src/dashboard-build-input';
 
-/** Copies of the AMC sample results: the project reads only its own fixtures. */
-export const FIXTURES_DIR = join(__dirname, 'fixtures');
-
-export function fixturePath(name: string): string {
-  return join(FIXTURES_DIR, name);
-}
-
-export function profileFixture(name: string): Promise<ResultProfile> {
-  return profileCsvStream(createReadStream(fixturePath(name)));
-}
+// The builders are tested on what the real profiler makes of the AMC sample results.
+export { profileFixture } from '../../result-profile/test/profile-fixtures';
 
 /** An execution of the weekly window starting `2026-10-05 + 7 × week` days. */
 export function weeklyExecution(profile: ResultProfile, week: number, executionId = `exec-week-${week}`): ExecutionProfile {

@@ -1,8 +1,8 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import { profileFixture, singleExecutionInput, weeklyExecution } from '../profile-fixtures';
-import { profileInlineRows } from '../../src/profile/profile-csv-stream';
-import { buildPerformanceViews } from '@amc-reports/dashboards/src/build-performance-views';
+import { profileFixture, singleExecutionInput, weeklyExecution } from '../test/build-inputs';
+import { profileInlineRows } from '@amc-reports/result-profile';
+import { buildPerformanceViews } from './build-performance-views';
 
 const view = (views: BuiltView[], key: string): BuiltView => views.find((entry) => entry.key === key)!;
 

@@ -1,8 +1,8 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import { profileFixture, singleExecutionInput, weeklyExecution } from '../profile-fixtures';
-import { profileInlineRows } from '../../src/profile/profile-csv-stream';
-import { buildCustomViews } from '@amc-reports/dashboards/src/build-custom-views';
+import { profileFixture, singleExecutionInput, weeklyExecution } from '../test/build-inputs';
+import { profileInlineRows } from '@amc-reports/result-profile';
+import { buildCustomViews } from './build-custom-views';
 
 const build = (profile: ResultProfile, views: unknown[]): BuiltView[] => buildCustomViews(singleExecutionInput(profile, { visualization: { views } }));
 

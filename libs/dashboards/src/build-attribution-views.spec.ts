@@ -1,8 +1,8 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import { profileFixture, singleExecutionInput } from '../profile-fixtures';
-import { profileInlineRows } from '../../src/profile/profile-csv-stream';
-import { buildAttributionViews } from '@amc-reports/dashboards/src/build-attribution-views';
+import { profileFixture, singleExecutionInput } from '../test/build-inputs';
+import { profileInlineRows } from '@amc-reports/result-profile';
+import { buildAttributionViews } from './build-attribution-views';
 
 const view = (views: BuiltView[], key: string): BuiltView => views.find((entry) => entry.key === key)!;
 

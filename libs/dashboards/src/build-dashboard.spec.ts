@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { buildEChartsOption } from '@amc-reports/charts';
 import type { DashboardType } from '@amc-reports/contracts/src/dashboard-view';
-import { profileFixture, singleExecutionInput } from '../profile-fixtures';
-import { profileCsvStream } from '../../src/profile/profile-csv-stream';
-import { UnusableResultError } from '@amc-reports/dashboards';
-import { buildDashboard } from '@amc-reports/dashboards/src/build-dashboard';
+import { profileFixture, singleExecutionInput } from '../test/build-inputs';
+import { profileCsvStream } from '@amc-reports/result-profile';
+import { UnusableResultError } from '@amc-reports/result-profile';
+import { buildDashboard } from './build-dashboard';
 
 const FUNNEL_VIEWS = ['funnel.cards', 'funnel.stages', 'funnel.conversion-rates', 'funnel.campaigns', 'funnel.ad-products', 'funnel.history', 'funnel.history-rates'];
 const samples: Array<[DashboardType, string, string[]]> = [

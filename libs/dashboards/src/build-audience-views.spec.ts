@@ -1,8 +1,8 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
-import { profileFixture, singleExecutionInput } from '../profile-fixtures';
-import { profileInlineRows } from '../../src/profile/profile-csv-stream';
-import { describePath, parseChannelCount, parseFrequencyLowerBound } from '@amc-reports/dashboards/src/audience-labels';
-import { buildAudienceViews } from '@amc-reports/dashboards/src/build-audience-views';
+import { profileFixture, singleExecutionInput } from '../test/build-inputs';
+import { profileInlineRows } from '@amc-reports/result-profile';
+import { describePath, parseChannelCount, parseFrequencyLowerBound } from './audience-labels';
+import { buildAudienceViews } from './build-audience-views';
 
 const view = (views: BuiltView[], key: string): BuiltView => views.find((entry) => entry.key === key)!;
 

@@ -1,9 +1,9 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import { profileFixture, singleExecutionInput, weeklyExecution } from '../profile-fixtures';
-import { profileInlineRows } from '../../src/profile/profile-csv-stream';
-import { UnusableResultError } from '@amc-reports/dashboards';
-import { buildFunnelViews } from '@amc-reports/dashboards/src/build-funnel-views';
+import { profileFixture, singleExecutionInput, weeklyExecution } from '../test/build-inputs';
+import { profileInlineRows } from '@amc-reports/result-profile';
+import { UnusableResultError } from '@amc-reports/result-profile';
+import { buildFunnelViews } from './build-funnel-views';
 
 const view = (views: BuiltView[], key: string): BuiltView => {
   const found = views.find((entry) => entry.key === key);
