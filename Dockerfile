@@ -17,6 +17,7 @@ COPY libs/dashboards/package.json libs/dashboards/
 COPY libs/db/package.json libs/db/
 COPY libs/launcher/package.json libs/launcher/
 COPY libs/metrics/package.json libs/metrics/
+COPY libs/outbound/package.json libs/outbound/
 COPY libs/queue/package.json libs/queue/
 COPY libs/result-profile/package.json libs/result-profile/
 COPY libs/runtime/package.json libs/runtime/

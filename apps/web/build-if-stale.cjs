@@ -11,6 +11,7 @@ const repoRoot = path.resolve(webRoot, '..', '..');
 const builtIndex = path.join(webRoot, 'dist', 'index.html');
 const sources = [
   path.join(webRoot, 'index.html'),
+  path.join(webRoot, 'shared.html'),
   path.join(webRoot, 'vite.config.ts'),
   path.join(webRoot, 'package.json'),
   path.join(webRoot, 'src'),

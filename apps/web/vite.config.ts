@@ -27,5 +27,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 900,
     // Fonts and images are files with hashed names, never inlined data: URLs.
     assetsInlineLimit: 0,
+    // The signed-in app, and the read-only page a share link opens (served at /share/<token>).
+    rollupOptions: { input: { main: here('index.html'), shared: here('shared.html') } },
   },
 });

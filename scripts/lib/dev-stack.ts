@@ -72,6 +72,9 @@ export async function startDevStack(options: { quietApps?: boolean } = {}): Prom
   env.STORAGE_DIR ??= path.join(dataRoot, 'storage');
   env.EXPORT_DIR ??= path.join(dataRoot, 'exports');
   env.RESULTS_DIR ??= path.join(dataRoot, 'results');
+  // Without SMTP_URL the export worker's delivery module writes every e-mail here as an .eml file.
+  env.MAIL_DIR ??= path.join(dataRoot, 'mail');
+  env.PUBLIC_URL ??= `http://${env.GATEWAY_HOST}:${env.GATEWAY_PORT}`;
 
   say('• starting gateway, report-service, insight-worker, export-worker…');
   const apps = await startAllApps({

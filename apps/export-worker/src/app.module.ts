@@ -6,6 +6,7 @@ import { DatabaseModule } from '@amc-reports/db';
 import { EventsPublisher, queueModules } from '@amc-reports/runtime';
 import { createObjectStorage, exportStorageSettings, LocalDirectoryStorage } from '@amc-reports/storage';
 import { EXPORT_EVENTS, EXPORT_STORAGE, EXPORT_WORKER_CONFIG, RAW_RESULT_STORAGE } from './export-worker.config';
+import { DeliveryModule } from './delivery/delivery.module';
 import { ExportRenderProcessor } from './export-render.processor';
 import { ExportRenderService } from './export-render.service';
 import { ExportsCleanupService } from './schedulers/exports-cleanup.service';
@@ -37,6 +38,7 @@ export class ExportWorkerModule {
       imports: [
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'export-worker' }),
         ...queueModules({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, consume: [EXPORT_RENDER_QUEUE, MAINTENANCE_QUEUE], produce: [] }),
+        DeliveryModule.register(config),
       ],
       providers: [
         { provide: EXPORT_WORKER_CONFIG, useValue: config },

@@ -6,6 +6,7 @@ import { GatewayCommonModule } from './common/gateway-common.module';
 import { GatewayQueuesModule } from './common/gateway-queues.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { AdminModule } from './admin/admin.module';
+import { DeliveryModule } from './delivery/delivery.module';
 import { AmcEventIngestionService } from './events/amc-event-ingestion.service';
 import { AmcEventsController } from './events/amc-events.controller';
 import { OutboxRelay } from './events/outbox-relay.service';
@@ -20,6 +21,7 @@ import { WorkflowsController } from './library/workflows.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { DashboardReader } from './reports/dashboard-reader';
 import { ReportsController } from './reports/reports.controller';
+import { SharingModule } from './sharing/sharing.module';
 
 @Module({})
 export class GatewayModule {
@@ -35,6 +37,8 @@ export class GatewayModule {
         LiveModule,
         ObservabilityModule,
         AdminModule,
+        DeliveryModule,
+        SharingModule,
       ],
       controllers: [HealthController, AmcEventsController, OrganizationsController, QueryTemplatesController, WorkflowsController, ReportsController],
       providers: [

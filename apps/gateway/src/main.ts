@@ -10,6 +10,7 @@ import { collectRoutes, serveOpenApi, undocumentedRouteProblems } from './openap
 import { registerHttpMetrics } from './observability/http-metrics.hook';
 import { MetricsService } from './observability/metrics.service';
 import { mountQueueDashboard } from './observability/queue-dashboard';
+import { serveSharedPage } from './web/serve-shared-page';
 import { serveWebApp } from './web/serve-web-app';
 
 const APP = 'gateway';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   installRequestHygiene(app, config);
   serveOpenApi(app);
   serveWebApp(app);
+  serveSharedPage(app);
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify, app.get(MetricsService));
   const dashboardQueues = await mountQueueDashboard(fastify, config.REDIS_URL, config.QUEUE_PREFIX, config.ADMIN_TOKEN);

@@ -11,8 +11,8 @@ export function serveOpenApi(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, () => api.buildOpenApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
-/** Routes that are not part of the API document: the web page, the docs themselves, bull-board. */
-const UNDOCUMENTED = [/^\/app(\/|$)/, /^\/docs(\/|$|-)/, /^\/admin\/queues(\/|$)/, /^\/favicon/, /^\*$/, /^\/$/];
+/** Routes that are not part of the API document: the web page (and its shared page), the docs themselves, bull-board. */
+const UNDOCUMENTED = [/^\/app(\/|$)/, /^\/share\/:token$/, /^\/docs(\/|$|-)/, /^\/admin\/queues(\/|$)/, /^\/favicon/, /^\*$/, /^\/$/];
 
 /**
  * Collects the routes Fastify registers, so that start-up can hold them to the operations table:

@@ -100,5 +100,5 @@ it('serves the queue dashboard only with the admin token', async () => {
   const api = await fetch(`${stack.gatewayUrl}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   expect(api.status).toBe(200);
   const body = (await api.json()) as { queues: { name: string }[] };
-  expect(body.queues.map((q) => q.name).sort()).toEqual(['export.render', 'insight.generate', 'maintenance', 'report.update']);
+  expect(body.queues.map((q) => q.name).sort()).toEqual(['delivery', 'export.render', 'insight.generate', 'maintenance', 'report.update']);
 });

@@ -175,7 +175,7 @@ describe('roles through the API', () => {
     expect(mine.body).toEqual({ items: [], message: expect.stringContaining(`members/${loner}`) });
     expect((await api.get('/v1/reports')).body.items).toEqual([]);
     const refused = await api.post('/v1/workflows', { name: 'w', sqlQuery: 'SELECT 1', amcInstanceId: ALPHA_INSTANCE });
-    expect(refused).toMatchObject({ status: 403, body: { error: 'no_organization', message: expect.stringMatching(/ask an owner of your organization .* or the amc-reports administrator/) } });
+    expect(refused).toMatchObject({ status: 403, body: { error: 'no_organization', message: expect.stringMatching(/Ask an owner of your organization .* or the amc-reports administrator/) } });
   });
 });
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { UnrecoverableError, type Queue } from 'bullmq';
 import {
-  AmcExecutionCompletedEvent, DASHBOARD_UPDATED, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE,
+  DELIVERY_QUEUE, AmcExecutionCompletedEvent, DASHBOARD_UPDATED, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE,
   type DashboardUpdatedEvent, type ReportUpdateJob,
 } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
@@ -13,7 +13,7 @@ import {
   type ConfigurationToBuild, enabledConfigurations, ensureTemplateCopies, rebuildConfiguration, recordReportUnusable, ShownResultUnusable,
 } from './dashboard-rebuilder';
 import { saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
-import { enqueueInsights, laterUsableExecutions, requestAutoExports } from './follow-up-jobs';
+import { enqueueInsights, laterUsableExecutions, requestAutoExports, requestExecutionDelivery } from './follow-up-jobs';
 import { assertUsableProfile, UnusableResultError } from '@amc-reports/dashboards';
 import { readableMessage, type FailureClass } from './classify-failure';
 import { InjectReportServiceConfig } from './report-service.config';
@@ -50,6 +50,7 @@ export class ReportUpdateService implements OnApplicationShutdown {
     @InjectPrisma() private readonly prisma: PrismaClient,
     @InjectQueue(INSIGHT_GENERATE_QUEUE) private readonly insightQueue: Queue,
     @InjectQueue(EXPORT_RENDER_QUEUE) private readonly exportQueue: Queue,
+    @InjectQueue(DELIVERY_QUEUE) private readonly deliveryQueue: Queue,
     @InjectReportServiceConfig() config: ReportServiceEnv,
   ) {
     this.storage = new LocalDirectoryStorage(config.STORAGE_DIR);
@@ -99,7 +100,8 @@ export class ReportUpdateService implements OnApplicationShutdown {
         for (const later of await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart)) {
           await enqueueInsights(this.insightQueue, config.id, later, execution.id);
         }
-        await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id, workflow);
+        await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
+        await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
       }
       await this.announce(config.id, workflow.id, execution.id, current.status);
     }

@@ -74,6 +74,9 @@ describe('buildEChartsOption', () => {
     expect(yAxis).toHaveLength(2);
     expect(yAxis[0].axisLabel.formatter(12345)).toBe('12,345');
     expect(yAxis[1].axisLabel.formatter(0.125)).toBe('12.5%'); // ticks drop trailing zeros
+    // A narrow range keeps its ticks apart instead of printing "1.15%" for each of them.
+    expect([0.0115, 0.01152, 0.01154].map((tick) => yAxis[1].axisLabel.formatter(tick))).toEqual(['1.15%', '1.152%', '1.154%']);
+    expect(yAxis[1].axisLabel.formatter(-0.0025)).toBe('-0.25%');
     expect(seriesOf(option)[1]).toMatchObject({ type: 'line', yAxisIndex: 1 });
   });
 

@@ -28,7 +28,23 @@ export const BaseEnv = z.object({
   DB_POOL_SIZE: positiveInt.default(10),
 });
 
+/**
+ * Delivery (issue 16), read by the gateway (validating subscriptions, share-link URLs) and the
+ * export worker's delivery module (sending).
+ */
+const DeliveryShared = {
+  /** Where people reach the gateway: the base of links in deliveries and of share links. */
+  PUBLIC_URL: z.string().url().default('http://localhost:3000').transform((value) => value.replace(/\/+$/, '')),
+  /** Hosts (`host` or `host:port`) and CIDR ranges outbound deliveries may reach although not public. */
+  OUTBOUND_ALLOWLIST: csvList,
+  /** Hosts a Slack subscription's incoming-webhook URL may point at. */
+  SLACK_WEBHOOK_HOSTS: z.string().default('hooks.slack.com').transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean)),
+};
+
 export const GatewayEnv = BaseEnv.extend({
+  ...DeliveryShared,
+  /** The shortest interval a subscription's cron schedule may have. */
+  DELIVERY_MIN_INTERVAL_SECONDS: positiveInt.default(300),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   GATEWAY_PORT: port.default(3000),
   AMC_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters'),
@@ -91,6 +107,22 @@ export const InsightWorkerEnv = BaseEnv.extend({
 });
 
 export const ExportWorkerEnv = BaseEnv.extend({
+  ...DeliveryShared,
+  /** smtp(s)://user:password@host:port; unset: every e-mail is written to MAIL_DIR as an .eml file. */
+  SMTP_URL: z.string().url().refine((value) => /^smtps?:\/\//.test(value), 'must start with smtp:// or smtps://').optional(),
+  MAIL_DIR: z.string().min(1).default('./var/mail'),
+  MAIL_FROM: z.string().min(3).default('AMC Reports <reports@localhost>'),
+  /** Attachments of one e-mail above this size (together) are replaced by expiring download links. */
+  DELIVERY_ATTACHMENT_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  /** How long a download link in a delivery works (never past the export's own expiry). */
+  DELIVERY_LINK_TTL_DAYS: positiveInt.default(7),
+  DELIVERY_CONCURRENCY: positiveInt.default(8),
+  /** First retry delay of a transient failure (doubling each attempt) unless the receiver sent Retry-After. */
+  DELIVERY_RETRY_BASE_MS: positiveInt.default(5_000),
+  DELIVERY_RETRY_MAX_MS: positiveInt.default(15 * 60_000),
+  DELIVERY_HTTP_TIMEOUT_MS: positiveInt.default(15_000),
+  /** How long an after-execution delivery waits for the execution's insights and exports. */
+  DELIVERY_READY_TIMEOUT_MS: positiveInt.default(30 * 60_000),
   EXPORT_STORAGE: z.enum(['local', 's3']).default('local'),
   EXPORT_DIR: z.string().min(1).default('./var/exports'),
   S3_BUCKET: z.string().optional(),

@@ -3,6 +3,8 @@ export * from './report-update.queue';
 export * from './insight-generate.queue';
 export * from './export-render.queue';
 export * from './maintenance.queue';
+export * from './delivery.queue';
+export * from './delivery-rules';
 export * from './queues';
 export * from './events';
 export * from './amc-execution-event.schema';

@@ -3,3 +3,5 @@ export { withUser } from './with-user';
 export { DatabaseModule, PRISMA, InjectPrisma } from './database.module';
 export { createPgPool } from './pg-pool';
 export { readExecutionProfiles, readReportTimeline, REPORT_TIMELINE_MAX, type ReportExecutionRow } from './report-timeline';
+export { ensureAutoExport, type AutoExportRow } from './auto-export';
+export { withShareLink } from './with-share-link';

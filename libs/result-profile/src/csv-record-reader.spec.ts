@@ -1,4 +1,4 @@
-import { seededRandom } from '../../../bench/seeded-random';
+import { seededRandom } from '@amc-reports/testing/src/seeded-random';
 import { readNumberCell } from './cell-values';
 import { readPlainDecimal } from './csv-record-reader';
 

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { seededRandom } from '../../../bench/seeded-random';
+import { seededRandom } from '@amc-reports/testing/src/seeded-random';
 import { CsvScanError, CsvScanner } from './csv-scanner';
 
 /** Records of `text` fed in chunks of `size` bytes (whole when omitted), with each record's start line. */

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
-import { seededRandom } from '../../../bench/seeded-random';
+import { seededRandom } from '@amc-reports/testing/src/seeded-random';
 import { FIXTURES_DIR } from '../test/profile-fixtures';
 import { profileCsvStream } from './profile-csv-stream';
 import type { ResultProfileOptions } from './result-profile-builder';

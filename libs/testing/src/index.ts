@@ -5,3 +5,6 @@ export { provisionOrganization } from './provision-organization';
 export { postSignedEvent, postOversizedEvent, apiClient } from './signed-event';
 export { seedOrganization, type SeededOrganization } from './seed-organization';
 export { checkResponse, findOperation, ApiConformanceError, type ConformanceProblem } from './openapi-conformance';
+export { seededRandom } from './seeded-random';
+export { startLocalSmtpServer, type LocalSmtpServer, type ReceivedMail } from './local-smtp-server';
+export { startLocalHttpReceiver, type LocalHttpReceiver, type ReceivedRequest, type ReceiverAnswer } from './local-http-receiver';

@@ -16,7 +16,7 @@ interface FastifyError {
 
 const STATUS_ERRORS: Record<number, string> = {
   400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict',
-  410: 'gone', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'service_unavailable',
+  410: 'gone', 413: 'payload_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'service_unavailable',
 };
 
 /**

@@ -84,8 +84,8 @@ function assertRole(membership: Membership, minimum: Role, action: string): void
 }
 
 export function noOrganizationMessage(user: AuthenticatedUser): string {
-  return `you are not a member of any organization yet: ask an owner of your organization to add you, or the amc-reports `
-    + `administrator (PUT /admin/v1/organizations/<organization id>/members/${user.id}); your user id is ${user.id}`;
+  return `You are not a member of any organization yet. Ask an owner of your organization to add you, or the amc-reports `
+    + `administrator (PUT /admin/v1/organizations/<organization id>/members/${user.id}). Your user id is ${user.id}.`;
 }
 
 function noOrganization(user: AuthenticatedUser) {

@@ -71,7 +71,7 @@ export const ErrorBody = z.object({
 }).passthrough();
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-export const ERROR_STATUSES = [400, 401, 403, 404, 409, 410, 413, 415, 429, 503] as const;
+export const ERROR_STATUSES = [400, 401, 403, 404, 409, 410, 413, 414, 415, 429, 503] as const;
 export type ErrorStatus = (typeof ERROR_STATUSES)[number];
 
 /**

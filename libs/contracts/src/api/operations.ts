@@ -12,6 +12,7 @@ import {
   AdminOrganizationPath, AmcInstance, CreateOrganization, MemberPath, MyOrganizations, OrganizationDetail, OrganizationPath,
   PutAmcInstance, SetMemberRole,
 } from './organizations.schema';
+import { DELIVERY_OPERATIONS } from './delivery-operations';
 import {
   CreateReport, Dashboard, DashboardQuery, InsightPage, ListInsights, ListReports, PreviewReport, Report, ReportPage, ReportPreview, UpdateReport,
 } from './reports.schema';
@@ -146,6 +147,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   { operationId: 'uploadReportLogo', method: 'put', path: '/v1/reports/{id}/branding/logo', tag: 'branding', auth: 'user', params: IdPath,
     body: UploadLogo, summary: "A logo for one report's exports (PNG or SVG, base64, at most 512 KB) (editors, owners)",
     responses: { 200: json('branding', ReportBranding) }, errors: [403, 413] },
+  ...DELIVERY_OPERATIONS,
 
   { operationId: 'adminCreateOrganization', method: 'post', path: '/admin/v1/organizations', tag: 'admin', auth: 'admin', body: CreateOrganization,
     summary: 'Create an organization', responses: { 201: json('created', AdminOrganizationDetail) } },
@@ -178,7 +180,11 @@ export function errorStatusesOf(operation: ApiOperation): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>(operation.errors ?? []);
   if (operation.auth === 'user' || operation.auth === 'admin' || operation.auth === 'signature') statuses.add(401);
   if (operation.auth === 'admin') statuses.add(403);
-  if (operation.params) statuses.add(404);
+  if (operation.params) {
+    statuses.add(404);
+    // A path parameter over 100 characters (Fastify's maxParamLength) names no row: no id is that long.
+    statuses.add(414);
+  }
   // Any request can be malformed (a NUL character or a lone surrogate anywhere, a bad parameter).
   statuses.add(400);
   if (operation.body) {
