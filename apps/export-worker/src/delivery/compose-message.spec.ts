@@ -81,5 +81,7 @@ describe('deliveryFileName', () => {
   it('is a safe file name from the report name and the window', () => {
     expect(deliveryFileName('Q4 / Sponsored: "Ads"', new Date('2026-11-08T23:59:59Z'), 'excel')).toBe('q4-sponsored-ads-2026-11-08.xlsx');
     expect(deliveryFileName('ホリデー', null, 'pdf')).toBe('report.pdf');
+    // A dashboard's CSV is a ZIP of one CSV per view.
+    expect(deliveryFileName('Q4', null, 'csv')).toBe('q4.zip');
   });
 });

@@ -5,18 +5,6 @@ export function contentTypeOf(format: ExportFormat, scope: string): string {
   return exportFileKind(format, scope as ExportScope).contentType;
 }
 
-/**
- * Content types by format alone, as before dashboard CSVs became ZIPs: wrong for a dashboard CSV.
- * Kept so callers written against it still build; use contentTypeOf(format, scope).
- * @deprecated
- */
-export const CONTENT_TYPES: Record<ExportFormat, string> = {
-  pdf: 'application/pdf',
-  png: 'image/png',
-  csv: 'text/csv; charset=utf-8',
-  excel: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
-
 /** Characters Windows, macOS or a shell treat specially in a file name. */
 const RESERVED = /[\\/:*?"<>|]/g;
 /** Control and format characters (a right-to-left override could disguise "fdp.exe" as "exe.pdf"). */
