@@ -18,7 +18,8 @@ export function exportNumber(value: number, format: ValueFormat | undefined): nu
 /**
  * The spreadsheet number format (Excel / ECMA-376 codes) of a value shown in `format`, the same
  * reading as formatValue: "$"#,##0.00 for dollars ("€", "£"…; yen without decimals; other codes
- * after the number), 0.00% for a fraction shown as a percent, #,##0 for counts.
+ * after the number), 0.00% for a fraction shown as a percent, #,##0 for counts; any other number
+ * with two to four decimals (#,##0.## would print 1 as "1." — Excel keeps the point).
  */
 export function spreadsheetNumberFormat(format: ValueFormat | 'count' | undefined, currency = DEFAULT_CURRENCY): string {
   switch (format) {
@@ -35,6 +36,6 @@ export function spreadsheetNumberFormat(format: ValueFormat | 'count' | undefine
     case 'ratio':
       return '0.00';
     default:
-      return '#,##0.##';
+      return '#,##0.00##';
   }
 }

@@ -89,6 +89,9 @@ describe('renderDashboardExcel', () => {
     expect(typeof row.getCell(9).value).toBe('number');
     expect(row.getCell(9).numFmt).toBe('0.00%');
     expect(row.getCell(17)).toMatchObject({ value: 0, numFmt: '#,##0' });
+    // A number no metric names keeps two to four decimals: never "1." for a whole one.
+    const funnel = workbook.getWorksheet('Conversion funnel')!;
+    expect(funnel.getCell('C2')).toMatchObject({ value: 1, numFmt: '#,##0.00##' });
   });
 
   it('fits column widths to the values shown, freezes and filters each header row', () => {
