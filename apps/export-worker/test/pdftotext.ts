@@ -16,3 +16,9 @@ export async function pdftotext(path: string, mode: 'raw' | 'layout' = 'raw'): P
 export async function pdfPages(path: string): Promise<string[]> {
   return (await pdftotext(path)).split('\f').slice(0, -1);
 }
+
+/** Every page's size in points as poppler's pdfinfo reads it ("595.28 x 841.89" is A4 portrait). */
+export async function pdfPageSizes(path: string): Promise<Array<{ width: number; height: number }>> {
+  const { stdout } = await run('pdfinfo', ['-f', '1', '-l', '9999', path]);
+  return [...stdout.matchAll(/^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts/gm)].map((match) => ({ width: Number(match[1]), height: Number(match[2]) }));
+}

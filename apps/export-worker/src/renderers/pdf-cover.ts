@@ -108,9 +108,9 @@ function drawMetricCards(
       pdf.roundedRect(x, rowTop, width, height, 4).fill(REPORT_COLORS.cardFill);
       pdf.rect(x, rowTop, 3, height).fill(accent);
       // Labels say what they divide, so they may take two lines; a number is never cut: it shrinks to fit.
-      // pdfkit ellipsises a line when the one after would pass `height`: two lines of the 8 pt font need 22 pt.
+      // pdfkit ellipsises a line when two more full line heights would pass `height`: two lines need room for two.
       pdf.font(PDF_FONT_REGULAR).fontSize(8).fillColor(REPORT_COLORS.muted);
-      pdf.text(card.label, x + 12, rowTop + 8, { width: width - 18, height: 2 * (pdf.currentLineHeight(true) - 1) + 0.5, ellipsis: true, lineGap: -1 });
+      pdf.text(card.label, x + 12, rowTop + 7, { width: width - 18, height: 2 * pdf.currentLineHeight(true) + 0.5, ellipsis: true, lineGap: -1 });
       let size = 17;
       pdf.font(PDF_FONT_BOLD).fontSize(size);
       while (size > 6 && pdf.widthOfString(card.value) > width - 18) pdf.fontSize((size -= 1));

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LONG_CAMPAIGN_NAMES, wideCampaignView, wideTableDocument } from '../../test/fixtures/export-document.fixture';
-import { pdfPages } from '../../test/pdftotext';
+import { pdfPageSizes, pdfPages } from '../../test/pdftotext';
 import { composeDashboardSvg } from './dashboard-svg';
 import type { ExportDocument, PageSettings } from './export-document';
 import { renderPdf } from './pdf-renderer';
@@ -55,11 +55,14 @@ describe('a 17-column performance table (long names, millions, currency)', () =>
     expect(await verifyExport(path, summary, expectExport(doc, 'pdf'))).toMatchObject({ ok: true });
   });
 
-  it('portrait pages are taller than wide, landscape ones wider (pdfinfo-free: from the renderer and the text layer)', async () => {
+  it('turns every page as asked: portrait A4 pages are taller than wide, landscape ones wider (pdfinfo)', async () => {
     const portrait = join(dir, 'p.pdf');
     const landscape = join(dir, 'l.pdf');
     const p = await renderPdf({ ...wideTableDocument(), page: { orientation: 'portrait', pageSize: 'A4' } }, createWriteStream(portrait));
     const l = await renderPdf({ ...wideTableDocument(), page: { orientation: 'landscape', pageSize: 'A4' } }, createWriteStream(landscape));
+    const a4 = { width: 595.28, height: 841.89 };
+    expect(await pdfPageSizes(portrait)).toEqual(Array.from({ length: p.pageCount! }, () => a4));
+    expect(await pdfPageSizes(landscape)).toEqual(Array.from({ length: l.pageCount! }, () => ({ width: a4.height, height: a4.width })));
     // A landscape page holds more columns per group, so the table needs no more groups than portrait.
     expect(l.page!.tableGroups).toBeLessThanOrEqual(p.page!.tableGroups);
   });
