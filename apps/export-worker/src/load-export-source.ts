@@ -70,7 +70,7 @@ export async function loadExportSource(prisma: PrismaClient, rawResults: ObjectS
   const shown = newest?.sourceExecutionId ?? null;
   const executionId = row.executionId ?? shown;
   if (!executionId) throw new ExportInputError('the execution behind the dashboard no longer exists');
-  const execution = await prisma.workflowExecution.findUnique({ where: { id: executionId }, select: { id: true, timeWindowStart: true, timeWindowEnd: true } });
+  const execution = await prisma.workflowExecution.findUnique({ where: { id: executionId }, select: { id: true, timeWindowStart: true, timeWindowEnd: true, timeZone: true } });
   if (!execution) throw new ExportInputError(`execution ${executionId} no longer exists`);
 
   let views: BuiltView[];
@@ -102,6 +102,7 @@ export async function loadExportSource(prisma: PrismaClient, rawResults: ObjectS
       dashboardType: report.dashboardType as DashboardType,
       timeWindowStart: execution.timeWindowStart.toISOString(),
       timeWindowEnd: execution.timeWindowEnd.toISOString(),
+      timeZone: execution.timeZone,
       generatedAt: new Date().toISOString(),
       executionId: execution.id,
     },
@@ -120,13 +121,14 @@ async function loadHistory(prisma: PrismaClient, workflowId: string, upTo: Date)
     where: { workflowId, timeWindowStart: { lte: upTo } },
     orderBy: [{ timeWindowStart: 'desc' }, { createdAt: 'desc' }],
     take: HISTORY_ROWS,
-    select: { id: true, status: true, timeWindowStart: true, timeWindowEnd: true, completedAt: true, rowCount: true },
+    select: { id: true, status: true, timeWindowStart: true, timeWindowEnd: true, timeZone: true, completedAt: true, rowCount: true },
   });
   return rows.reverse().map((execution) => ({
     executionId: execution.id,
     status: execution.status,
     timeWindowStart: execution.timeWindowStart.toISOString(),
     timeWindowEnd: execution.timeWindowEnd.toISOString(),
+    timeZone: execution.timeZone,
     completedAt: execution.completedAt?.toISOString() ?? null,
     rowCount: execution.rowCount,
   }));

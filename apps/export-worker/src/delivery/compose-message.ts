@@ -1,5 +1,6 @@
 import { formatValue } from '@amc-reports/charts';
 import type { DeliveryFormat, DeliveryTriggerKind } from '@amc-reports/contracts';
+import { windowDays } from '@amc-reports/dashboards/src/time-window';
 import type { DeliveryContent } from './delivery-content';
 
 /** A file of the delivery as the message names it: attached to the e-mail, or behind a link. */
@@ -33,11 +34,21 @@ export interface ComposedMessage {
 }
 
 const INSIGHTS_SHOWN = 5;
-const DAY = (date: Date) => date.toISOString().slice(0, 10);
 
+/** The first and last day of the execution's window in its zone (AMC's end is exclusive), as the dashboard says them. */
 export function windowText(content: DeliveryContent): string {
   const execution = content.execution;
-  return execution ? `${DAY(execution.timeWindowStart)} – ${DAY(execution.timeWindowEnd)}` : 'no execution yet';
+  if (!execution) return 'no execution yet';
+  const { first, last } = windowDays({ start: execution.timeWindowStart.toISOString(), end: execution.timeWindowEnd.toISOString(), timeZone: execution.timeZone ?? null });
+  return `${first} – ${last}`;
+}
+
+/** The last day the window covers, at UTC midnight (the day a file name carries). */
+export function windowLastDay(content: DeliveryContent): Date | null {
+  const execution = content.execution;
+  if (!execution) return null;
+  const { last } = windowDays({ start: execution.timeWindowStart.toISOString(), end: execution.timeWindowEnd.toISOString(), timeZone: execution.timeZone ?? null });
+  return new Date(`${last}T00:00:00Z`);
 }
 
 function sizeText(bytes: number | null): string {

@@ -2,7 +2,7 @@ import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import { spreadsheetNumberFormat } from '@amc-reports/metrics';
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
-import { type ExportDocument, type RenderSummary, type SheetSummary, formatConfidence, isDataView, selectViews } from './export-document';
+import { type ExportDocument, type RenderSummary, type SheetSummary, formatConfidence, isDataView, selectViews, windowDaysOf } from './export-document';
 import { collectMetricCards } from './metric-cards';
 import { neutraliseText } from './neutralise-cell';
 import { rasteriseLogo } from './logo-raster';
@@ -141,8 +141,10 @@ function writeHistory(workbook: ExcelJS.Workbook, name: string, doc: ExportDocum
   );
   const history = doc.history ?? [];
   for (const execution of history) {
+    // The days the window covers (its end is exclusive), as the dashboard states them.
+    const days = windowDaysOf(execution);
     sheet.addRow([
-      execution.executionId, execution.status, utcDate(execution.timeWindowStart.slice(0, 10)), utcDate(execution.timeWindowEnd.slice(0, 10)),
+      execution.executionId, execution.status, utcDate(days.first), utcDate(days.last),
       execution.completedAt ? new Date(execution.completedAt) : null, execution.rowCount, execution.executionId === doc.report.executionId ? 'this one' : '',
     ]);
   }
@@ -178,8 +180,9 @@ async function writeSummary(workbook: ExcelJS.Workbook, name: string, doc: Expor
   line(['Report', sheetText(doc.report.name)], label);
   line(['Workflow', sheetText(doc.report.workflowName)], label);
   line(['Dashboard', doc.report.dashboardType], label);
-  line(['Window start', utcDate(doc.report.timeWindowStart.slice(0, 10)) ?? null], (row) => (label(row), (row.getCell(2).numFmt = DATE_FORMAT)));
-  line(['Window end', utcDate(doc.report.timeWindowEnd.slice(0, 10)) ?? null], (row) => (label(row), (row.getCell(2).numFmt = DATE_FORMAT)));
+  const days = windowDaysOf(doc.report);
+  line(['Window start', utcDate(days.first) ?? null], (row) => (label(row), (row.getCell(2).numFmt = DATE_FORMAT)));
+  line(['Window end', utcDate(days.last) ?? null], (row) => (label(row), (row.getCell(2).numFmt = DATE_FORMAT)));
   line(['Execution', doc.report.executionId ?? ''], label);
   line(['Generated', new Date(doc.report.generatedAt)], (row) => (label(row), (row.getCell(2).numFmt = TIMESTAMP_FORMAT)));
   next += 1;

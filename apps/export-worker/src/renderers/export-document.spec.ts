@@ -69,3 +69,13 @@ describe('export document helpers', () => {
     expect(formatTimeWindow(buildExportDocument().report)).toBe('2025-10-27 – 2025-11-09');
   });
 });
+
+describe('formatTimeWindow', () => {
+  it("says the days an AMC window covers in its zone, its end exclusive (periods' reading)", () => {
+    // New York's Monday midnight to the next Monday's midnight: Sep 28 – Oct 4.
+    expect(formatTimeWindow({ timeWindowStart: '2026-09-28T04:00:00.000Z', timeWindowEnd: '2026-10-05T04:00:00.000Z', timeZone: 'America/New_York' }))
+      .toBe('2026-09-28 – 2026-10-04');
+    // An end at 23:59:59 stays on its day; no zone is UTC.
+    expect(formatTimeWindow({ timeWindowStart: '2025-10-27T00:00:00.000Z', timeWindowEnd: '2025-11-09T23:59:59.000Z' })).toBe('2025-10-27 – 2025-11-09');
+  });
+});

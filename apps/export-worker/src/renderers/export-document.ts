@@ -1,4 +1,5 @@
 import type { BuiltView, DashboardType } from '@amc-reports/contracts/src/dashboard-view';
+import { windowDays } from '@amc-reports/dashboards/src/time-window';
 
 export { type ColumnKind, type ViewColumn, cellValue, formatCell, isNumericColumn, viewColumns } from './view-columns';
 
@@ -21,6 +22,8 @@ export interface ExportExecution {
   /** ISO 8601 timestamps. */
   timeWindowStart: string;
   timeWindowEnd: string;
+  /** The zone the window's days are read in (AMC's, on the event); UTC when absent. */
+  timeZone?: string | null;
   completedAt: string | null;
   rowCount: number | null;
 }
@@ -56,6 +59,8 @@ export interface ExportReportMeta {
   /** ISO 8601 timestamps. */
   timeWindowStart: string;
   timeWindowEnd: string;
+  /** The zone the window's days are read in (AMC's, on the event); UTC when absent. */
+  timeZone?: string | null;
   generatedAt: string;
   /** The execution whose views the document shows. */
   executionId?: string;
@@ -160,8 +165,21 @@ export function viewsDrawnAs(views: BuiltView[], presentation: ViewPresentation)
 }
 
 /** "2025-11-01 – 2025-11-07" from the execution's time window (UTC dates, as AMC reports them). */
-export function formatTimeWindow(report: ExportReportMeta): string {
-  return `${formatDate(report.timeWindowStart)} – ${formatDate(report.timeWindowEnd)}`;
+/**
+ * "2026-09-28 – 2026-10-04": the days the window covers in its zone, its end exclusive (AMC's
+ * windows end at the next midnight), the same words as the dashboard's (libs/dashboards).
+ */
+export function formatTimeWindow(window: Pick<ExportReportMeta, 'timeWindowStart' | 'timeWindowEnd' | 'timeZone'>): string {
+  const { first, last } = windowDaysOf(window);
+  return `${first} – ${last}`;
+}
+
+/** The first and last day a window covers (end exclusive, in its zone). */
+export function windowDaysOf(window: Pick<ExportReportMeta, 'timeWindowStart' | 'timeWindowEnd' | 'timeZone'>): { first: string; last: string } {
+  if (Number.isNaN(Date.parse(window.timeWindowStart)) || Number.isNaN(Date.parse(window.timeWindowEnd))) {
+    return { first: window.timeWindowStart, last: window.timeWindowEnd };
+  }
+  return windowDays({ start: window.timeWindowStart, end: window.timeWindowEnd, timeZone: window.timeZone ?? null });
 }
 
 export function formatDate(iso: string): string {

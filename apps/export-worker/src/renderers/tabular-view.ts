@@ -1,6 +1,7 @@
 import type { ChartRow } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import { ZERO_DECIMAL_CURRENCIES, cleanFloat, exportHeading, roundTo } from '@amc-reports/metrics';
+import { windowDays } from '@amc-reports/dashboards/src/time-window';
 import { type ViewColumn, cellValue, viewColumns } from './view-columns';
 
 /**
@@ -21,7 +22,9 @@ export function tabularView(view: BuiltView): TabularView {
   }
   const rows = view.data.rows.map((row) => {
     const ref = typeof row.executionId === 'string' ? refs.get(row.executionId) : undefined;
-    return { ...row, windowStart: ref ? ref.timeWindowStart.slice(0, 10) : null, windowEnd: ref ? ref.timeWindowEnd.slice(0, 10) : null };
+    // The first and last day the window covers in its zone (its end is exclusive).
+    const days = ref ? windowDays({ start: ref.timeWindowStart, end: ref.timeWindowEnd, timeZone: ref.timeZone ?? null }) : null;
+    return { ...row, windowStart: days?.first ?? null, windowEnd: days?.last ?? null };
   });
   const windows: ViewColumn[] = [
     { field: 'windowStart', label: 'Window start', kind: 'date' },
