@@ -42,7 +42,7 @@ const ROW_FIELDS: Record<string, { label: string; format: ValueFormat; kind: Col
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?$/;
 
-/** "conversionRate" → "Conversion rate", "campaign_name" → "Campaign name": a field no metric names, as words. */
+/** "adGroupName" → "Ad group name", "campaign_name" → "Campaign name": a field no metric names, as words. */
 export function fieldLabel(field: string): string {
   const words = field.replace(/([a-z\d])([A-Z])/g, '$1 $2').replace(/[_\s]+/g, ' ').trim().toLowerCase();
   return humanizeColumn(words);
