@@ -115,7 +115,8 @@ export async function renderDashboardExcel(doc: ExportDocument, out: Writable, o
     }
     sheets.splice(1, 0, { name: contentsName, kind: 'contents', rowCount: listed.length });
     sheets.push({ name: historyName, kind: 'history', rowCount: writeHistory(workbook, historyName, doc) });
-    await workbook.xlsx.write(out);
+    // jszip deflates in JavaScript: level 1 is most of the size gain for a fraction of level 6's time.
+    await workbook.xlsx.write(out, { zip: { compression: 'DEFLATE', compressionOptions: { level: 1 } } } as ExcelJS.XlsxWriteOptions);
     out.end();
     await new Promise<void>((resolve, reject) => (out.writableFinished ? resolve() : out.once('finish', resolve).once('error', reject)));
     return { format: 'excel', chartCount: 0, rowCount, sheetCount: sheets.length, sheets, charts: [] };
