@@ -69,11 +69,11 @@ beforeAll(async () => {
   await playWeek(0);
   await until('the failed run', async () => (await api.get(`/v1/reports/${reportId}/dashboard`)).body.history?.length === 1);
   for (let week = 1; week <= WEEKS; week++) await playWeek(week);
-  // The page opens on a settled dashboard: 8 weeks of history and the latest run's insights.
+  // The page opens on a settled dashboard: 8 weeks of history after the failed week 0 (a gap row, periods) and the latest run's insights.
   await until('the 8-week dashboard and its insights', async () => {
     const board = (await api.get(`/v1/reports/${reportId}/dashboard`)).body;
     const history = board.views?.find((view: { key: string }) => view.key === 'funnel.history');
-    return history?.data?.rows?.length === WEEKS && board.insights?.some((insight: { executionId: string }) => insight.executionId === board.latestRun?.executionId);
+    return history?.data?.rows?.length === WEEKS + 1 && board.insights?.some((insight: { executionId: string }) => insight.executionId === board.latestRun?.executionId);
   }, 90_000);
   browser = await openBrowser();
 }, 150_000);
