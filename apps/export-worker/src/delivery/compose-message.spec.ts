@@ -1,4 +1,4 @@
-import { composeMessage, type MessageInput } from './compose-message';
+import { composeMessage, type MessageInput, windowLastDay, windowText } from './compose-message';
 import { collectDeliveryMetrics, contentFingerprint, type DeliveryContent } from './delivery-content';
 import { deliveryFileName } from './delivery-files';
 
@@ -81,5 +81,16 @@ describe('deliveryFileName', () => {
   it('is a safe file name from the report name and the window', () => {
     expect(deliveryFileName('Q4 / Sponsored: "Ads"', new Date('2026-11-08T23:59:59Z'), 'excel')).toBe('q4-sponsored-ads-2026-11-08.xlsx');
     expect(deliveryFileName('ホリデー', null, 'pdf')).toBe('report.pdf');
+    // A dashboard's CSV is a ZIP of one CSV per view.
+    expect(deliveryFileName('Q4', null, 'csv')).toBe('q4.zip');
+  });
+});
+
+describe('windowText', () => {
+  it("says the days of an end-exclusive window in the event's zone, as the dashboard does", () => {
+    const execution = { id: 'e1', timeWindowStart: new Date('2026-09-28T04:00:00Z'), timeWindowEnd: new Date('2026-10-05T04:00:00Z'), timeZone: 'America/New_York', completedAt: null, rowCount: 1 };
+    const content = { report: { id: 'r', name: 'Client funnel', dashboardType: 'funnel' }, execution, metrics: [], insights: [], dashboardUrl: 'http://x' };
+    expect(windowText(content)).toBe('2026-09-28 – 2026-10-04');
+    expect(windowLastDay(content)).toEqual(new Date('2026-10-04T00:00:00Z'));
   });
 });

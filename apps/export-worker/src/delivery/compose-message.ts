@@ -1,6 +1,6 @@
 import { formatValue } from '@amc-reports/charts';
 import type { DeliveryFormat, DeliveryTriggerKind } from '@amc-reports/contracts';
-import { windowRangeText } from '@amc-reports/dashboards';
+import { windowDays, windowRangeText } from '@amc-reports/dashboards';
 import type { DeliveryContent } from './delivery-content';
 
 /** A file of the delivery as the message names it: attached to the e-mail, or behind a link. */
@@ -40,6 +40,14 @@ export function windowText(content: DeliveryContent): string {
   const execution = content.execution;
   if (!execution) return 'no execution yet';
   return windowRangeText({ start: execution.timeWindowStart.toISOString(), end: execution.timeWindowEnd.toISOString(), timeZone: execution.timeZone });
+}
+
+/** The last day the window covers, at UTC midnight (the day a file name carries). */
+export function windowLastDay(content: DeliveryContent): Date | null {
+  const execution = content.execution;
+  if (!execution) return null;
+  const { last } = windowDays({ start: execution.timeWindowStart.toISOString(), end: execution.timeWindowEnd.toISOString(), timeZone: execution.timeZone ?? null });
+  return new Date(`${last}T00:00:00Z`);
 }
 
 function sizeText(bytes: number | null): string {
