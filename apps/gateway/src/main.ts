@@ -3,10 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { Observable } from 'rxjs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Transport } from '@nestjs/microservices';
 import { GatewayEnv } from '@amc-reports/config';
 import {
-  checkDependenciesOrExit, createLogger, exitOnShutdownSignal, lifecycleLogger, loadAppConfigOrExit, PinoNestLogger, redisTransportOptions,
+  checkDependenciesOrExit, createLogger, eventsMicroservice, exitOnShutdownSignal, lifecycleLogger, loadAppConfigOrExit, PinoNestLogger,
 } from '@amc-reports/runtime';
 import { GatewayModule } from './app.module';
 import { LiveEventsHub } from './live/live-events.hub';
@@ -37,7 +36,7 @@ async function main(): Promise<void> {
   const dashboardQueues = await mountQueueDashboard(fastify, config.REDIS_URL, config.QUEUE_PREFIX, config.ADMIN_TOKEN);
   fastify.addHook('onClose', async () => void (await Promise.all(dashboardQueues.map((queue) => queue.close()))));
   // The workers' events arrive on the Redis transport; SSE clients get them from here.
-  const events = app.connectMicroservice({ transport: Transport.REDIS, options: redisTransportOptions(config.REDIS_URL) }, { inheritAppConfig: true });
+  const events = app.connectMicroservice(eventsMicroservice(config.REDIS_URL), { inheritAppConfig: true });
   resyncLiveClientsAfterReconnect(events.status, app.get(LiveEventsHub), logger);
   await app.startAllMicroservices();
   // SIGTERM: stop accepting (Fastify answers 503 to new requests while it drains), end the SSE
