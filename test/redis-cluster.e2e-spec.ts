@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Client } from 'pg';
 import { Cluster } from 'ioredis';
 import type { ExportFinishedEvent, InsightsGeneratedEvent } from '@amc-reports/contracts';
@@ -85,6 +87,13 @@ function weekEvent(workflowId: string, instanceId: string, week: number) {
   };
 }
 
+/** docker-compose.yml's container health check of a worker, given the cluster as REDIS_CLUSTER_NODES: its exit code. */
+function containerHealthCheck(app: string, prefix: string | undefined): Promise<number> {
+  const script = path.resolve(__dirname, '..', 'scripts', 'healthcheck.cjs');
+  const env = { PATH: process.env.PATH, REDIS_CLUSTER_NODES: stack.redisUrl.replace('redis+cluster://', ''), ...(prefix ? { QUEUE_PREFIX: prefix } : {}) };
+  return new Promise((resolve) => execFile(process.execPath, [script, app], { env }, (error) => resolve(error ? Number(error.code ?? 1) : 0)));
+}
+
 async function masters(cluster: Cluster) {
   if (cluster.status !== 'ready') await new Promise((resolve) => cluster.once('ready', resolve));
   return cluster.nodes('master');
@@ -138,6 +147,9 @@ it('runs signed events to dashboards, insights, live events and an export on a 3
   const health = await (await fetch(`${stack.gatewayUrl}/health`)).json() as Record<string, any>;
   expect(health).toMatchObject({ status: 'ok', redis: { status: 'ok' }, problems: [] });
   expect(Object.keys(health.workers).sort()).toEqual(['export-worker', 'insight-worker', 'report-service']);
+  expect(await containerHealthCheck('report-service', stack.env.QUEUE_PREFIX)).toBe(0);
+  // The cluster's default prefix ({amc}) holds no heartbeat of this stack: unhealthy, not a false "ok".
+  expect(await containerHealthCheck('report-service', undefined)).toBe(1);
 }, 180_000);
 
 it('is a real cluster of 3 masters, and each queue keeps all of its keys in the one slot of the prefix hash tag', async () => {
