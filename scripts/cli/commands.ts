@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { mintUserToken } from '@amc-reports/auth';
 import { QUEUE_NAMES } from '@amc-reports/contracts';
 import { apiClient, postSignedEvent } from '@amc-reports/testing/src/signed-event';
-import { closeQueueConnections, describeRedisLocation, producerConnectionOptions } from '@amc-reports/queue';
+import { describeRedisLocation, producerConnectionOptions } from '@amc-reports/queue';
 import { CliError, databaseUrl, devSecret, EXIT, gatewayUrl, queuePrefix, redisUrl } from './dev-defaults';
 
 type Options = Record<string, string | boolean | string[] | undefined>;
@@ -91,7 +91,7 @@ export async function statusCommand(): Promise<void> {
     } finally {
       await queue.close();
     }
-  })).finally(() => closeQueueConnections()), describeRedisLocation(redisUrl()));
+  })), describeRedisLocation(redisUrl()));
   const db = new Client({ connectionString: databaseUrl() });
   const executions = await reachable(async () => {
     await db.connect();

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { INSIGHT_GENERATE_QUEUE, QUEUE_NAMES, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
 import { createPrismaClient } from '@amc-reports/db';
 import { listFailedJobs, redriveFailedJobs, type FailedJob } from '@amc-reports/redrive';
-import { closeQueueConnections, describeRedisLocation, producerConnectionOptions } from '@amc-reports/queue';
+import { describeRedisLocation, producerConnectionOptions } from '@amc-reports/queue';
 import { CliError, databaseUrl, EXIT, queuePrefix, redisUrl } from './dev-defaults';
 
 type Options = Record<string, string | boolean | string[] | undefined>;
@@ -21,7 +21,6 @@ async function withQueues<T>(names: readonly string[], work: (queues: Queue[]) =
     throw new CliError(EXIT.unreachable, `${describeRedisLocation(redisUrl())} is unreachable: ${(error as Error).message}`);
   } finally {
     await Promise.all(queues.map((queue) => queue.close().catch(() => undefined)));
-    await closeQueueConnections();
   }
 }
 

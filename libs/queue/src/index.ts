@@ -1,5 +1,5 @@
 export {
-  producerConnectionOptions, workerConnectionOptions, closeQueueConnections, createRedisClient, pingRedis, checkRedisPolicy, type RedisClient,
+  producerConnectionOptions, workerConnectionOptions, createRedisClient, pingRedis, checkRedisPolicy, type RedisClient,
 } from './redis-connection';
 export {
   parseRedisLocation, parseClusterNodes, clusterLocation, isClusterLocation, describeRedisLocation, hasHashTag, type RedisLocation, type RedisNode,

@@ -1,6 +1,6 @@
-import type { ConnectionOptions, RedisOptions as QueueRedisOptions } from 'bullmq';
+import { createIORedisClient, RedisConnection, type RedisOptions as QueueRedisOptions } from 'bullmq';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { describeRedisLocation, parseRedisLocation, type RedisLocation } from './redis-location';
+import { describeRedisLocation, isClusterLocation, parseRedisLocation, type RedisLocation } from './redis-location';
 
 /** A connection to the configured Redis: one server, or a cluster (same commands, keys routed by slot). */
 export type RedisClient = Redis | Cluster;
@@ -34,46 +34,37 @@ function createCluster(location: ClusterLocation, options: RedisOptions): Cluste
 }
 
 /**
- * Cluster clients handed to BullMQ as instances (it makes clients only from single-server options).
- * BullMQ shares an instance among the queues given it and never closes it, so one client per
- * location and role is kept here (workers' blocking reads get their own duplicates from BullMQ)
- * and closed by closeQueueConnections once the queues and workers are closed.
+ * BullMQ builds its clients from connection options with `new Redis(url)`, which cannot reach a
+ * cluster, and never closes a client instance it is given. Through its documented hook
+ * (RedisConnection.clientFactory) it builds an ioredis Cluster for a redis+cluster:// location and
+ * exactly what it builds by itself for anything else: BullMQ then owns cluster clients as it owns
+ * single-server ones (duplicates them for blocking reads, closes them with the queue or worker).
+ * lazyConnect: BullMQ connects it and waits for the slots (status "ready") before its first command.
  */
-const clusterConnections = new Map<string, Cluster>();
-
-function queueConnection(location: string, role: 'producer' | 'worker', options: QueueRedisOptions): ConnectionOptions {
-  const parsed = parseRedisLocation(location);
-  if (parsed.kind === 'standalone') return { url: parsed.url, ...options };
-  const key = `${role} ${location}`;
-  const open = clusterConnections.get(key);
-  if (open) return open as unknown as ConnectionOptions;
-  // lazyConnect: BullMQ connects it and waits for the slots (status "ready") before its first command.
-  const cluster = createCluster(parsed, { ...(options as RedisOptions), lazyConnect: true });
-  cluster.on('error', () => undefined);
-  clusterConnections.set(key, cluster);
-  cluster.once('end', () => {
-    if (clusterConnections.get(key) === cluster) clusterConnections.delete(key);
-  });
-  return cluster as unknown as ConnectionOptions;
+function installClusterClientFactory(): void {
+  if (RedisConnection.clientFactory) return;
+  RedisConnection.clientFactory = (options) => {
+    const { url, ...rest } = options;
+    if (url && isClusterLocation(url)) {
+      const location = parseRedisLocation(url) as ClusterLocation;
+      return createIORedisClient(createCluster(location, { ...(rest as RedisOptions), lazyConnect: true }));
+    }
+    return createIORedisClient(url ? new Redis(url, rest as RedisOptions) : new Redis(rest as RedisOptions));
+  };
 }
+installClusterClientFactory();
 
 /**
  * Producers fail fast while Redis is away (the outbox keeps the work); workers wait for it
- * forever (BullMQ blocking commands need maxRetriesPerRequest: null). DESIGN §9.
+ * forever (BullMQ blocking commands need maxRetriesPerRequest: null). DESIGN §9. Plain options on
+ * one server and on a cluster alike (the factory above tells them apart).
  */
-export function producerConnectionOptions(location: string): ConnectionOptions {
-  return queueConnection(location, 'producer', { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3_000 });
+export function producerConnectionOptions(location: string): QueueRedisOptions {
+  return { url: location, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3_000 };
 }
 
-export function workerConnectionOptions(location: string): ConnectionOptions {
-  return queueConnection(location, 'worker', { maxRetriesPerRequest: null, connectTimeout: 5_000 });
-}
-
-/** Closes the cluster clients made for BullMQ (after the queues and workers using them are closed). */
-export async function closeQueueConnections(): Promise<void> {
-  const open = [...clusterConnections.values()];
-  clusterConnections.clear();
-  await Promise.all(open.map((cluster) => cluster.quit().catch(() => cluster.disconnect())));
+export function workerConnectionOptions(location: string): QueueRedisOptions {
+  return { url: location, maxRetriesPerRequest: null, connectTimeout: 5_000 };
 }
 
 /** A start-up probe: resolves when Redis answers PING, rejects with a readable reason within the timeout. */
