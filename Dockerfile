@@ -15,6 +15,8 @@ COPY libs/config/package.json libs/config/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/db/package.json libs/db/
 COPY libs/launcher/package.json libs/launcher/
+COPY libs/metrics/package.json libs/metrics/
+COPY libs/outbound/package.json libs/outbound/
 COPY libs/queue/package.json libs/queue/
 COPY libs/redrive/package.json libs/redrive/
 COPY libs/runtime/package.json libs/runtime/

@@ -7,6 +7,7 @@
  *
  *   node -r @swc-node/register bench/events.bench.ts
  */
+import { seedBenchWorkflow } from './seed-workflow';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -81,9 +82,8 @@ async function main(): Promise<void> {
     await migrateDatabase(infra.databaseUrl);
     const pool = new Pool({ connectionString: infra.databaseUrl, max: CONCURRENCY });
     pool.on('error', () => undefined); // idle clients see the server stop at the end
-    const { rows: [user] } = await pool.query(`INSERT INTO users (email) VALUES ('bench@example.com') RETURNING id`);
-    const { rows: [workflow] } = await pool.query(
-      `INSERT INTO workflows (user_id, name, sql_query, amc_instance_id, amc_workflow_id) VALUES ($1, 'bench', 'SELECT 1', 'benchinst', 'bench_wf') RETURNING id`, [user.id]);
+    const { workflowId } = await seedBenchWorkflow(pool, { label: 'bench', instanceId: 'benchinst', amcWorkflowId: 'bench_wf' });
+    const workflow = { id: workflowId };
 
     // 1a. The raw limit: the same insert + add, no HTTP, no signature, no validation.
     const baselineQueue = new Queue(REPORT_UPDATE_QUEUE, { connection: { url: infra.redisUrl }, prefix: 'bench-baseline' });

@@ -10,6 +10,7 @@
  *
  *   node -r @swc-node/register bench/insight-worker.bench.ts [configurations]
  */
+import { seedBenchWorkflow } from './seed-workflow';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,9 +44,8 @@ interface Seeded {
 
 async function seed(pool: Pool, index: number): Promise<Seeded> {
   const next = random(index + 1);
-  const { rows: [user] } = await pool.query(`INSERT INTO users (email) VALUES ($1) RETURNING id`, [`bench-${index}@example.com`]);
-  const { rows: [workflow] } = await pool.query(
-    `INSERT INTO workflows (user_id, name, sql_query, amc_instance_id, report_enabled) VALUES ($1, 'bench', 'SELECT 1', 'benchinst', true) RETURNING id`, [user.id]);
+  const { workflowId } = await seedBenchWorkflow(pool, { label: `bench-${index}`, instanceId: `benchinst-${index}`, reportEnabled: true });
+  const workflow = { id: workflowId };
   const { rows: [configuration] } = await pool.query(
     `INSERT INTO report_configurations (workflow_id, name, dashboard_type, data_aggregation_settings) VALUES ($1, 'bench', 'funnel', '{"historyLength": 52}') RETURNING id`,
     [workflow.id]);

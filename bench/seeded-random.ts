@@ -1,11 +1,2 @@
-/** Deterministic PRNG (mulberry32), so every benchmark run measures the same data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG lives with the test helpers; benchmarks use the same one. */
+export { seededRandom } from '@amc-reports/testing/src/seeded-random';

@@ -6,6 +6,11 @@
  *   status                                                   queue depths, failed jobs, last executions
  *   jobs list [--queue q] [--limit n]                        failed jobs with their reason (transient or the job's own)
  *   jobs redrive (--id <job id>… | --transient | --all) [--queue q]   run failed jobs again
+ *   org create --name N | list | show --org <id>             the admin API (ADMIN_TOKEN): organizations,
+ *   org member --org <id> --user <uuid> --role owner|editor|viewer   members and their roles,
+ *   org remove-member --org <id> --user <uuid>
+ *   org instance --org <id> --instance <amc id> [--name N] [--advertiser A] [--marketplace US]
+ *   org remove-instance --org <id> --instance <amc id>          and the AMC instances each owns
  * Exit codes: 0 ok, 2 usage, 3 rejected by the gateway (4xx), 4 unreachable, 5 failed.
  * Talks to `npm start`'s stack by default (AMC_GATEWAY_URL, DATABASE_URL, REDIS_URL override).
  */
@@ -13,11 +18,12 @@ import { parseArgs } from 'node:util';
 import { CliError, EXIT } from './cli/dev-defaults';
 import { exportCommand, sendEventCommand, statusCommand, tokenCommand } from './cli/commands';
 import { jobsListCommand, jobsRedriveCommand } from './cli/jobs-commands';
+import { orgCommand } from './cli/org-commands';
 
-type Command = (options: Record<string, string | boolean | string[] | undefined>) => Promise<void>;
+type Command = (options: Record<string, string | boolean | string[] | undefined>, positionals: string[]) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
-  token: tokenCommand, 'send-event': sendEventCommand, export: exportCommand, status: statusCommand,
+  token: tokenCommand, 'send-event': sendEventCommand, export: exportCommand, status: statusCommand, org: orgCommand,
   'jobs list': jobsListCommand, 'jobs redrive': jobsRedriveCommand,
 };
 
@@ -32,16 +38,17 @@ async function main(): Promise<number> {
     process.stderr.write(`usage: amc-reports <${Object.keys(COMMANDS).join('|')}> [options]\n`);
     return EXIT.usage;
   }
-  const { values } = parseArgs({
-    args: rest, strict: true,
+  const { values, positionals } = parseArgs({
+    args: rest, strict: true, allowPositionals: true,
     options: {
       user: { type: 'string' }, email: { type: 'string' }, expires: { type: 'string' }, file: { type: 'string' },
       report: { type: 'string' }, format: { type: 'string' }, scope: { type: 'string' }, out: { type: 'string' },
-      token: { type: 'string' }, timeout: { type: 'string' },
+      token: { type: 'string' }, timeout: { type: 'string' }, name: { type: 'string' }, org: { type: 'string' }, role: { type: 'string' },
+      instance: { type: 'string' }, advertiser: { type: 'string' }, marketplace: { type: 'string' },
       queue: { type: 'string' }, limit: { type: 'string' }, id: { type: 'string', multiple: true }, transient: { type: 'boolean' }, all: { type: 'boolean' },
     },
   });
-  await run(values);
+  await run(values, positionals);
   return EXIT.ok;
 }
 

@@ -1,13 +1,17 @@
 /**
  * `npm run demo`: the whole system on the embedded default, fed through the real gateway like
- * the AMC pipeline would: a demo user's query template and workflow with reporting on, eight
- * weekly executions as signed events, then a PDF export. Prints the token, the dashboard URL,
- * the insights with their confidence and the PDF's path. `--once` prints and exits.
+ * the AMC pipeline would: the operator provisions a demo organization owning the demo AMC
+ * instance (admin API), then the demo user's query template and workflow with reporting on, eight
+ * weekly executions as signed events, then a PDF export, an e-mail subscription sent now and a
+ * client share link. Prints the token, the dashboard URL, the insights with their confidence, the
+ * PDF's path, the delivered e-mail's .eml path (or "sent over SMTP_URL") and the share link.
+ * `--once` prints and exits.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { mintUserToken } from '@amc-reports/auth';
+import { provisionOrganization } from '@amc-reports/testing/src/provision-organization';
 import { apiClient, postSignedEvent } from '@amc-reports/testing/src/signed-event';
 import { DEMO_COLUMNS, demoWeek, demoWindow } from './lib/demo-history';
 import { runUntilInterrupted, say, startDevStack, type DevStack } from './lib/dev-stack';
@@ -17,6 +21,7 @@ const DEMO_EMAIL = 'demo@amc-reports.local';
 const INSTANCE_ID = 'amcdemo0001';
 const AMC_WORKFLOW_ID = 'weekly_funnel_by_campaign';
 const WEEKS = 8;
+const DEMO_SUBSCRIPTION = 'Weekly funnel to the client';
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -37,8 +42,15 @@ async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
 }
 
 async function playDemo(stack: DevStack): Promise<void> {
-  const token = await mintUserToken({ userId: DEMO_USER_ID, email: DEMO_EMAIL, secret: stack.env.JWT_SECRET!, expiresIn: '7d' });
+  const token = await mintUserToken({ userId: DEMO_USER_ID, email: DEMO_EMAIL, secret: stack.env.JWT_SECRET!, expiresIn: '24h' });
   const api = apiClient(stack.gatewayUrl, token);
+  await step('provisioning the demo organization and its AMC instance (admin API)', async () => {
+    const mine = (await api.get('/v1/organizations')).body.items as { amcInstances: { instanceId: string }[] }[] | undefined;
+    if (mine?.some((organization) => organization.amcInstances.some((instance) => instance.instanceId === INSTANCE_ID))) return;
+    await provisionOrganization(stack.gatewayUrl, stack.env.ADMIN_TOKEN!, {
+      name: 'Demo Agency — Acme Brand', instanceIds: [INSTANCE_ID], members: [{ userId: DEMO_USER_ID, role: 'owner' }],
+    });
+  });
   const ok = <T extends { status: number; body: Record<string, any> }>(response: T, what: string): T => {
     if (response.status >= 300) throw new Error(`${what} answered ${response.status}: ${JSON.stringify(response.body)}`);
     return response;
@@ -102,6 +114,14 @@ async function playDemo(stack: DevStack): Promise<void> {
     return file;
   });
 
+  const delivered = await step('subscribing the client by e-mail and sending it now', () => sendDemoSubscription(stack, api, reportId, ok));
+  const shareUrl = await step('making a read-only share link for the client (30 days, exports allowed)', async () => {
+    const link = ok(await api.post(`/v1/reports/${reportId}/share-links`, {
+      expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), allowExports: true, label: 'Acme Brand team',
+    }), 'share link');
+    return link.body.url as string;
+  });
+
   say('');
   say(`The demo report is live (last execution ${lastExecutionId}).`);
   say(`  token:      ${token}`);
@@ -110,11 +130,39 @@ async function playDemo(stack: DevStack): Promise<void> {
   say(`  live:       ${stack.gatewayUrl}/v1/reports/${reportId}/events?access_token=<token>   (Server-Sent Events)`);
   say(`  API docs:   ${stack.gatewayUrl}/docs`);
   say(`  PDF:        ${pdfPath}`);
+  say(`  e-mail:     ${delivered}`);
+  say(`  share link: ${shareUrl}   (read-only, no account)`);
   say('  insights (best first):');
   for (const insight of insights as { confidenceScore?: number; confidence?: number; type?: string; insightType?: string; text?: string; insightText?: string }[]) {
     const confidence = Number(insight.confidenceScore ?? insight.confidence ?? 0).toFixed(2);
     say(`    [${confidence}] ${insight.insightType ?? insight.type}: ${insight.insightText ?? insight.text}`);
   }
+}
+
+type Ok = <T extends { status: number; body: Record<string, any> }>(response: T, what: string) => T;
+
+/**
+ * The demo's subscription: the weekly funnel by e-mail with its PDF and CSV, after each execution,
+ * sent once now. Without SMTP_URL the delivery module writes the message to MAIL_DIR as
+ * `<delivery id>.eml`: that path is what the demo prints.
+ */
+async function sendDemoSubscription(stack: DevStack, api: ReturnType<typeof apiClient>, reportId: string, ok: Ok): Promise<string> {
+  const existing = ((await api.get(`/v1/reports/${reportId}/subscriptions`)).body.items as { id: string; name: string }[])
+    .find((subscription) => subscription.name === DEMO_SUBSCRIPTION);
+  const subscriptionId = existing?.id ?? ok(await api.post(`/v1/reports/${reportId}/subscriptions`, {
+    name: DEMO_SUBSCRIPTION, channel: { type: 'email', recipients: ['client@acme-brand.example'] }, formats: ['pdf', 'csv'], trigger: { type: 'after_execution' },
+  }), 'subscription').body.id as string;
+  const delivery = ok(await api.post(`/v1/reports/${reportId}/subscriptions/${subscriptionId}/deliveries`, {}), 'send now').body;
+  const sent = await until('the e-mail delivery', async () => {
+    const rows = (await api.get(`/v1/reports/${reportId}/deliveries?subscriptionId=${subscriptionId}&limit=5`)).body.items as { id: string; status: string; error: string | null }[];
+    const row = rows.find((candidate) => candidate.id === delivery.id);
+    if (row?.status === 'failed') throw new Error(`the e-mail delivery failed: ${row.error}`);
+    return row?.status === 'sent' ? row : null;
+  });
+  if (stack.env.SMTP_URL) return `sent over SMTP_URL (delivery ${sent.id})`;
+  const eml = path.join(stack.env.MAIL_DIR!, `${sent.id}.eml`);
+  if (!fs.existsSync(eml)) throw new Error(`the delivery was sent but ${eml} is missing`);
+  return eml;
 }
 
 async function main(): Promise<void> {

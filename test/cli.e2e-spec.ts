@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { createTokenVerifier } from '@amc-reports/auth';
 import { INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_QUEUE, insightGenerateJobId } from '@amc-reports/contracts';
 import { producerConnectionOptions, workerConnectionOptions } from '@amc-reports/queue';
-import { apiClient, startAppStack, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
+import { apiClient, startAppStack, TEST_ADMIN_TOKEN, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
 
 const run = promisify(execFile);
 const cli = path.resolve(__dirname, '..', 'scripts', 'cli.ts');
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function amc(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const fullEnv = {
-    PATH: process.env.PATH, AMC_GATEWAY_URL: stack.gatewayUrl, AMC_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, JWT_SECRET: TEST_JWT_SECRET,
+    PATH: process.env.PATH, AMC_GATEWAY_URL: stack.gatewayUrl, AMC_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, JWT_SECRET: TEST_JWT_SECRET, ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     DATABASE_URL: stack.database.url, REDIS_URL: stack.redisUrl, QUEUE_PREFIX: stack.env.QUEUE_PREFIX, ...env,
   };
   try {
@@ -44,6 +44,14 @@ it('mints a token the gateway accepts, sends a signed event, exports and downloa
   const token = await amc(['token', '--user', userId, '--email', 'cli@example.com']);
   expect(token.code).toBe(0);
   await expect(createTokenVerifier({ secret: TEST_JWT_SECRET })(token.stdout.trim())).resolves.toEqual({ id: userId, email: 'cli@example.com' });
+
+  const created = await amc(['org', 'create', '--name', 'CLI agency']);
+  expect(created.code).toBe(0);
+  const organizationId = JSON.parse(created.stdout).id as string;
+  expect((await amc(['org', 'instance', '--org', organizationId, '--instance', 'inst-cli', '--name', 'CLI brand', '--marketplace', 'US'])).code).toBe(0);
+  expect((await amc(['org', 'member', '--org', organizationId, '--user', userId, '--role', 'editor'])).code).toBe(0);
+  const shown = JSON.parse((await amc(['org', 'show', '--org', organizationId])).stdout);
+  expect(shown).toMatchObject({ members: [{ userId, role: 'editor' }], amcInstances: [{ instanceId: 'inst-cli', name: 'CLI brand', marketplace: 'US' }] });
 
   const api = apiClient(stack.gatewayUrl, token.stdout.trim());
   const workflow = await api.post('/v1/workflows', { name: 'cli', sqlQuery: 'SELECT 1', amcInstanceId: 'inst-cli', amcWorkflowId: 'cli_wf', reportEnabled: true });
@@ -81,6 +89,19 @@ it.each([
   ['an unreadable event file', ['send-event', '--file', '/nonexistent.json'], 2],
 ])('exits with a code scripts can rely on for %s', async (_label, args, code) => {
   expect((await amc(args)).code).toBe(code);
+}, 60_000);
+
+it('org commands exit 3 with the admin API\'s reason when it refuses, and 2 without an action', async () => {
+  const created = JSON.parse((await amc(['org', 'create', '--name', 'Owner of inst-taken'])).stdout);
+  expect((await amc(['org', 'instance', '--org', created.id, '--instance', 'inst-taken'])).code).toBe(0);
+  const other = JSON.parse((await amc(['org', 'create', '--name', 'Squatter'])).stdout);
+  const squat = await amc(['org', 'instance', '--org', other.id, '--instance', 'inst-taken']);
+  expect(squat.code).toBe(3);
+  expect(squat.stderr).toMatch(/409: AMC instance inst-taken belongs to another organization/);
+  expect((await amc(['org'])).code).toBe(2);
+  expect((await amc(['org', 'create'], { ADMIN_TOKEN: 'not-the-admin-token-at-all' })).code).toBe(2);
+  const wrongToken = await amc(['org', 'list'], { ADMIN_TOKEN: 'not-the-admin-token-at-all' });
+  expect(wrongToken.code).toBe(3);
 }, 60_000);
 
 it('exits 3 when the gateway rejects an event and 4 when it is unreachable', async () => {

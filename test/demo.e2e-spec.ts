@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { findFreePort } from '@amc-reports/launcher';
 
 // The README's first command, run the way a new user runs it (non-interactively: --once).
-it('npm run demo -- --once starts everything, plays the history and prints token, dashboard, insights and PDF', async () => {
+it('npm run demo -- --once starts everything, plays the history and prints token, dashboard, insights, PDF, the delivered .eml and a share link', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amc-demo-'));
   fs.chmodSync(dataDir, 0o755);
   const env = {
@@ -25,6 +26,11 @@ it('npm run demo -- --once starts everything, plays the history and prints token
     expect(output).toMatch(/insights \(best first\):\n\s+\[(0\.\d\d|1\.00)\] \w+: /);
     const pdf = /PDF:\s+(\S+\.pdf)/.exec(output)?.[1];
     expect(pdf && fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const eml = /e-mail:\s+(\S+\.eml)/.exec(output)?.[1];
+    const message = await simpleParser(eml ? fs.readFileSync(eml) : Buffer.alloc(0));
+    expect(message.subject).toMatch(/^Weekly funnel.* — 2026-11-16 – 2026-11-22$/);
+    expect(message.attachments.map((attachment) => attachment.contentType).sort()).toEqual(['application/pdf', 'text/csv']);
+    expect(output).toMatch(new RegExp(`share link:\\s+http://127\\.0\\.0\\.1:${env.GATEWAY_PORT}/share/[A-Za-z0-9_-]{43}`));
     expect(Date.now() - started).toBeLessThan(180_000);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { Cluster } from 'ioredis';
 import type { ExportFinishedEvent, InsightsGeneratedEvent } from '@amc-reports/contracts';
 import { createRedisClient } from '@amc-reports/queue';
-import { apiClient, postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
+import { postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
 
 /**
  * The whole round trip on a real 3-master Redis Cluster (started by the launcher for this file):
@@ -100,10 +100,9 @@ async function masters(cluster: Cluster) {
 }
 
 it('runs signed events to dashboards, insights, live events and an export on a 3-master Redis Cluster', async () => {
-  const owner = randomUUID();
-  const token = await stack.tokenFor(owner, 'cluster@example.com');
-  const api = apiClient(stack.gatewayUrl, token);
   const instanceId = 'inst-cluster';
+  const api = await stack.memberApi({ instanceIds: [instanceId], email: 'cluster@example.com' });
+  const token = api.token;
   const workflow = await api.post('/v1/workflows', { name: 'cluster', sqlQuery: 'SELECT 1', amcInstanceId: instanceId, amcWorkflowId: 'cluster_wf', reportEnabled: true });
   expect(workflow.status).toBe(201);
   const reportId = workflow.body.reportConfigId as string;

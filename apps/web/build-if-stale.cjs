@@ -1,5 +1,5 @@
 // Builds the web app (Vite) when apps/web/dist is missing or older than any of its sources:
-// apps/web/{index.html,vite.config.ts,src/,public/} and libs/charts/src (bundled into the page).
+// apps/web/{index.html,vite.config.ts,src/,public/}, libs/charts/src and libs/metrics/src (bundled into the page).
 // A walk over a few dozen file stats: cheap enough to run before every `npm start` / `npm test`.
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -11,11 +11,13 @@ const repoRoot = path.resolve(webRoot, '..', '..');
 const builtIndex = path.join(webRoot, 'dist', 'index.html');
 const sources = [
   path.join(webRoot, 'index.html'),
+  path.join(webRoot, 'shared.html'),
   path.join(webRoot, 'vite.config.ts'),
   path.join(webRoot, 'package.json'),
   path.join(webRoot, 'src'),
   path.join(webRoot, 'public'),
   path.join(repoRoot, 'libs', 'charts', 'src'),
+  path.join(repoRoot, 'libs', 'metrics', 'src'),
 ];
 
 function newestMtime(target) {

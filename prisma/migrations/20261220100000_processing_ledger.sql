@@ -54,6 +54,14 @@ CREATE INDEX insight_generations_execution_idx ON insight_generations (execution
 CREATE INDEX insight_generations_unfinished_idx ON insight_generations ((coalesce(swept_at, requested_at)))
   WHERE status = 'queued' OR (status = 'failed' AND failure_transient);
 
+-- delivery.send per deliveries row: its status is the ledger (pending / sending unfinished); the
+-- sweeper counts its re-drives and when it last looked, as for the tables above.
+ALTER TABLE deliveries
+  ADD COLUMN redrive_count integer NOT NULL DEFAULT 0,
+  ADD COLUMN swept_at      timestamptz;
+-- The sweeper: deliveries not yet sent, skipped or failed, least recently looked at first.
+CREATE INDEX deliveries_unfinished_idx ON deliveries ((coalesce(swept_at, created_at))) WHERE status IN ('pending', 'sending');
+
 -- report_exports: each render's claim gets the next number, never given back (unlike attempts,
 -- which an outage or a shutdown returns). It fences renders: only the latest claim may complete
 -- the export, and a later claim stores under its own key, so a render that lost its lock and kept
@@ -63,6 +71,8 @@ ALTER TABLE report_exports ADD COLUMN render_claim integer NOT NULL DEFAULT 0;
 
 -- migrate:down
 ALTER TABLE report_exports DROP COLUMN render_claim;
+DROP INDEX deliveries_unfinished_idx;
+ALTER TABLE deliveries DROP COLUMN redrive_count, DROP COLUMN swept_at;
 DROP TABLE insight_generations;
 DROP INDEX amc_execution_events_unfinished_idx;
 ALTER TABLE amc_execution_events

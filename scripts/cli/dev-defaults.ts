@@ -5,7 +5,7 @@ import { CLUSTER_QUEUE_PREFIX } from '@amc-reports/config';
 import { clusterLocation, isClusterLocation } from '@amc-reports/queue';
 
 /** The CLI talks to what `npm start` runs unless told otherwise (same ports, same throw-away secrets). */
-export function devSecret(name: 'AMC_WEBHOOK_SECRET' | 'JWT_SECRET'): string {
+export function devSecret(name: 'AMC_WEBHOOK_SECRET' | 'JWT_SECRET' | 'ADMIN_TOKEN'): string {
   if (process.env[name]) return process.env[name]!;
   const file = path.join(path.resolve(process.env.AMC_DATA_DIR ?? path.join(REPO_ROOT, 'var')), 'secrets', name);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { INSIGHT_GENERATE_QUEUE, QUEUE_NAMES, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
+import { DELIVERY_QUEUE, INSIGHT_GENERATE_QUEUE, QUEUE_NAMES, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
 import { createPrismaClient } from '@amc-reports/db';
 import { listFailedJobs, redriveFailedJobs, type FailedJob } from '@amc-reports/redrive';
 import { describeRedisLocation, producerConnectionOptions } from '@amc-reports/queue';
@@ -7,7 +7,7 @@ import { CliError, databaseUrl, EXIT, queuePrefix, redisUrl } from './dev-defaul
 
 type Options = Record<string, string | boolean | string[] | undefined>;
 
-const REDRIVABLE = [REPORT_UPDATE_QUEUE, INSIGHT_GENERATE_QUEUE] as const;
+const REDRIVABLE = [REPORT_UPDATE_QUEUE, INSIGHT_GENERATE_QUEUE, DELIVERY_QUEUE] as const;
 
 async function withQueues<T>(names: readonly string[], work: (queues: Queue[]) => Promise<T>): Promise<T> {
   const prefix = queuePrefix();
@@ -48,8 +48,8 @@ export async function jobsListCommand(options: Options): Promise<void> {
 }
 
 /**
- * `jobs redrive (--id <job id>… | --transient | --all) [--queue q]`: runs failed report.update
- * and insight.generate jobs again with fresh attempts (after a fix, or for what the sweeper gave
+ * `jobs redrive (--id <job id>… | --transient | --all) [--queue q]`: runs failed report.update,
+ * insight.generate and delivery.send jobs again with fresh attempts (after a fix, or for what the sweeper gave
  * up on). Never without a selection: re-driving every failure by accident is not a default.
  */
 export async function jobsRedriveCommand(options: Options): Promise<void> {

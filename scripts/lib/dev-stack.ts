@@ -66,7 +66,7 @@ export async function startDevStack(options: { quietApps?: boolean } = {}): Prom
   say(`  ${migrated.split('\n').filter((l) => l.startsWith('Applied')).length} migration(s) applied, schema current`);
 
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl };
-  for (const [name, bytes] of [['AMC_WEBHOOK_SECRET', 24], ['JWT_SECRET', 32]] as const) {
+  for (const [name, bytes] of [['AMC_WEBHOOK_SECRET', 24], ['JWT_SECRET', 32], ['ADMIN_TOKEN', 24]] as const) {
     if (!env[name]) {
       env[name] = devSecret(name, dataRoot, bytes);
       say(`  ${name} not set: using a throw-away development value (stored in ${path.join(dataRoot, 'secrets')})`);
@@ -77,6 +77,9 @@ export async function startDevStack(options: { quietApps?: boolean } = {}): Prom
   env.STORAGE_DIR ??= path.join(dataRoot, 'storage');
   env.EXPORT_DIR ??= path.join(dataRoot, 'exports');
   env.RESULTS_DIR ??= path.join(dataRoot, 'results');
+  // Without SMTP_URL the export worker's delivery module writes every e-mail here as an .eml file.
+  env.MAIL_DIR ??= path.join(dataRoot, 'mail');
+  env.PUBLIC_URL ??= `http://${env.GATEWAY_HOST}:${env.GATEWAY_PORT}`;
 
   say('• starting gateway, report-service, insight-worker, export-worker…');
   const supervisor = new Supervisor({

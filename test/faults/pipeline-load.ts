@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { buildSignatureHeader } from '@amc-reports/contracts';
 import { mintUserToken } from '@amc-reports/auth';
-import { TEST_JWT_SECRET, TEST_WEBHOOK_SECRET } from '@amc-reports/testing';
+import { provisionOrganization, TEST_ADMIN_TOKEN, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET } from '@amc-reports/testing';
 
 /**
  * A steady load of what the system serves, sent the way its clients do: the AMC pipeline's signed
@@ -46,11 +46,15 @@ export interface Target {
   instanceId: string;
 }
 
-/** A user with `count` workflows, reporting on (performance dashboards), created through the API. */
+/**
+ * A user owning an organization (provisioned through the admin API) with `count` workflows,
+ * reporting on (performance dashboards), created through the API.
+ */
 export async function createTargets(gatewayUrl: string, count: number, label: string): Promise<{ userId: string; token: string; targets: Target[] }> {
   const userId = randomUUID();
   const token = await mintUserToken({ userId, secret: TEST_JWT_SECRET });
   const instanceId = `amcfault${label}`;
+  await provisionOrganization(gatewayUrl, TEST_ADMIN_TOKEN, { instanceIds: [instanceId], members: [{ userId, role: 'owner' }] });
   const targets: Target[] = [];
   for (let index = 0; index < count; index++) {
     const answer = await send(`${gatewayUrl}/v1/workflows`, 'POST', { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, JSON.stringify({

@@ -29,13 +29,13 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
   }
 }
 
-async function createFunnelReport(userToken: string, amcWorkflowId: string): Promise<{ workflowId: string; reportId: string }> {
+async function createFunnelReport(userToken: string, amcWorkflowId: string, instanceId = INSTANCE_ID): Promise<{ workflowId: string; reportId: string }> {
   const api = apiClient(stack.gatewayUrl, userToken);
   const template = await api.post('/v1/query-templates', { name: 'Weekly funnel by campaign', category: 'funnel', defaultDashboardType: 'funnel', sqlQuery: 'SELECT 1' });
   expect(template.status).toBe(201);
   const workflow = await api.post('/v1/workflows', {
     name: 'Weekly funnel (browser test)', sqlQuery: 'SELECT 1', queryTemplateId: template.body.id,
-    amcInstanceId: INSTANCE_ID, amcWorkflowId, reportEnabled: true,
+    amcInstanceId: instanceId, amcWorkflowId, reportEnabled: true,
   });
   expect(workflow.status).toBe(201);
   return { workflowId: workflow.body.id as string, reportId: workflow.body.reportConfigId as string };
@@ -60,9 +60,10 @@ const count = (selector: string): Promise<number> => browser.page.locator(select
 beforeAll(async () => {
   buildWebAppIfStale();
   stack = await startAppStack(['gateway', 'report-service', 'insight-worker', 'export-worker']);
-  token = await stack.tokenFor(randomUUID(), 'analyst@example.com');
+  token = (await stack.memberApi({ instanceIds: [INSTANCE_ID], email: 'analyst@example.com' })).token;
   ({ workflowId, reportId } = await createFunnelReport(token, 'web_weekly_funnel'));
-  otherUsersReportId = (await createFunnelReport(await stack.tokenFor(randomUUID()), 'someone_elses_funnel')).reportId;
+  const someoneElse = await stack.memberApi({ instanceIds: ['amcweb-other'] });
+  otherUsersReportId = (await createFunnelReport(someoneElse.token, 'someone_elses_funnel', 'amcweb-other')).reportId;
   const api = apiClient(stack.gatewayUrl, token);
   await playWeek(0);
   await until('the failed run', async () => (await api.get(`/v1/reports/${reportId}/dashboard`)).body.history?.length === 1);
@@ -115,8 +116,12 @@ it('opens the dashboard and renders every view: charts with drawn SVG, tables wi
     await page.locator(`${card} .chart[data-rendered="true"]`).waitFor();
     expect(await count(`${card} .chart svg path[d*="L"]`)).toBeGreaterThan(3);
   }
-  expect(await count('.metric-card')).toBe(5);
+  // The funnel's cards: five stages, the purchase rate of impressions, sales, and the headline CTR
+  // and purchase rate of clicks (the summary insight's numbers), compared with week 7.
+  expect(await count('.metric-card')).toBe(9);
   expect(await page.locator('.metric-card').first().innerText()).toMatch(/Impressions\s+6,959,049/);
+  expect(await page.locator('.metric-card').first().getAttribute('title')).toBe('Impressions = sum of impressions');
+  expect(await page.locator('.metric-window').innerText()).toMatch(/Key metrics · 2026-11-16 – 2026-11-22, compared with 2026-11-09 – 2026-11-15/);
   expect(await count('.insight')).toBe(dashboard.insights.length);
   expect(await page.locator('.insight .confidence').first().innerText()).toMatch(/confidence · \d\.\d\d/);
   await page.locator('.insight summary').first().click();
@@ -144,7 +149,9 @@ it('shows a tooltip with formatted values when hovering a time-series chart', as
   const { page } = browser;
   const chart = page.locator('[data-view-key="funnel.history"] .chart');
   await chart.scrollIntoViewIfNeeded();
-  await chart.hover();
+  // Inside the first of the small multiples (impressions), below the legend.
+  const box = (await chart.boundingBox())!;
+  await chart.hover({ position: { x: box.width / 2, y: 100 } });
   const tooltip = page.locator('[data-view-key="funnel.history"] .chart-tooltip');
   await tooltip.waitFor({ state: 'visible' });
   expect(await tooltip.innerText()).toMatch(/Impressions\s+[\d,]+/);

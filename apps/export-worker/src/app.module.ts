@@ -6,6 +6,7 @@ import { DatabaseModule } from '@amc-reports/db';
 import { EventsPublisher, queueModules } from '@amc-reports/runtime';
 import { createObjectStorage, exportStorageSettings, LocalDirectoryStorage, type ProcessScratch } from '@amc-reports/storage';
 import { EXPORT_EVENTS, EXPORT_STORAGE, EXPORT_WORKER_CONFIG, RAW_RESULT_STORAGE } from './export-worker.config';
+import { DeliveryModule } from './delivery/delivery.module';
 import { ExportRenderProcessor } from './export-render.processor';
 import { ExportRenderService } from './export-render.service';
 import { openRenderScratch, RENDER_SCRATCH, RenderTemporaries } from './render-temporaries';
@@ -42,6 +43,7 @@ export class ExportWorkerModule {
         ...queueModules({
           redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, consume: [EXPORT_RENDER_QUEUE, MAINTENANCE_QUEUE], produce: [REPORT_UPDATE_QUEUE, INSIGHT_GENERATE_QUEUE],
         }),
+        DeliveryModule.register(config),
       ],
       providers: [
         { provide: EXPORT_WORKER_CONFIG, useValue: config },

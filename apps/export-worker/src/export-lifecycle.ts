@@ -34,25 +34,45 @@ export type ClaimResult =
   /** completed, failed or expired: a rerun of the job has nothing left to do. */
   | { kind: 'settled'; status: string }
   /** Still pending or processing, but every allowed attempt was used (a crash loop). */
-  | { kind: 'exhausted'; attempts: number };
+  | { kind: 'exhausted'; attempts: number }
+  /** Its organization already renders as many exports as it may at once: try again shortly. */
+  | { kind: 'busy'; organizationId: string };
 
 /** Reasons people read in GET /v1/exports/:id, not stacks: bounded. */
 const MAX_ERROR_LENGTH = 2_000;
 const bounded = (reason: string) => reason.slice(0, MAX_ERROR_LENGTH);
 
 /**
- * pending → processing with attempts + 1, a new render claim and a fresh started_at. A rerun of
- * the same job (a worker died mid-render and BullMQ handed the job to another) finds it processing
- * and claims it again, counting the attempt; once `maxAttempts` renders have started, it is not
- * claimed again. The new claim fences out any earlier render still running.
+ * pending → processing with attempts + 1, a new render claim and a fresh started_at — unless the export's
+ * organization already renders `rendersPerOrganization` exports: then it is `busy` and waits, so
+ * one organization's burst never holds every render slot while another organization waits. A rerun of the same job (a
+ * worker died mid-render and BullMQ handed the job to another) finds it processing and claims it
+ * again, counting the attempt; once `maxAttempts` renders have started, it is not claimed again.
+ * The new claim fences out any earlier render still running.
  */
-export async function claimExport(prisma: PrismaClient, exportId: string, maxAttempts: number): Promise<ClaimResult> {
-  const rows = await prisma.$queryRaw<ClaimedExport[]>`
-    UPDATE report_exports SET status = 'processing', attempts = attempts + 1, render_claim = render_claim + 1, started_at = now(), progress = 0
-    WHERE id = ${exportId}::uuid AND status IN ('pending', 'processing') AND attempts < ${maxAttempts}
-    RETURNING id, report_configuration_id AS "reportConfigurationId", user_id AS "userId", format, scope,
-      view_id AS "viewId", execution_id AS "executionId", options, attempts, render_claim AS "claim"`;
-  if (rows[0]) return { kind: 'claimed', row: rows[0] };
+export async function claimExport(prisma: PrismaClient, exportId: string, maxAttempts: number, rendersPerOrganization: number): Promise<ClaimResult> {
+  const claimed = await prisma.$transaction(async (tx) => {
+    const [owner] = await tx.$queryRaw<{ organizationId: string }[]>`
+      SELECT w.organization_id AS "organizationId" FROM report_exports e
+      JOIN report_configurations c ON c.id = e.report_configuration_id JOIN workflows w ON w.id = c.workflow_id
+      WHERE e.id = ${exportId}::uuid`;
+    if (owner) {
+      // Serialised per organization, so two workers cannot both take its last render slot.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`export-renders:${owner.organizationId}`}, 0))`;
+      const [{ rendering }] = await tx.$queryRaw<{ rendering: number }[]>`
+        SELECT count(*)::int AS rendering FROM report_exports e
+        JOIN report_configurations c ON c.id = e.report_configuration_id JOIN workflows w ON w.id = c.workflow_id
+        WHERE w.organization_id = ${owner.organizationId}::uuid AND e.status = 'processing' AND e.id <> ${exportId}::uuid`;
+      if (rendering >= rendersPerOrganization) return { kind: 'busy' as const, organizationId: owner.organizationId };
+    }
+    const rows = await tx.$queryRaw<ClaimedExport[]>`
+      UPDATE report_exports SET status = 'processing', attempts = attempts + 1, render_claim = render_claim + 1, started_at = now(), progress = 0
+      WHERE id = ${exportId}::uuid AND status IN ('pending', 'processing') AND attempts < ${maxAttempts}
+      RETURNING id, report_configuration_id AS "reportConfigurationId", user_id AS "userId", format, scope,
+        view_id AS "viewId", execution_id AS "executionId", options, attempts, render_claim AS "claim"`;
+    return rows[0] ? { kind: 'claimed' as const, row: rows[0] } : null;
+  });
+  if (claimed) return claimed;
   const current = await prisma.reportExport.findUnique({ where: { id: exportId }, select: { status: true, attempts: true } });
   if (!current) return { kind: 'missing' };
   if (current.status === 'pending' || current.status === 'processing') return { kind: 'exhausted', attempts: current.attempts };

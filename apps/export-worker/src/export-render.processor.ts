@@ -1,9 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { EXPORT_RENDER_QUEUE, ExportRenderJob } from '@amc-reports/contracts';
 import { DependencyGate, isFinalFailure, parseJobPayload } from '@amc-reports/runtime';
-import { ExportRenderService } from './export-render.service';
+import { ExportRenderService, OrganizationBusyError } from './export-render.service';
+
+/** How long an export of a busy organization waits before it asks for a render slot again. */
+const BUSY_RETRY_MS = 250;
 
 @Processor(EXPORT_RENDER_QUEUE)
 export class ExportRenderProcessor extends WorkerHost {
@@ -16,10 +19,17 @@ export class ExportRenderProcessor extends WorkerHost {
   async process(job: Job, token?: string): Promise<unknown> {
     const payload = parseJobPayload(ExportRenderJob, job);
     const run = { claimed: false };
-    return this.gate.run(job, token,
-      () => this.exports.render(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, onClaimed: () => (run.claimed = true) }),
-      // An outage interrupted the render: its claim does not count against EXPORT_MAX_ATTEMPTS.
-      { release: async () => void (run.claimed && (await this.exports.releaseClaim(payload.exportId))) });
+    try {
+      return await this.gate.run(job, token,
+        () => this.exports.render(payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, onClaimed: () => (run.claimed = true) }),
+        // An outage interrupted the render: its claim does not count against EXPORT_MAX_ATTEMPTS.
+        { release: async () => void (run.claimed && (await this.exports.releaseClaim(payload.exportId))) });
+    } catch (error) {
+      if (!(error instanceof OrganizationBusyError)) throw error;
+      // Back to the queue with its priority, without spending an attempt.
+      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
   }
 
   @OnWorkerEvent('failed')

@@ -32,6 +32,24 @@ export interface ExportRenderOutcome {
   sizeBytes?: number;
 }
 
+/** The export's organization holds its share of render slots: the job waits (no attempt spent). */
+export class OrganizationBusyError extends Error {
+  override name = 'OrganizationBusyError';
+
+  constructor(readonly organizationId: string) {
+    super(`organization ${organizationId} already renders its share of exports`);
+  }
+}
+
+/**
+ * Render slots one organization may hold at once: all but one of the worker's, so another
+ * organization's export always finds a free slot (a single organization alone renders one at a
+ * time less than it could; on a 2-core worker that costs little). EXPORT_RENDERS_PER_ORGANIZATION overrides.
+ */
+export function rendersPerOrganization(config: Pick<ExportWorkerEnv, 'EXPORT_CONCURRENCY' | 'EXPORT_RENDERS_PER_ORGANIZATION'>): number {
+  return config.EXPORT_RENDERS_PER_ORGANIZATION ?? Math.max(1, config.EXPORT_CONCURRENCY - 1);
+}
+
 /** A rendered file that failed its check: the render is wrong, and rendering again would not fix it. */
 export class ExportVerificationError extends Error {
   override name = 'ExportVerificationError';
@@ -63,7 +81,8 @@ export class ExportRenderService {
   ) {}
 
   async render(job: ExportRenderJob, { onClaimed, ...context }: JobContext): Promise<ExportRenderOutcome> {
-    const claim = await claimExport(this.prisma, job.exportId, this.config.EXPORT_MAX_ATTEMPTS);
+    const claim = await claimExport(this.prisma, job.exportId, this.config.EXPORT_MAX_ATTEMPTS, rendersPerOrganization(this.config));
+    if (claim.kind === 'busy') throw new OrganizationBusyError(claim.organizationId);
     if (claim.kind === 'claimed') onClaimed?.();
     if (claim.kind === 'missing') throw new UnrecoverableError(`export ${job.exportId} does not exist (its report was deleted?)`);
     if (claim.kind === 'settled') {

@@ -41,8 +41,9 @@ beforeAll(async () => {
   db = new Client({ connectionString: stack.database.url });
   await db.connect();
   events = await ExportEventLog.open(stack.redisUrl);
-  ownerToken = await stack.tokenFor(owner);
-  api = apiClient(stack.gatewayUrl, ownerToken);
+  const ownerApi = await stack.memberApi({ userId: owner, instanceIds: [instanceId] });
+  ownerToken = ownerApi.token;
+  api = ownerApi;
 
   const created = await createReport(api, { dashboardType: 'performance', amcWorkflowId: 'wf_recovery', name: 'Recovery report', instanceId });
   reportId = created.reportId;

@@ -35,9 +35,10 @@ beforeAll(async () => {
   db = new Client({ connectionString: stack.database.url });
   await db.connect();
   events = await ExportEventLog.open(stack.redisUrl);
-  ownerToken = await stack.tokenFor(owner, 'owner@example.com');
-  api = apiClient(stack.gatewayUrl, ownerToken);
-  strangerApi = apiClient(stack.gatewayUrl, await stack.tokenFor(stranger, 'stranger@example.com'));
+  const ownerApi = await stack.memberApi({ userId: owner, instanceIds: [instanceId], email: 'owner@example.com' });
+  ownerToken = ownerApi.token;
+  api = ownerApi;
+  strangerApi = await stack.memberApi({ userId: stranger, instanceIds: ['amcexports-stranger'], email: 'stranger@example.com' });
 
   ({ reportId } = await createReport(api, { dashboardType: 'performance', amcWorkflowId: 'wf_exports', name: REPORT_NAME, instanceId }));
   const report = await api.get(`/v1/reports/${reportId}`);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@amc-reports/db';
+import { seedOrganization } from '@amc-reports/testing';
 import type { ExportDocument } from '../src/renderers/export-document';
 import { buildExportDocument } from './fixtures/export-document.fixture';
 
@@ -27,12 +28,14 @@ export interface SeedOptions {
 export async function seedReport(prisma: PrismaClient, options: SeedOptions = {}): Promise<SeededReport> {
   const document = options.document ?? buildExportDocument();
   const user = await prisma.user.create({ data: { id: randomUUID() } });
+  const instanceId = `amcexport${randomUUID().slice(0, 8)}`;
+  const { organizationId } = await seedOrganization(prisma, { instanceIds: [instanceId], members: [{ userId: user.id, role: 'owner' }] });
   const workflow = await prisma.workflow.create({
-    data: { userId: user.id, name: document.report.workflowName, sqlQuery: 'SELECT 1', amcInstanceId: 'amcexport01', reportEnabled: true },
+    data: { organizationId, createdBy: user.id, name: document.report.workflowName, sqlQuery: 'SELECT 1', amcInstanceId: instanceId, reportEnabled: true },
   });
   const execution = await prisma.workflowExecution.create({
     data: {
-      workflowId: workflow.id, amcInstanceId: 'amcexport01', amcExecutionId: randomUUID(), status: 'SUCCEEDED',
+      workflowId: workflow.id, amcInstanceId: instanceId, amcExecutionId: randomUUID(), status: 'SUCCEEDED',
       timeWindowStart: new Date(document.report.timeWindowStart), timeWindowEnd: new Date(document.report.timeWindowEnd),
       completedAt: new Date(), rowCount: options.raw?.rowCount ?? 66, rawResultKey: options.raw?.key ?? null,
     },

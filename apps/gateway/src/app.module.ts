@@ -4,7 +4,9 @@ import { DatabaseModule } from '@amc-reports/db';
 import type { GatewayConfig } from './app-config';
 import { GatewayCommonModule } from './common/gateway-common.module';
 import { GatewayQueuesModule } from './common/gateway-queues.module';
-import { PrismaExceptionFilter } from './common/prisma-exception.filter';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { AdminModule } from './admin/admin.module';
+import { DeliveryModule } from './delivery/delivery.module';
 import { AmcEventIngestionService } from './events/amc-event-ingestion.service';
 import { AmcEventsController } from './events/amc-events.controller';
 import { OutboxRelay } from './events/outbox-relay.service';
@@ -16,8 +18,10 @@ import { LiveModule } from './live/live.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { QueryTemplatesController } from './library/query-templates.controller';
 import { WorkflowsController } from './library/workflows.controller';
+import { OrganizationsController } from './organizations/organizations.controller';
 import { DashboardReader } from './reports/dashboard-reader';
 import { ReportsController } from './reports/reports.controller';
+import { SharingModule } from './sharing/sharing.module';
 
 @Module({})
 export class GatewayModule {
@@ -32,10 +36,13 @@ export class GatewayModule {
         ExportsModule,
         LiveModule,
         ObservabilityModule,
+        AdminModule,
+        DeliveryModule,
+        SharingModule,
       ],
-      controllers: [HealthController, AmcEventsController, QueryTemplatesController, WorkflowsController, ReportsController],
+      controllers: [HealthController, AmcEventsController, OrganizationsController, QueryTemplatesController, WorkflowsController, ReportsController],
       providers: [
-        { provide: APP_FILTER, useClass: PrismaExceptionFilter },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
         HealthService, AmcEventIngestionService, OutboxRelay, DashboardReader,
       ],
     };

@@ -5,14 +5,17 @@ import type { Observable } from 'rxjs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayEnv } from '@amc-reports/config';
 import {
-  checkDependenciesOrExit, createLogger, eventsMicroservice, exitOnShutdownSignal, lifecycleLogger, loadAppConfigOrExit, PinoNestLogger,
+  checkDependenciesOrExit, createLogger, eventsMicroservice, exitOnShutdownSignal, exitWithProblem, lifecycleLogger, loadAppConfigOrExit,
+  PinoNestLogger,
 } from '@amc-reports/runtime';
 import { GatewayModule } from './app.module';
+import { installRequestHygiene } from './common/request-hygiene';
 import { LiveEventsHub } from './live/live-events.hub';
-import { serveOpenApi } from './openapi';
+import { collectRoutes, serveOpenApi, undocumentedRouteProblems } from './openapi';
 import { registerHttpMetrics } from './observability/http-metrics.hook';
 import { MetricsService } from './observability/metrics.service';
 import { mountQueueDashboard } from './observability/queue-dashboard';
+import { serveSharedPage } from './web/serve-shared-page';
 import { serveWebApp } from './web/serve-web-app';
 
 const APP = 'gateway';
@@ -22,15 +25,18 @@ async function main(): Promise<void> {
   const logger = createLogger(APP, config.LOG_LEVEL);
   await checkDependenciesOrExit(APP, config, logger);
 
-  // The body limit covers the largest legal request (an event with inline rows); Fastify
-  // answers 413 past it and 415 for content types it has no parser for.
+  // Body limits are set per route (request-hygiene); Fastify answers 413 past them and 415 for
+  // content types it has no parser for.
   const adapter = new FastifyAdapter({ bodyLimit: config.EVENT_BODY_LIMIT_BYTES, trustProxy: true });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config), adapter, {
     rawBody: true,
     logger: new PinoNestLogger(logger),
   });
+  const registeredRoutes = collectRoutes(app);
+  installRequestHygiene(app, config);
   serveOpenApi(app);
   serveWebApp(app);
+  serveSharedPage(app);
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpMetrics(fastify, app.get(MetricsService));
   const dashboardQueues = await mountQueueDashboard(fastify, config.REDIS_URL, config.QUEUE_PREFIX, config.ADMIN_TOKEN);
@@ -38,6 +44,12 @@ async function main(): Promise<void> {
   // The workers' events arrive on the Redis transport; SSE clients get them from here.
   const events = app.connectMicroservice(eventsMicroservice(config.REDIS_URL), { inheritAppConfig: true });
   resyncLiveClientsAfterReconnect(events.status, app.get(LiveEventsHub), logger);
+  await app.init();
+  const problems = undocumentedRouteProblems(registeredRoutes());
+  if (problems.length > 0) {
+    await app.close();
+    exitWithProblem(APP, `the HTTP routes and the API document disagree: ${problems.join('; ')}`);
+  }
   await app.startAllMicroservices();
   // SIGTERM: stop accepting (Fastify answers 503 to new requests while it drains), end the SSE
   // streams, finish in-flight requests, flush the outbox marks, close the pools; within the grace period.

@@ -1,41 +1,41 @@
-import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { z } from 'zod';
-import { AmcExecutionCompletedEvent } from '@amc-reports/contracts';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { api } from '@amc-reports/contracts';
 
 /**
- * Request bodies are zod schemas, not decorated classes: their JSON Schema is attached to the
- * routes Nest discovered, so /docs documents exactly what the gateway validates.
+ * /docs (Swagger UI) and /docs/openapi.json: the document generated from the API operations table
+ * (libs/contracts/src/api/operations.ts), i.e. from the zod schemas the controllers validate with.
  */
-const BODIES: Record<string, z.ZodType> = {
-  'post /v1/events/amc/execution-completed': AmcExecutionCompletedEvent,
-};
-
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('amc-reports')
-    .setDescription('AMC execution events in; dashboards, insights and expiring exports out. User routes take a Bearer JWT (sub = user id).')
-    .setVersion('1')
-    .addBearerAuth()
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-AMC-Signature', description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">' }, 'amc-signature')
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  for (const [route, schema] of Object.entries(BODIES)) {
-    const [method, path] = route.split(' ');
-    const operation = (document.paths[path] as Record<string, Record<string, unknown>> | undefined)?.[method];
-    if (operation) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } };
-    }
-  }
-  for (const [path, item] of Object.entries(document.paths)) {
-    for (const operation of Object.values(item as Record<string, { security?: unknown[] }>)) {
-      if (path.startsWith('/v1/') && !path.startsWith('/v1/events/')) operation.security = [{ bearer: [] }];
-      if (path.startsWith('/v1/events/')) operation.security = [{ 'amc-signature': [] }];
-    }
-  }
-  return document;
+export function serveOpenApi(app: NestFastifyApplication): void {
+  SwaggerModule.setup('docs', app, () => api.buildOpenApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
-export function serveOpenApi(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+/** Routes that are not part of the API document: the web page (and its shared page), the docs themselves, bull-board. */
+const UNDOCUMENTED = [/^\/app(\/|$)/, /^\/share\/:token$/, /^\/docs(\/|$|-)/, /^\/admin\/queues(\/|$)/, /^\/favicon/, /^\*$/, /^\/$/];
+
+/**
+ * Collects the routes Fastify registers, so that start-up can hold them to the operations table:
+ * a route without a documented operation, or an operation without a route, stops the gateway.
+ */
+export function collectRoutes(app: NestFastifyApplication): () => string[] {
+  const routes: string[] = [];
+  (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      if (UNDOCUMENTED.some((pattern) => pattern.test(route.url))) continue;
+      routes.push(`${method.toLowerCase()} ${route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
+    }
+  });
+  return () => routes;
+}
+
+export function undocumentedRouteProblems(registered: string[]): string[] {
+  const documented = new Set(api.API_OPERATIONS.map((operation) => `${operation.method} ${operation.path}`));
+  const actual = new Set(registered);
+  return [
+    ...[...actual].filter((route) => !documented.has(route)).map((route) => `route ${route} has no operation in libs/contracts/src/api/operations.ts`),
+    ...[...documented].filter((route) => !actual.has(route)).map((route) => `operation ${route} has no route in the gateway`),
+  ];
 }

@@ -29,6 +29,7 @@ beforeAll(async () => {
   db = new Client({ connectionString: stack.database.url });
   await db.connect();
   queue = new Queue(REPORT_UPDATE_QUEUE, { connection: { url: stack.redisUrl }, prefix: stack.env.QUEUE_PREFIX });
+  await stack.provisionOrganization({ instanceIds: [sample.instanceId], members: [{ userId, role: 'owner' }] });
   const api = apiClient(stack.gatewayUrl, await stack.tokenFor(userId));
   const created = await api.post('/v1/workflows', { name: 'Funnel', sqlQuery: 'SELECT 1', amcInstanceId: sample.instanceId, amcWorkflowId: sample.amcWorkflowId });
   expect(created.status).toBe(201);

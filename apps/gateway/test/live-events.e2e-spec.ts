@@ -60,15 +60,18 @@ async function openStream(url: string, token: string, lastEventId?: string): Pro
   };
 }
 
+/** Each user in an organization of their own, owning its own AMC instance. */
 async function reportFor(userId: string, amcWorkflowId: string) {
+  const instanceId = `inst-${amcWorkflowId}`;
+  await stack.provisionOrganization({ instanceIds: [instanceId], members: [{ userId, role: 'owner' }] });
   const api = apiClient(stack.gatewayUrl, await stack.tokenFor(userId));
-  const workflow = await api.post('/v1/workflows', { name: amcWorkflowId, sqlQuery: 'SELECT 1', amcInstanceId: 'inst-live', amcWorkflowId, reportEnabled: true });
+  const workflow = await api.post('/v1/workflows', { name: amcWorkflowId, sqlQuery: 'SELECT 1', amcInstanceId: instanceId, amcWorkflowId, reportEnabled: true });
   expect(workflow.status).toBe(201);
-  return { workflowId: workflow.body.id as string, reportId: workflow.body.reportConfigId as string };
+  return { workflowId: workflow.body.id as string, reportId: workflow.body.reportConfigId as string, instanceId };
 }
 
-const eventFor = (workflowId: string) => ({
-  eventId: randomUUID(), instanceId: 'inst-live', workflowId, executionId: randomUUID(), status: 'SUCCEEDED',
+const eventFor = (report: { workflowId: string; instanceId: string }) => ({
+  eventId: randomUUID(), instanceId: report.instanceId, workflowId: report.workflowId, executionId: randomUUID(), status: 'SUCCEEDED',
   timeWindow: { start: '2026-10-01T00:00:00Z', end: '2026-10-07T23:59:59Z' },
   result: { format: 'rows', columns: ['campaign', 'impressions', 'clicks'], rows: [['A', 1000, 30], ['B', 2000, 50]] },
 });
@@ -92,9 +95,9 @@ it('streams report X\'s dashboard.updated to its owner and nothing of another us
     // Y's update is published first: if filtering were wrong it would reach Alice before X's.
     const yUpdated = await waitForBusEvent<{ reportId: string }>(stack.redisUrl, 'dashboard.updated', (e) => e.reportId === y.reportId);
     await yUpdated.subscribed;
-    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, eventFor(y.workflowId));
+    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, eventFor(y));
     await yUpdated.event;
-    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, eventFor(x.workflowId));
+    await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, eventFor(x));
     const frame = await stream.next((f) => f.event === 'dashboard.updated');
     expect(frame.data).toMatchObject({ reportId: x.reportId, workflowId: x.workflowId, status: 'SUCCEEDED' });
     expect(stream.frames.filter((f) => f.data.reportId === y.reportId)).toEqual([]);
@@ -112,7 +115,7 @@ it('gives every event an id and a reconnect hint, replays what a reconnecting cl
   const observer = await openStream(url, token);
   const first = await openStream(url, token);
   try {
-    const before = eventFor(report.workflowId);
+    const before = eventFor(report);
     await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, before);
     const seen = await first.next((f) => f.event === 'dashboard.updated' && f.data.executionId !== undefined);
     expect(seen.id).toMatch(/^[0-9a-f]{8}\.\d+$/);
@@ -120,7 +123,7 @@ it('gives every event an id and a reconnect hint, replays what a reconnecting cl
     first.close();
 
     // Published while the client is away.
-    const missed = eventFor(report.workflowId);
+    const missed = eventFor(report);
     await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, missed);
     const seqOf = (frame: SseFrame): number => Number(frame.id?.split('.')[1] ?? -1);
     const missedFrame = await observer.next((f) => f.event === 'dashboard.updated' && seqOf(f) > seqOf(seen));

@@ -22,7 +22,7 @@ function value(metrics: string, name: string, labels: Record<string, string>): n
 }
 
 it('moves the event, HTTP, queue and job metrics after one signed event', async () => {
-  const api = apiClient(stack.gatewayUrl, await stack.tokenFor(randomUUID()));
+  const api = await stack.memberApi({ instanceIds: ['inst-m'] });
   const workflow = await api.post('/v1/workflows', { name: 'm', sqlQuery: 'SELECT 1', amcInstanceId: 'inst-m', amcWorkflowId: 'metrics_wf', reportEnabled: true });
   const before = await scrape();
   const updated = await waitForBusEvent<{ reportId: string }>(stack.redisUrl, 'dashboard.updated', (e) => e.reportId === workflow.body.reportConfigId);
@@ -57,13 +57,13 @@ it('moves the event, HTTP, queue and job metrics after one signed event', async 
 }, 60_000);
 
 it('counts export bytes and render time per format after one export', async () => {
-  const api = apiClient(stack.gatewayUrl, await stack.tokenFor(randomUUID()));
-  const workflow = await api.post('/v1/workflows', { name: 'm2', sqlQuery: 'SELECT 1', amcInstanceId: 'inst-m', amcWorkflowId: 'metrics_wf2', reportEnabled: true });
+  const api = await stack.memberApi({ instanceIds: ['inst-m2'] });
+  const workflow = await api.post('/v1/workflows', { name: 'm2', sqlQuery: 'SELECT 1', amcInstanceId: 'inst-m2', amcWorkflowId: 'metrics_wf2', reportEnabled: true });
   const reportId = workflow.body.reportConfigId as string;
   const updated = await waitForBusEvent<{ reportId: string }>(stack.redisUrl, 'dashboard.updated', (e) => e.reportId === reportId);
   await updated.subscribed;
   await postSignedEvent(stack.gatewayUrl, TEST_WEBHOOK_SECRET, {
-    eventId: randomUUID(), instanceId: 'inst-m', workflowId: workflow.body.id, executionId: randomUUID(), status: 'SUCCEEDED',
+    eventId: randomUUID(), instanceId: 'inst-m2', workflowId: workflow.body.id, executionId: randomUUID(), status: 'SUCCEEDED',
     timeWindow: { start: '2026-10-01T00:00:00Z', end: '2026-10-07T23:59:59Z' },
     result: { format: 'rows', columns: ['campaign', 'impressions', 'clicks'], rows: [['A', 10, 1], ['B', 20, 3]] },
   });
@@ -100,5 +100,5 @@ it('serves the queue dashboard only with the admin token', async () => {
   const api = await fetch(`${stack.gatewayUrl}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   expect(api.status).toBe(200);
   const body = (await api.json()) as { queues: { name: string }[] };
-  expect(body.queues.map((q) => q.name).sort()).toEqual(['export.render', 'insight.generate', 'maintenance', 'report.update']);
+  expect(body.queues.map((q) => q.name).sort()).toEqual(['delivery', 'export.render', 'insight.generate', 'maintenance', 'report.update']);
 });

@@ -38,7 +38,7 @@ async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Pr
 
 it('accepts an event while Redis is down and builds its dashboard once Redis is back, without a resend', async () => {
   const owner = randomUUID();
-  const api = apiClient(stack.gatewayUrl, await stack.tokenFor(owner));
+  const api = await stack.memberApi({ userId: owner, instanceIds: [sample.instanceId] });
   const workflow = await api.post('/v1/workflows', { name: 'w', sqlQuery: 'SELECT 1', amcInstanceId: sample.instanceId, amcWorkflowId: 'outage_wf', reportEnabled: true });
   expect(workflow.status).toBe(201);
   const reportId = workflow.body.reportConfigId as string;

@@ -69,7 +69,7 @@ describe('composeInsights with a real local OpenAI-compatible server', () => {
     expect(result).toMatchObject({ aiModel: 'fake-model', promptVersion: PROMPT_VERSION, droppedCount: 0 });
     expect(result.fallbackReason).toBeUndefined();
     expect(result.insights.every((insight) => insight.aiModel === 'fake-model' && insight.text.startsWith('In short: '))).toBe(true);
-    const anomaly = result.insights.find((insight) => insight.findingId === 'anomaly.add_to_cart_to_purchases_rate')!;
+    const anomaly = result.insights.find((insight) => insight.findingId === 'anomaly.purchases_of_add_to_cart')!;
     expect(anomaly.confidenceScore).toBe(0.59);
     for (const weaker of result.insights.filter((insight) => insight.insightType === 'comparison')) {
       expect(anomaly.confidenceScore).toBeGreaterThan(weaker.confidenceScore);
@@ -107,13 +107,13 @@ describe('composeInsights with a real local OpenAI-compatible server', () => {
   it('drops an LLM insight that cites a number not in the data, and words that finding by template', async () => {
     server.enqueue(
       answering((finding) =>
-        finding.id === 'anomaly.add_to_cart_to_purchases_rate' ? 'The add-to-cart → purchase rate collapsed to 11.2%, a 4-year low.' : undefined,
+        finding.id === 'anomaly.purchases_of_add_to_cart' ? 'The add-to-cart → purchase rate collapsed to 11.2%, a 4-year low.' : undefined,
       ),
     );
     const result = await composeInsights(week7, writer);
     expect(result.droppedCount).toBe(1);
     expect(result.aiModel).toBe('fake-model');
-    const anomaly = result.insights.find((insight) => insight.findingId === 'anomaly.add_to_cart_to_purchases_rate')!;
+    const anomaly = result.insights.find((insight) => insight.findingId === 'anomaly.purchases_of_add_to_cart')!;
     expect(anomaly.aiModel).toBe('statistical');
     expect(anomaly.text).not.toContain('11.2');
     expect(result.insights.filter((insight) => insight.aiModel === 'fake-model')).toHaveLength(result.insights.length - 1);
@@ -169,7 +169,7 @@ describe('composeInsights with a real local OpenAI-compatible server', () => {
       expect(numbersOf(result)).toEqual(numbersOf(statistical));
       expect(result.aiModel).toBe('statistical');
       const subjectInsight = result.insights.find((insight) => insight.sourceData.finding.subject === INJECTION)!;
-      expect(subjectInsight.findingId).toMatch(/^recommendation\.low_conversion_rate\.campaign\.k[0-9a-z]+$/);
+      expect(subjectInsight.findingId).toMatch(/^recommendation\.low_purchase_rate\.campaign\.k[0-9a-z]+$/);
       expect(JSON.stringify(subjectInsight.sourceData.numbers)).not.toContain('999');
       for (const insight of result.insights) {
         // The name may be shown, quoted, as the name it is; no figure of 999 is ever stated.

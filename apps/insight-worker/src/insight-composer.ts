@@ -4,6 +4,7 @@ import { roundTo } from './findings/strength';
 import { viewKeyForFinding } from './findings/view-for-finding';
 import { MAX_INSIGHT_TEXT_CHARS, PROMPT_VERSION } from './wording/insight-prompt';
 import { LlmInsightError, type InsightWriter, type WrittenInsight } from './wording/insight-writer';
+import { confineQuotedSubject } from './wording/quote-subject';
 import { STATISTICAL_MODEL, wordFinding } from './wording/templated-wording';
 import { verifyInsightNumbers } from './verification/verify-insight-numbers';
 
@@ -26,7 +27,7 @@ export interface ComposedInsights {
   /** The LLM model when at least one of its insights survived verification, else 'statistical'. */
   aiModel: string;
   promptVersion: string;
-  /** LLM insights thrown away: unknown finding id, duplicate, wrong type, bad length or an unverifiable number. */
+  /** LLM insights thrown away: unknown finding id, duplicate, wrong type, a quote out of place, bad length or an unverifiable number. */
   droppedCount: number;
   /** Why no LLM wording was used at all (no writer, LLM error reason, nothing survived). */
   fallbackReason?: string;
@@ -38,7 +39,7 @@ export interface ComposerLogger {
   warn(message: string): void;
 }
 
-type DropReason = 'unknown_finding' | 'duplicate' | 'type_mismatch' | 'bad_length' | 'unverified_number';
+type DropReason = 'unknown_finding' | 'duplicate' | 'type_mismatch' | 'bad_length' | 'stray_quote' | 'unquoted_subject' | 'unverified_number';
 
 /**
  * Findings → wording → verification. The LLM only words; every number it writes is checked
@@ -97,10 +98,13 @@ export async function composeInsights(
   };
   for (const insight of written) {
     const finding = byId.get(insight.findingId);
-    const text = insight.text.replace(/\s+/g, ' ').trim();
+    // The subject may be named only inside our quotes, exactly as the templates quote it.
+    const quoting = confineQuotedSubject(insight.text.replace(/\s+/g, ' ').trim(), finding?.subject);
+    const text = quoting.ok ? quoting.text : '';
     if (!finding) drop(insight, 'unknown_finding');
     else if (accepted.has(finding.id)) drop(insight, 'duplicate');
     else if (insight.type !== finding.type) drop(insight, 'type_mismatch');
+    else if (!quoting.ok) drop(insight, quoting.problem);
     else if (text.length === 0 || text.length > MAX_INSIGHT_TEXT_CHARS) drop(insight, 'bad_length');
     else {
       const verification = verifyInsightNumbers(text, finding);

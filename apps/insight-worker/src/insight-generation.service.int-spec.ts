@@ -92,7 +92,7 @@ describe('InsightGenerationService without an OpenAI key', () => {
     }
 
     // Week 7 purchases / add_to_cart = 588 / 4,799 = 12.25 % against a median of 43.32 % (z = −5.14).
-    const anomaly = byFinding(rows, 'anomaly.add_to_cart_to_purchases_rate');
+    const anomaly = byFinding(rows, 'anomaly.purchases_of_add_to_cart');
     expect(anomaly.confidence_score).toBe(0.59);
     expect(anomaly.source_data.numbers).toEqual({ latest: 12.25, expected: 43.32, expectedLow: 25.2, expectedHigh: 61.44, deviationPct: -71.72 });
     expect(anomaly.source_data.executionIds).toEqual(report.executionIds.slice(0, 7));
@@ -142,14 +142,14 @@ describe('InsightGenerationService without an OpenAI key', () => {
     expect(new Set(rows.map((row) => row.finding_id)).size).toBe(rows.length);
   });
 
-  it('states the sample’s impressions trend as it is on week 8: downward, −196,189 a week, R² 0.23, and no anomaly', async () => {
+  it('states the sample’s impressions trend as it is on week 8: downward, −196,188.69 a week, R² 0.23, and no anomaly', async () => {
     const report = await seedFunnelReport(prisma);
     await statisticalService().generate(week(report, 8), context);
     const rows = await storedInsights(report, report.executionIds[7]);
     // Weekly impressions 7,156,462 5,783,830 7,334,990 8,167,650 7,385,136 6,135,996 5,477,146 5,646,900;
     // x = 0..7: Sxx = 42, Sxy = −8,239,925 → slope −196,188.69 a week; mean 6,636,013.75 → −2.96 % a week; R² 0.2321.
     const trend = byFinding(rows, 'trend.impressions');
-    expect(trend.source_data.numbers).toEqual({ slopePerPeriod: -196189, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
+    expect(trend.source_data.numbers).toEqual({ slopePerPeriod: -196188.69, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
     expect(trend.source_data.finding.statistics.r2).toBe(0.2321);
     expect(trend.insight_text).toMatch(/trended down/);
     expect(trend.source_data.executionIds).toEqual(report.executionIds);
@@ -209,19 +209,19 @@ describe('InsightGenerationService with an OpenAI-compatible server', () => {
     expect(server.requests).toHaveLength(1);
     expect(outcome).toMatchObject({ status: 'generated', aiModel: 'fake-model', droppedCount: 0, llmInsightCount: rows.length });
     expect(rows.every((row) => row.ai_model === 'fake-model' && row.insight_text.startsWith('In short: '))).toBe(true);
-    expect(byFinding(rows, 'anomaly.add_to_cart_to_purchases_rate').confidence_score).toBe(0.59);
+    expect(byFinding(rows, 'anomaly.purchases_of_add_to_cart').confidence_score).toBe(0.59);
     expect(await waiter.event).toMatchObject({ aiModel: 'fake-model', insightCount: rows.length });
   });
 
   it('drops an LLM insight that cites a number not in the data and stores the rest', async () => {
     const report = await seedFunnelReport(prisma);
     const madeUp = 'The add-to-cart → purchase rate collapsed to 11.2%.';
-    server.enqueue(answeringLlm((finding) => (finding.id === 'anomaly.add_to_cart_to_purchases_rate' ? madeUp : undefined)));
+    server.enqueue(answeringLlm((finding) => (finding.id === 'anomaly.purchases_of_add_to_cart' ? madeUp : undefined)));
     const outcome = await llmService().generate(week(report, 7), context);
     const rows = await storedInsights(report, report.executionIds[6]);
 
     expect(outcome).toMatchObject({ status: 'generated', aiModel: 'fake-model', droppedCount: 1, llmInsightCount: rows.length - 1 });
-    const anomaly = byFinding(rows, 'anomaly.add_to_cart_to_purchases_rate');
+    const anomaly = byFinding(rows, 'anomaly.purchases_of_add_to_cart');
     expect(anomaly.ai_model).toBe('statistical');
     expect(anomaly.insight_text).not.toContain('11.2');
     expect(rows.filter((row) => row.ai_model === 'fake-model')).toHaveLength(rows.length - 1);

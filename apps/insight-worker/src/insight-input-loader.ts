@@ -1,11 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
 import {
-  DASHBOARD_TYPES, HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX,
+  DASHBOARD_TYPES, HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX, REPORT_SETTINGS_SCHEMAS,
   type BuiltView, type DashboardType, type InsightGenerateJob, type ResultProfile,
 } from '@amc-reports/contracts';
 import type { ChartSpec } from '@amc-reports/charts/src/chart-spec';
 import type { PrismaClient } from '@amc-reports/db';
 import type { ExecutionProfile, InsightInput } from './findings/finding';
+import type { InsightSettings } from './findings/insight-metrics';
 
 /**
  * Mirrors the report-service's `REPORT_UNUSABLE` (execution-recorder.ts): one report's settings
@@ -91,7 +92,7 @@ export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenera
         latest,
         history: [...earlier, latest],
         views,
-        stageColumns: stageColumns(configuration.dataAggregationSettings),
+        settings: insightSettings(dashboardType, configuration.dataAggregationSettings),
       },
     },
   };
@@ -150,10 +151,20 @@ function historyLength(aggregation: unknown): number {
   return typeof requested === 'number' && requested >= 1 ? Math.min(Math.floor(requested), HISTORY_LENGTH_MAX) : HISTORY_LENGTH_DEFAULT;
 }
 
-/** `data_aggregation_settings.stages[].column`, when the user named the funnel stages. */
-function stageColumns(aggregation: unknown): string[] | undefined {
-  const stages = (aggregation as { stages?: unknown } | null)?.stages;
-  if (!Array.isArray(stages)) return undefined;
-  const columns = stages.map((stage) => (stage as { column?: unknown } | null)?.column).filter((column): column is string => typeof column === 'string');
-  return columns.length > 0 ? columns : undefined;
+/**
+ * The settings the dashboard was built with (column overrides, spend unit, currency, touch model,
+ * stages), read through the same schema; settings that no longer parse are the defaults, as the
+ * dashboard builder would refuse them anyway.
+ */
+function insightSettings(dashboardType: DashboardType, aggregation: unknown): InsightSettings {
+  const parsed = REPORT_SETTINGS_SCHEMAS[dashboardType].aggregation.safeParse(aggregation ?? {});
+  if (!parsed.success) return {};
+  const settings = parsed.data as InsightSettings & Record<string, unknown>;
+  return {
+    columns: settings.columns,
+    spendUnit: settings.spendUnit,
+    currency: settings.currency,
+    attributionModel: settings.attributionModel,
+    ...(Array.isArray(settings.stages) ? { stages: settings.stages } : {}),
+  };
 }

@@ -92,8 +92,8 @@ beforeAll(async () => {
   });
   db = new Client({ connectionString: stack.database.url });
   await db.connect();
-  owner = apiClient(stack.gatewayUrl, await stack.tokenFor(randomUUID(), 'insights-owner@example.com'));
-  stranger = apiClient(stack.gatewayUrl, await stack.tokenFor(randomUUID()));
+  owner = await stack.memberApi({ instanceIds: [instanceId], email: 'insights-owner@example.com' });
+  stranger = await stack.memberApi({ instanceIds: ['amcinst0004-stranger'] });
   sample = await playWeeks('wf_insights_sample', sampleWeek);
 }, 180_000);
 
@@ -127,17 +127,17 @@ it('finds the week-7 collapse of the add-to-cart → purchase rate, with its num
   const anomalies = await allInsightPages(sample.reportId, `&executionId=${week7}&type=anomaly`);
   expect(anomalies.every((item) => item.type === 'anomaly' && item.executionId === week7)).toBe(true);
   // 588 / 4,799 = 12.25 % against a median of 43.32 % over weeks 1–6 (robust z = −5.14).
-  const collapse = anomalies.find((item) => item.findingId === 'anomaly.add_to_cart_to_purchases_rate');
+  const collapse = anomalies.find((item) => item.findingId === 'anomaly.purchases_of_add_to_cart');
   expect(collapse).toMatchObject({ confidence: 0.59, aiModel: 'fake-model', timeWindow: { start: '2026-10-19T00:00:00.000Z' } });
   expect(collapse!.sourceData.numbers).toMatchObject({ latest: 12.25, expected: 43.32, deviationPct: -71.72 });
   expect(collapse!.sourceData.executionIds).toEqual(sample.events.slice(0, 7).map((event) => event.executionId));
   expect(collapse!.text).toContain('12.25%');
 });
 
-it('states the impressions trend on week 8 as the sample has it: down 196,189 a week (R² 0.23)', async () => {
+it('states the impressions trend on week 8 as the sample has it: down 196,188.69 a week (R² 0.23)', async () => {
   const trends = await allInsightPages(sample.reportId, `&executionId=${sample.events[7].executionId}&type=trend`);
   const impressions = trends.find((item) => item.findingId === 'trend.impressions');
-  expect(impressions!.sourceData.numbers).toEqual({ slopePerPeriod: -196189, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
+  expect(impressions!.sourceData.numbers).toEqual({ slopePerPeriod: -196188.69, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
   expect(impressions!.sourceData.finding.statistics.r2).toBe(0.2321);
   expect(impressions!.confidence).toBe(0.18);
 });

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@amc-reports/db';
+import { seedOrganization } from '@amc-reports/testing';
 import type { ExecutionProfile } from '../src/findings/finding';
 import { loadWeeklyHistory } from './profile-from-csv';
 
@@ -45,8 +46,9 @@ export async function seedFunnelReport(
   const weeks = options.weeks ?? loadWeeklyHistory();
   const instanceId = options.instanceId ?? `amcinst${randomUUID().slice(0, 8)}`;
   const user = await prisma.user.create({ data: { id: randomUUID(), email: `${randomUUID()}@example.com` } });
+  const { organizationId } = await seedOrganization(prisma, { instanceIds: [instanceId], members: [{ userId: user.id, role: 'owner' }] });
   const workflow = await prisma.workflow.create({
-    data: { userId: user.id, name: 'Weekly funnel', sqlQuery: 'SELECT 1', amcInstanceId: instanceId, reportEnabled: true },
+    data: { organizationId, createdBy: user.id, name: 'Weekly funnel', sqlQuery: 'SELECT 1', amcInstanceId: instanceId, reportEnabled: true },
   });
   const configuration = await prisma.reportConfiguration.create({
     data: { workflowId: workflow.id, name: 'Funnel report', dashboardType: 'funnel', dataAggregationSettings: options.dataAggregationSettings ?? {} },

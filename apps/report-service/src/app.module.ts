@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
-import { EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
+import { DELIVERY_QUEUE, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
 import { DatabaseModule } from '@amc-reports/db';
 import { queueModules } from '@amc-reports/runtime';
@@ -24,7 +24,7 @@ export class ReportServiceModule {
           redisUrl: config.REDIS_URL,
           prefix: config.QUEUE_PREFIX,
           consume: [REPORT_UPDATE_QUEUE],
-          produce: [INSIGHT_GENERATE_QUEUE, EXPORT_RENDER_QUEUE],
+          produce: [INSIGHT_GENERATE_QUEUE, EXPORT_RENDER_QUEUE, DELIVERY_QUEUE],
         }),
       ],
       providers: [{ provide: REPORT_SERVICE_CONFIG, useValue: config }, ReportUpdateProcessor, ReportUpdateService],

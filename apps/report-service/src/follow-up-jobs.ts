@@ -1,9 +1,10 @@
 import type { Queue } from 'bullmq';
 import {
+  DELIVERY_EXECUTION_JOB, DELIVERY_EXECUTION_JOB_OPTIONS, deliveryExecutionJobId, type DeliveryExecutionJob,
   EXPORT_RENDER_JOB, EXPORT_RENDER_JOB_OPTIONS, exportRenderJobId, INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS,
   insightGenerateJobId, type ExportRenderJob, type InsightGenerateJob,
 } from '@amc-reports/contracts';
-import type { PrismaClient } from '@amc-reports/db';
+import { ensureAutoExport, type PrismaClient } from '@amc-reports/db';
 import { requestInsightGenerations } from '@amc-reports/redrive';
 
 const AUTO_EXPORT_FORMATS = new Set(['pdf', 'png', 'csv', 'excel']);
@@ -41,27 +42,32 @@ export async function laterUsableExecutions(prisma: PrismaClient, workflowId: st
 }
 
 /**
- * export_settings.autoExport lists formats exported after every successful execution, requested
- * for the workflow's owner. One export per (configuration, execution, format): a re-run finds the
- * rows it made and only re-adds their jobs (the job id makes that a no-op).
+ * export_settings.autoExport lists formats exported after every successful execution. One export
+ * per (configuration, execution, format): a re-run finds the rows it made and only re-adds their
+ * jobs (the job id makes that a no-op).
  */
 export async function requestAutoExports(
-  prisma: PrismaClient, queue: Queue, configurationId: string, exportSettings: unknown, executionId: string, ownerId: string,
+  prisma: PrismaClient, queue: Queue, configurationId: string, exportSettings: unknown, executionId: string,
 ): Promise<string[]> {
   const requested = (exportSettings as { autoExport?: unknown } | null)?.autoExport;
   const formats = Array.isArray(requested) ? [...new Set(requested.filter((f): f is string => typeof f === 'string' && AUTO_EXPORT_FORMATS.has(f)))] : [];
   const exportIds: string[] = [];
   for (const format of formats) {
-    const existing = await prisma.$queryRaw<{ id: string }[]>`
-      SELECT id FROM report_exports WHERE report_configuration_id = ${configurationId}::uuid AND execution_id = ${executionId}::uuid
-        AND format = ${format} AND options->>'auto' = 'true' LIMIT 1`;
-    const id = existing[0]?.id ?? (await prisma.reportExport.create({
-      data: { reportConfigurationId: configurationId, userId: ownerId, format, scope: 'dashboard', executionId, options: { auto: true } },
-      select: { id: true },
-    })).id;
-    const data: ExportRenderJob = { exportId: id };
-    await queue.add(EXPORT_RENDER_JOB, data, { ...EXPORT_RENDER_JOB_OPTIONS, jobId: exportRenderJobId(id) });
-    exportIds.push(id);
+    // Shared with deliveries and share links (one row per configuration, execution and format).
+    const row = await ensureAutoExport(prisma, { configurationId, executionId, format });
+    if (!row) return exportIds;
+    const data: ExportRenderJob = { exportId: row.id };
+    await queue.add(EXPORT_RENDER_JOB, data, { ...EXPORT_RENDER_JOB_OPTIONS, jobId: exportRenderJobId(row.id) });
+    exportIds.push(row.id);
   }
   return exportIds;
+}
+
+/**
+ * Last of an execution's follow-ups: the delivery worker waits for the insights and exports queued
+ * above, then sends the report to its after_execution subscriptions (a no-op without any).
+ */
+export async function requestExecutionDelivery(queue: Queue, configurationId: string, executionId: string): Promise<void> {
+  const data: DeliveryExecutionJob = { configurationId, executionId };
+  await queue.add(DELIVERY_EXECUTION_JOB, data, { ...DELIVERY_EXECUTION_JOB_OPTIONS, jobId: deliveryExecutionJobId(configurationId, executionId) });
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectQueue } from '@nestjs/bullmq';
 import { UnrecoverableError, type Queue } from 'bullmq';
 import {
-  AmcExecutionCompletedEvent, DASHBOARD_UPDATED, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE,
+  DELIVERY_QUEUE, AmcExecutionCompletedEvent, DASHBOARD_UPDATED, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE,
   type DashboardUpdatedEvent, type ReportUpdateJob,
 } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
@@ -12,8 +12,9 @@ import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
 import { enabledConfigurations, ensureTemplateCopies, rebuildConfiguration } from './dashboard-rebuilder';
 import { REPORT_UNUSABLE, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
-import { enqueueInsights, laterUsableExecutions, requestAutoExports } from './follow-up-jobs';
+import { enqueueInsights, laterUsableExecutions, requestAutoExports, requestExecutionDelivery } from './follow-up-jobs';
 import { assertUsableProfile } from './builders/dashboard-context';
+import { readableMessage, type FailureClass } from './classify-failure';
 import { UnusableResultError } from './profile/unusable-result.error';
 import { InjectReportServiceConfig } from './report-service.config';
 import { ResultUnavailableError } from './result-source/result-errors';
@@ -49,6 +50,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     @InjectPrisma() private readonly prisma: PrismaClient,
     @InjectQueue(INSIGHT_GENERATE_QUEUE) private readonly insightQueue: Queue,
     @InjectQueue(EXPORT_RENDER_QUEUE) private readonly exportQueue: Queue,
+    @InjectQueue(DELIVERY_QUEUE) private readonly deliveryQueue: Queue,
     @InjectReportServiceConfig() config: ReportServiceEnv,
   ) {
     this.storage = new LocalDirectoryStorage(config.STORAGE_DIR);
@@ -114,7 +116,8 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
         }
         await enqueueInsights(this.prisma, this.insightQueue, config.id, execution.id,
           await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart));
-        await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id, workflow.userId);
+        await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
+        await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
       }
       await this.announce(config.id, workflow.id, execution.id, current.status);
     }
@@ -136,6 +139,8 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
         return false;
       }
       if (error instanceof ResultUnavailableError) {
+        // The message is for the dashboard; where exactly (a server path) is for the logs.
+        this.logger.warn({ msg: `result not used: ${error.message}`, code: error.code, executionId: execution.id, ...error.logDetail });
         await saveExecutionError(this.prisma, execution.id, error.code, error.message);
         return false;
       }
@@ -149,17 +154,35 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
   }
 
   /**
-   * After the last attempt: the execution shows why its dashboard did not update, and the ledger
-   * says whether the cause was transient (then the sweeper re-drives it) or the work's own.
+   * After the last attempt, or at once for a permanent failure: the execution shows why its
+   * dashboard did not update, in words without server paths; the full error goes to the log. The
+   * ledger says whether the cause was transient (then the sweeper re-drives it) or the work's own.
    */
-  async recordFailure(job: ReportUpdateJob, error: Error): Promise<void> {
-    const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } });
-    if (!row) return;
-    await markEventFailed(this.prisma, row.id, error.message, isTransientFailure(error));
-    const execution = await this.prisma.workflowExecution.findUnique({
-      where: { amcInstanceId_amcExecutionId: { amcInstanceId: row.amcInstanceId, amcExecutionId: row.amcExecutionId } },
+  async recordFailure(job: ReportUpdateJob, error: Error, context: { failure: FailureClass; attempts: number; jobId: string }): Promise<void> {
+    const { failure, attempts } = context;
+    const code = failure.kind === 'permanent' ? failure.code : 'PROCESSING_FAILED';
+    const message =
+      failure.kind === 'permanent'
+        ? failure.reason
+        : `processing failed after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${readableMessage(error)}`;
+    const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } }).catch(() => null);
+    if (row) await markEventFailed(this.prisma, row.id, error.message, failure.kind !== 'permanent' && isTransientFailure(error));
+    const execution = row
+      ? await this.prisma.workflowExecution.findUnique({
+          where: { amcInstanceId_amcExecutionId: { amcInstanceId: row.amcInstanceId, amcExecutionId: row.amcExecutionId } },
+        })
+      : null;
+    if (execution) {
+      await saveExecutionError(this.prisma, execution.id, code, message);
+      // Open dashboards show the failed run at once, as they do a successful one.
+      for (const config of await enabledConfigurations(this.prisma, execution.workflowId)) {
+        await this.announce(config.id, execution.workflowId, execution.id, execution.status);
+      }
+    }
+    this.logger.error({
+      msg: `report.update failed for good: ${code}: ${message}`,
+      executionId: execution?.id, amcExecutionId: row?.amcExecutionId, eventId: row?.eventId, eventRowId: job.eventRowId,
+      jobId: context.jobId, attempts, recorded: execution !== null, error: error.message, stack: error.stack,
     });
-    if (execution) await saveExecutionError(this.prisma, execution.id, 'PROCESSING_FAILED', `processing failed after retries: ${error.message}`);
-    this.logger.error({ msg: `report.update failed for good: ${error.message}`, executionId: row.amcExecutionId, eventId: row.eventId });
   }
 }

@@ -32,7 +32,7 @@ beforeAll(async () => {
   stack = await startAppStack(['gateway', 'report-service'], { RESULT_URL_ALLOWLIST: '127.0.0.1', RESULT_URL_ALLOW_HTTP: 'true' });
   db = new Client({ connectionString: stack.database.url });
   await db.connect();
-  api = apiClient(stack.gatewayUrl, await stack.tokenFor(owner, 'owner@example.com'));
+  api = await stack.memberApi({ userId: owner, instanceIds: [instanceId], email: 'owner@example.com' });
 }, 120_000);
 
 afterAll(async () => {
@@ -76,7 +76,7 @@ it('turns a signed event with inline rows into a funnel dashboard readable throu
   expect(board.views.length).toBeGreaterThan(1);
   const stages = view(board, 'funnel.stages');
   expect(stages.chart.kind).toBeDefined();
-  expect(stages.data.rows.length).toBe(4);
+  expect(stages.data.rows.length).toBe(5);
   // The raw result is archived for raw exports.
   const raw = await db.query('SELECT raw_result_key FROM workflow_executions WHERE workflow_id = $1', [workflowId]);
   expect(fs.existsSync(path.join(stack.env.STORAGE_DIR!, raw.rows[0].raw_result_key))).toBe(true);
@@ -128,7 +128,7 @@ it('downloads a CSV result from an allow-listed host and profiles it', async () 
 it.each([
   ['a host outside the allow-list (no request is made)', () => `http://localhost:${new URL(downloadUrl).port}/performance_daily.csv`, 'RESULT_REFUSED', /not in RESULT_URL_ALLOWLIST/],
   ['an expired pre-signed URL', () => `${downloadUrl}/expired/performance_daily.csv`, 'RESULT_UNAVAILABLE', /answered 403/],
-  ['a file:// path that escapes RESULTS_DIR', () => `file://${stack.env.RESULTS_DIR}/../../../etc/passwd`, 'RESULT_REFUSED', /inside RESULTS_DIR/],
+  ['a file:// path that escapes RESULTS_DIR', () => `file://${stack.env.RESULTS_DIR}/../../../etc/passwd`, 'RESULT_REFUSED', /^the file:\/\/ result is outside RESULTS_DIR/],
 ])('refuses %s and shows why on the dashboard', async (_label, url, code, message) => {
   const { workflowId, reportId } = await createReport('performance', `wf_refuse_${code}_${randomUUID().slice(0, 6)}`);
   const requestsBefore = requestedPaths.length;
@@ -153,7 +153,7 @@ it('records a FAILED execution with AMC\'s reason as the latest run state, keepi
   await deliver(reportId, { ...failed, eventId: randomUUID(), executionId: randomUUID(), instanceId, workflowId, timeWindow: weekWindow(2) });
   const board = await dashboard(reportId);
   expect(board.latestRun).toMatchObject({ status: 'FAILED', error: { code: 'PRIVACY_LIMIT', message: expect.stringMatching(/too many workflows/) } });
-  expect(view(board, 'funnel.stages').data.rows).toHaveLength(4);
+  expect(view(board, 'funnel.stages').data.rows).toHaveLength(5);
   // The report list carries the same latest run, so it needs no call per report.
   const listed = (await api.get(`/v1/reports?workflowId=${workflowId}`)).body.items;
   expect(listed).toEqual([expect.objectContaining({ id: reportId, lastRun: board.latestRun, lastInsight: null })]);

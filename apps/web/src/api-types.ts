@@ -8,9 +8,33 @@ export interface Page<T> {
   nextOffset: number | null;
 }
 
+export interface AmcInstance {
+  instanceId: string;
+  organizationId: string;
+  name: string | null;
+  advertiserId: string | null;
+  marketplace: string | null;
+}
+
+/** GET /v1/organizations: the reader's organizations, their AMC instances and the reader's role. */
+export interface MyOrganization {
+  id: string;
+  name: string;
+  role: 'owner' | 'editor' | 'viewer';
+  amcInstances: AmcInstance[];
+}
+
+export interface MyOrganizations {
+  items: MyOrganization[];
+  /** Set when the reader belongs to no organization: who can add them. */
+  message?: string;
+}
+
 export interface ReportSummary {
   id: string;
   workflowId: string | null;
+  organizationId: string | null;
+  amcInstanceId: string | null;
   name: string;
   dashboardType: string;
   isEnabled: boolean;
@@ -43,6 +67,11 @@ export interface ViewData {
   filteredRowCount?: number;
   history?: { executionId: string; timeWindowStart: string; timeWindowEnd: string }[];
   notes?: string[];
+  /** Per field: the number's formula with the result's columns (the metric layer's), shown as a tooltip. */
+  formulas?: Record<string, string>;
+  /** The windows of the cards' numbers: the latest execution and the one compared with. */
+  window?: { latest: string; previous?: string };
+  touchModel?: string;
 }
 
 export interface DashboardView {
@@ -61,6 +90,8 @@ export interface InsightSourceData {
   finding?: {
     id?: string;
     metricLabel?: string;
+    labels?: Record<string, string>;
+    currency?: string;
     units?: Record<string, string>;
     numbers?: Record<string, number>;
     statistics?: Record<string, number>;
@@ -89,6 +120,7 @@ export interface Dashboard {
     name: string;
     dashboardType: string;
     isEnabled: boolean;
+    organizationId?: string | null;
     workflow: { id: string; name: string; reportEnabled: boolean } | null;
   };
   latestRun: RunState | null;
@@ -112,6 +144,94 @@ export interface ExportStatus {
   error: string | null;
   requestedAt: string;
   completedAt: string | null;
+  expiresAt: string | null;
+  downloadUrl: string | null;
+}
+
+/** Delivery (issue 16). */
+export type DeliveryFormat = ExportFormat | 'link';
+export type SubscriptionChannel =
+  | { type: 'email'; recipients: string[] }
+  | { type: 'slack'; webhookUrl: string }
+  | { type: 'webhook'; url: string };
+export type SubscriptionTrigger = { type: 'after_execution' } | { type: 'schedule'; cron: string; timeZone: string };
+export type SubscriptionCondition =
+  | { type: 'changed' }
+  | { type: 'insight'; minConfidence: number }
+  | { type: 'metric'; expression: string };
+
+export interface Delivery {
+  id: string;
+  subscriptionId: string;
+  trigger: { kind: 'after_execution' | 'schedule' | 'manual'; executionId: string | null; scheduledFor: string | null };
+  channel: string;
+  recipient: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+  skippedBy: string | null;
+  skipReason: string | null;
+  attempts: number;
+  error: string | null;
+  files: { format: string; fileName: string; sizeBytes: number | null; as: 'attachment' | 'link'; expiresAt: string | null }[];
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface Subscription {
+  id: string;
+  name: string;
+  channel: SubscriptionChannel;
+  formats: DeliveryFormat[];
+  trigger: SubscriptionTrigger;
+  conditions: SubscriptionCondition[];
+  enabled: boolean;
+  nextRunAt: string | null;
+  recentDeliveries: Delivery[];
+  webhookSecret?: string;
+}
+
+export interface NewSubscription {
+  name?: string;
+  channel: SubscriptionChannel;
+  formats: DeliveryFormat[];
+  trigger: SubscriptionTrigger;
+  conditions: SubscriptionCondition[];
+}
+
+export interface ShareLink {
+  id: string;
+  label: string | null;
+  allowExports: boolean;
+  allowedOrigins: string[];
+  expiresAt: string;
+  revokedAt: string | null;
+  status: 'active' | 'expired' | 'revoked';
+  viewCount: number;
+  lastViewedAt: string | null;
+  token?: string;
+  url?: string;
+}
+
+export interface Membership {
+  id: string;
+  role: 'owner' | 'editor' | 'viewer';
+}
+
+/** GET /v1/shared/:token/dashboard: the dashboard without ids, and what the link allows. */
+export interface SharedDashboard {
+  report: { name: string; dashboardType: string };
+  latestRun: RunState | null;
+  history: RunState[];
+  views: DashboardView[];
+  insights: Insight[];
+  share: { expiresAt: string; allowExports: boolean };
+}
+
+export interface SharedExport {
+  format: ExportFormat;
+  status: string;
+  progress: number;
+  error: string | null;
+  fileSizeBytes: number | null;
   expiresAt: string | null;
   downloadUrl: string | null;
 }

@@ -43,9 +43,10 @@ export function formatBytes(bytes: number | null): string {
   return unit === 0 ? `${value} bytes` : `${value.toFixed(value >= 10 ? 0 : 1)} ${units[unit]}`;
 }
 
-const ACRONYMS: Record<string, string> = { ctr: 'CTR', cpc: 'CPC', cpm: 'CPM', roas: 'ROAS', acos: 'ACoS', ntb: 'NTB', dsp: 'DSP', amc: 'AMC' };
+// Metric names are not here: their labels come from the metric layer (libs/metrics) only.
+const ACRONYMS: Record<string, string> = { ntb: 'NTB', dsp: 'DSP', amc: 'AMC' };
 
-/** "funnel" → "Funnel", "add_to_cart" → "Add to cart", "ctr" → "CTR". */
+/** "funnel" → "Funnel", "add_to_cart" → "Add to cart", "dsp" → "DSP". */
 export function humanize(text: string): string {
   const spaced = text.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().trim();
   const words = spaced.split(' ').map((word) => ACRONYMS[word] ?? word).join(' ');

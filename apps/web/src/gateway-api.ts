@@ -1,4 +1,13 @@
-import type { Dashboard, ExportFormat, ExportScope, ExportStatus, Page, ReportSummary } from './api-types';
+import type {
+  Dashboard, Delivery, ExportFormat, ExportScope, ExportStatus, Membership, MyOrganizations, NewSubscription, Page, ReportSummary, ShareLink,
+  Subscription,
+} from './api-types';
+
+/** Narrows a report list to one organization, or one of its AMC instances (advertisers). */
+export interface ReportFilter {
+  organizationId?: string;
+  amcInstanceId?: string;
+}
 
 /** A gateway answer other than 2xx; `status` drives the page (401 → sign in, 404 → not found). */
 export class ApiError extends Error {
@@ -23,8 +32,15 @@ export interface DownloadedFile {
 export class GatewayApi {
   constructor(readonly token: string, private readonly onUnauthorized: () => void) {}
 
-  listReports(offset = 0, limit = 50): Promise<Page<ReportSummary>> {
-    return this.json(`/v1/reports?limit=${limit}&offset=${offset}`);
+  listReports(offset = 0, limit = 50, filter: ReportFilter = {}): Promise<Page<ReportSummary>> {
+    const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+    if (filter.organizationId) query.set('organizationId', filter.organizationId);
+    if (filter.amcInstanceId) query.set('amcInstanceId', filter.amcInstanceId);
+    return this.json(`/v1/reports?${query}`);
+  }
+
+  listOrganizations(): Promise<MyOrganizations> {
+    return this.json('/v1/organizations');
   }
 
   getDashboard(reportId: string): Promise<Dashboard> {
@@ -41,6 +57,43 @@ export class GatewayApi {
 
   listExports(reportId: string, limit = 5): Promise<Page<ExportStatus>> {
     return this.json(`/v1/exports?reportId=${encodeURIComponent(reportId)}&limit=${limit}`);
+  }
+
+  async myRole(organizationId: string): Promise<Membership['role'] | null> {
+    const mine = await this.json<{ items: { id: string; role: Membership['role'] }[] }>('/v1/organizations');
+    return mine.items.find((organization) => organization.id === organizationId)?.role ?? null;
+  }
+
+  listSubscriptions(reportId: string): Promise<Page<Subscription>> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/subscriptions?limit=100`);
+  }
+
+  createSubscription(reportId: string, subscription: NewSubscription): Promise<Subscription> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/subscriptions`, { method: 'POST', body: JSON.stringify(subscription) });
+  }
+
+  updateSubscription(reportId: string, subscriptionId: string, change: Partial<NewSubscription> & { enabled?: boolean }): Promise<Subscription> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/subscriptions/${encodeURIComponent(subscriptionId)}`, { method: 'PATCH', body: JSON.stringify(change) });
+  }
+
+  async deleteSubscription(reportId: string, subscriptionId: string): Promise<void> {
+    await this.send(`/v1/reports/${encodeURIComponent(reportId)}/subscriptions/${encodeURIComponent(subscriptionId)}`, { method: 'DELETE' });
+  }
+
+  sendNow(reportId: string, subscriptionId: string): Promise<Delivery> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/subscriptions/${encodeURIComponent(subscriptionId)}/deliveries`, { method: 'POST', body: '{}' });
+  }
+
+  listShareLinks(reportId: string): Promise<Page<ShareLink>> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/share-links?limit=50`);
+  }
+
+  createShareLink(reportId: string, link: { expiresAt: string; allowExports: boolean; allowedOrigins: string[]; label?: string }): Promise<ShareLink> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/share-links`, { method: 'POST', body: JSON.stringify(link) });
+  }
+
+  async revokeShareLink(reportId: string, linkId: string): Promise<void> {
+    await this.send(`/v1/reports/${encodeURIComponent(reportId)}/share-links/${encodeURIComponent(linkId)}`, { method: 'DELETE' });
   }
 
   /** EventSource cannot send headers: the events route takes the token as ?access_token=. */
@@ -72,7 +125,7 @@ export class GatewayApi {
   }
 }
 
-function errorMessage(body: unknown): string | null {
+export function errorMessage(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
   const { message } = body as { message?: unknown };
   if (Array.isArray(message)) return message.join('; ');

@@ -2,12 +2,13 @@ import * as echarts from 'echarts';
 import type { EChartsOption } from 'echarts';
 import type { ChartKind, ChartRow, ChartSpec } from './chart-spec';
 import { buildEChartsOption } from './build-echarts-option';
+import { wrapLabel } from './category-axis';
 import { OKABE_ITO_PALETTE, paletteColor } from './palette';
 
 const rows: ChartRow[] = [
-  { date: '2026-10-01', impressions: 1000, clicks: 10, ctr: 0.01, flag: true },
+  { date: '2026-10-01', impressions: 1000, clicks: 100, ctr: 0.01, flag: true },
   { date: '2026-10-02', impressions: 2000, clicks: null, ctr: null, flag: false },
-  { date: '2026-10-03', impressions: 1500, clicks: 30, ctr: 0.02, flag: false },
+  { date: '2026-10-03', impressions: 1500, clicks: 300, ctr: 0.02, flag: false },
 ];
 
 function specFor(kind: ChartKind, overrides: Partial<ChartSpec> = {}): ChartSpec {
@@ -40,14 +41,14 @@ describe('buildEChartsOption', () => {
     const series = seriesOf(option);
     expect(series).toHaveLength(2);
     for (const [index, field] of ['impressions', 'clicks'].entries()) {
-      expect(series[index]).toMatchObject({ type, encode: { x: 'date', y: field }, yAxisIndex: 0, ...extra });
+      expect(series[index]).toMatchObject({ type, encode: { x: 'date', y: field }, xAxisIndex: 0, yAxisIndex: 0, ...extra });
     }
     expect(option.dataset).toEqual({
       dimensions: ['date', 'impressions', 'clicks'],
       source: [
-        ['2026-10-01', 1000, 10],
+        ['2026-10-01', 1000, 100],
         ['2026-10-02', 2000, null],
-        ['2026-10-03', 1500, 30],
+        ['2026-10-03', 1500, 300],
       ],
     });
     expect(option.legend).toBeDefined();
@@ -55,10 +56,13 @@ describe('buildEChartsOption', () => {
 
   it('uses a time x axis when the spec says so', () => {
     const option = buildEChartsOption(specFor('line', { x: { field: 'date', type: 'time' } }), rows);
-    expect(option.xAxis).toMatchObject({ type: 'time' });
+    const [xAxis] = option.xAxis as Array<{ type: string; axisLabel: { formatter: (value: number) => string } }>;
+    expect(xAxis.type).toBe('time');
+    // Daily axes name the month.
+    expect(xAxis.axisLabel.formatter(new Date(2026, 9, 1).getTime())).toBe('Oct 1');
   });
 
-  it('puts secondary-axis series on a second y axis, as a line over bars', () => {
+  it('puts a second unit on a second y axis, as a line over bars', () => {
     const spec = specFor('bar', {
       series: [
         { field: 'impressions', label: 'Impressions', format: 'integer' },
@@ -69,7 +73,7 @@ describe('buildEChartsOption', () => {
     const yAxis = option.yAxis as Array<{ axisLabel: { formatter: (value: number) => string } }>;
     expect(yAxis).toHaveLength(2);
     expect(yAxis[0].axisLabel.formatter(12345)).toBe('12,345');
-    expect(yAxis[1].axisLabel.formatter(0.125)).toBe('12.50%');
+    expect(yAxis[1].axisLabel.formatter(0.125)).toBe('12.5%'); // ticks drop trailing zeros
     expect(seriesOf(option)[1]).toMatchObject({ type: 'line', yAxisIndex: 1 });
   });
 
@@ -110,6 +114,70 @@ describe('buildEChartsOption', () => {
   ])('animation option %p gives animation %p', (requested, expected) => {
     const option = buildEChartsOption(specFor('line'), rows, requested === undefined ? undefined : { animation: requested });
     expect(option.animation).toBe(expected);
+  });
+
+  it('names the month on day categories and labels every category, truncated, never broken mid-word', () => {
+    const [xAxis] = buildEChartsOption(specFor('line'), rows).xAxis as Array<{ axisLabel: Record<string, unknown> }>;
+    const formatter = xAxis.axisLabel.formatter as (value: string, index: number) => string;
+    expect([0, 1, 2].map((index) => formatter(rows[index].date as string, index))).toEqual(['Oct 1, 2026', 'Oct 2', 'Oct 3']);
+    expect(xAxis.axisLabel).toMatchObject({ interval: 0, overflow: 'truncate' });
+  });
+
+  it.each<[string, number, string]>([
+    ['Clicks → Detail page views', 14, 'Clicks →\nDetail page\nviews'.split('\n').slice(0, 2).join('\n') + '…'],
+    ['Clicks → Add to cart', 12, 'Clicks →\nAdd to cart'],
+    ['Holiday_Sponsored_Products', 12, 'Holiday_Spo…'],
+    ['Impressions → Clicks', 30, 'Impressions → Clicks'],
+  ])('wraps %p between words, never inside one (%i characters a line)', (label, chars, expected) => {
+    expect(wrapLabel(label, chars, 2)).toBe(expected);
+  });
+
+  it('lays bars with long names down, one labelled line per name', () => {
+    const named: ChartRow[] = ['Holiday_Sponsored_Products → Brand_Defense_SB', 'Prospecting_DSP_Display', 'Brand_Defense_SB'].map((path, index) => ({
+      path,
+      rate: 0.01 * (index + 1),
+    }));
+    const spec: ChartSpec = { kind: 'bar', title: 'Paths', x: { field: 'path', type: 'category' }, series: [{ field: 'rate', label: 'Rate', format: 'percent' }] };
+    const option = buildEChartsOption(spec, named);
+    const [yAxis] = option.yAxis as Array<Record<string, unknown>>;
+    expect(yAxis).toMatchObject({ type: 'category', inverse: true, axisLabel: { interval: 0, overflow: 'truncate', ellipsis: '…' } });
+    expect(seriesOf(option)[0]).toMatchObject({ type: 'bar', encode: { y: 'path', x: 'rate' } });
+  });
+
+  it('splits series more than 10× apart in scale into small multiples when there are more than two scales', () => {
+    const funnel: ChartRow[] = [1, 2, 3].map((week) => ({
+      week: `2026-09-0${week}`,
+      impressions: 6_000_000 + week * 100_000,
+      clicks: 60_000 + week * 3_000,
+      purchases: 4_000 + week * 400,
+      rate: 0.0007 + week * 0.0001,
+    }));
+    const spec: ChartSpec = {
+      kind: 'line',
+      title: 'Funnel over time',
+      x: { field: 'week', type: 'category' },
+      series: [
+        { field: 'impressions', label: 'Impressions', format: 'integer' },
+        { field: 'clicks', label: 'Clicks', format: 'integer' },
+        { field: 'purchases', label: 'Purchases', format: 'integer' },
+        { field: 'rate', label: 'Purchase rate', format: 'percent' },
+      ],
+    };
+    const option = buildEChartsOption(spec, funnel);
+    expect(option.grid).toHaveLength(4);
+    expect(seriesOf(option).map((series) => [series.xAxisIndex, series.yAxisIndex])).toEqual([[0, 0], [1, 1], [2, 2], [3, 3]]);
+    expect((option.yAxis as Array<{ name: string; scale: boolean }>).map((axis) => [axis.name, axis.scale])).toEqual([
+      ['Impressions', true],
+      ['Clicks', true],
+      ['Purchases', true],
+      ['Purchase rate', true],
+    ]);
+  });
+
+  it('keeps series within 10× of each other on one axis', () => {
+    const option = buildEChartsOption(specFor('line'), rows);
+    expect(option.grid).toHaveLength(1);
+    expect(seriesOf(option).map((series) => series.yAxisIndex)).toEqual([0, 0]);
   });
 
   it('is deterministic: the same input gives the same option', () => {

@@ -6,8 +6,8 @@
 export const CHART_KINDS = ['line', 'bar', 'stacked-bar', 'area', 'pie', 'funnel', 'scatter', 'table', 'metric'] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 
-export const VALUE_FORMATS = ['integer', 'number', 'percent', 'currency', 'ratio'] as const;
-export type ValueFormat = (typeof VALUE_FORMATS)[number];
+export { VALUE_FORMATS, type ValueFormat } from '@amc-reports/metrics/src/format-value';
+import type { ValueFormat } from '@amc-reports/metrics/src/format-value';
 
 export interface ChartAxis {
   /** The row field that holds the x value / category / slice name. */
@@ -21,8 +21,13 @@ export interface ChartSeries {
   field: string;
   label: string;
   format?: ValueFormat;
-  /** Draw against a second y axis (e.g. a rate next to counts). */
+  /**
+   * A hint that this series is a rate next to volumes (a line over bars). Which axis or panel a
+   * series goes on is decided from the data (see scale-groups.ts), never from this flag alone.
+   */
   secondaryAxis?: boolean;
+  /** The metric-catalogue id of the value (libs/metrics), when it is one: its formula and direction. */
+  metric?: string;
 }
 
 export interface ChartSpec {
@@ -32,6 +37,8 @@ export interface ChartSpec {
   series: ChartSeries[];
   /** Default format for values without their own. */
   format?: ValueFormat;
+  /** ISO 4217 code money is shown in (default USD). */
+  currency?: string;
 }
 
 /** One data row of a view: plain JSON values only (it is stored in jsonb). */

@@ -48,7 +48,23 @@ export const BaseEnv = z.object({
   HEARTBEAT_INTERVAL_MS: positiveInt.default(5_000),
 });
 
+/**
+ * Delivery (issue 16), read by the gateway (validating subscriptions, share-link URLs) and the
+ * export worker's delivery module (sending).
+ */
+const DeliveryShared = {
+  /** Where people reach the gateway: the base of links in deliveries and of share links. */
+  PUBLIC_URL: z.string().url().default('http://localhost:3000').transform((value) => value.replace(/\/+$/, '')),
+  /** Hosts (`host` or `host:port`) and CIDR ranges outbound deliveries may reach although not public. */
+  OUTBOUND_ALLOWLIST: csvList,
+  /** Hosts a Slack subscription's incoming-webhook URL may point at. */
+  SLACK_WEBHOOK_HOSTS: z.string().default('hooks.slack.com').transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean)),
+};
+
 export const GatewayEnv = BaseEnv.extend({
+  ...DeliveryShared,
+  /** The shortest interval a subscription's cron schedule may have. */
+  DELIVERY_MIN_INTERVAL_SECONDS: positiveInt.default(300),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   GATEWAY_PORT: port.default(3000),
   AMC_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters'),
@@ -59,13 +75,26 @@ export const GatewayEnv = BaseEnv.extend({
   JWT_JWKS_URL: z.string().url().optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  /** The longest lifetime (exp − iat) a user token may have. */
+  JWT_MAX_LIFETIME_SECONDS: positiveInt.default(24 * 3600),
+  /** The AMC webhook's body limit (inline results); every other route takes USER_BODY_LIMIT_BYTES. */
   EVENT_BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
+  USER_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
   EXPORTS_IN_FLIGHT_PER_USER: positiveInt.default(5),
+  EXPORTS_IN_FLIGHT_PER_ORGANIZATION: positiveInt.default(20),
+  /** Export requests per rolling hour (Redis-backed, shared by every gateway). */
+  EXPORTS_PER_HOUR_PER_USER: positiveInt.default(60),
+  EXPORTS_PER_HOUR_PER_ORGANIZATION: positiveInt.default(300),
+  /** Bytes of completed, unexpired exports an organization may keep. */
+  EXPORT_STORAGE_QUOTA_BYTES_PER_ORGANIZATION: positiveInt.default(5 * 1024 ** 3),
   OUTBOX_RELAY_INTERVAL_MS: positiveInt.default(1_000),
   ADMIN_TOKEN: z.string().min(16).optional(),
-  /** /health: the worker apps that must have a live process (heartbeat younger than HEALTH_WORKER_STALE_MS). */
+  /**
+   * /health: the worker apps that must have a live process (heartbeat younger than
+   * HEALTH_WORKER_STALE_MS); `none` for a gateway without workers (an empty value takes the default).
+   */
   HEALTH_REQUIRED_WORKERS: z.string().default('report-service,insight-worker,export-worker')
-    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean)),
+    .transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((item) => item.trim()).filter(Boolean))),
   HEALTH_WORKER_STALE_MS: positiveInt.default(20_000),
   /** /health goes non-ok when a queue's oldest waiting job is older than this. */
   HEALTH_QUEUE_LAG_MS: positiveInt.default(300_000),
@@ -107,6 +136,22 @@ export const InsightWorkerEnv = BaseEnv.extend({
 });
 
 export const ExportWorkerEnv = BaseEnv.extend({
+  ...DeliveryShared,
+  /** smtp(s)://user:password@host:port; unset: every e-mail is written to MAIL_DIR as an .eml file. */
+  SMTP_URL: z.string().url().refine((value) => /^smtps?:\/\//.test(value), 'must start with smtp:// or smtps://').optional(),
+  MAIL_DIR: z.string().min(1).default('./var/mail'),
+  MAIL_FROM: z.string().min(3).default('AMC Reports <reports@localhost>'),
+  /** Attachments of one e-mail above this size (together) are replaced by expiring download links. */
+  DELIVERY_ATTACHMENT_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  /** How long a download link in a delivery works (never past the export's own expiry). */
+  DELIVERY_LINK_TTL_DAYS: positiveInt.default(7),
+  DELIVERY_CONCURRENCY: positiveInt.default(8),
+  /** First retry delay of a transient failure (doubling each attempt) unless the receiver sent Retry-After. */
+  DELIVERY_RETRY_BASE_MS: positiveInt.default(5_000),
+  DELIVERY_RETRY_MAX_MS: positiveInt.default(15 * 60_000),
+  DELIVERY_HTTP_TIMEOUT_MS: positiveInt.default(15_000),
+  /** How long an after-execution delivery waits for the execution's insights and exports. */
+  DELIVERY_READY_TIMEOUT_MS: positiveInt.default(30 * 60_000),
   EXPORT_STORAGE: z.enum(['local', 's3']).default('local'),
   EXPORT_DIR: z.string().min(1).default('./var/exports'),
   S3_BUCKET: z.string().optional(),
@@ -114,6 +159,8 @@ export const ExportWorkerEnv = BaseEnv.extend({
   S3_REGION: z.string().default('us-east-1'),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   EXPORT_CONCURRENCY: positiveInt.default(2),
+  /** Renders one organization may hold at once (default: EXPORT_CONCURRENCY − 1, at least 1). */
+  EXPORT_RENDERS_PER_ORGANIZATION: positiveInt.optional(),
   EXPORT_PROCESSING_TIMEOUT_MS: positiveInt.default(10 * 60_000),
   EXPORT_MAX_ATTEMPTS: positiveInt.default(3),
   /** Where files are rendered before they are verified and stored (default: the OS temp directory). */

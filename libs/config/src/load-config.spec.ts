@@ -51,6 +51,15 @@ describe('loadConfig', () => {
     expect(config.RESULT_URL_ALLOW_HTTP).toBe(true);
   });
 
+  it.each([
+    ['unset: every worker app', undefined, ['report-service', 'insight-worker', 'export-worker']],
+    ['empty (counts as unset)', '', ['report-service', 'insight-worker', 'export-worker']],
+    ['a list', ' report-service ,export-worker,', ['report-service', 'export-worker']],
+    ['none: a gateway without workers', 'none', []],
+  ])('reads HEALTH_REQUIRED_WORKERS %s', (_label, value, expected) => {
+    expect(loadConfig('gateway', GatewayEnv, { ...gateway, HEALTH_REQUIRED_WORKERS: value }).HEALTH_REQUIRED_WORKERS).toEqual(expected);
+  });
+
   it('requires a bucket for S3 export storage', () => {
     expect(problems(() => loadConfig('export-worker', ExportWorkerEnv, { ...base, EXPORT_STORAGE: 's3' }))).toEqual(['S3_BUCKET required when EXPORT_STORAGE=s3']);
   });

@@ -16,7 +16,7 @@ const valid = {
 
 describe('queue contracts', () => {
   it('gives every queue exactly one consuming app', () => {
-    expect(QUEUE_NAMES.sort()).toEqual(['export.render', 'insight.generate', 'maintenance', 'report.update']);
+    expect(QUEUE_NAMES.sort()).toEqual(['delivery', 'export.render', 'insight.generate', 'maintenance', 'report.update']);
     const apps = new Set(Object.values(QUEUE_CONSUMERS));
     const covered = [...apps].flatMap((app) => queuesConsumedBy(app)).sort();
     expect(covered).toEqual([...QUEUE_NAMES].sort());

@@ -36,4 +36,15 @@ export interface BuiltViewData {
   /** Executions behind time-series rows, oldest first. */
   history?: HistoryPointRef[];
   notes?: string[];
+  /**
+   * Per field of a catalogue metric: its formula with the result's columns (libs/metrics
+   * describeFormula), shown as a tooltip in the page and a footnote in the PDF.
+   */
+  formulas?: Record<string, string>;
+  /** How spend was read from this result (unit, source, why): stated, never silently assumed. */
+  spendUnit?: { columns: string[]; unit: string; divisor: number; source: 'settings' | 'detected'; reason: string };
+  /** The touch model the numbers are for, when the result has one row per model. */
+  touchModel?: string;
+  /** The time window of the numbers (cards): "2026-10-01 – 2026-10-31", and of the previous execution they are compared with. */
+  window?: { latest: string; previous?: string };
 }

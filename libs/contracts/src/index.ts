@@ -3,6 +3,8 @@ export * from './report-update.queue';
 export * from './insight-generate.queue';
 export * from './export-render.queue';
 export * from './maintenance.queue';
+export * from './delivery.queue';
+export * from './delivery-rules';
 export * from './queues';
 export * from './events';
 export * from './amc-execution-event.schema';
@@ -13,3 +15,4 @@ export {
   RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, type ReportSettings, type RawReportSettings,
 } from './report-settings';
 export * from './amc-signature';
+export * as api from './api';

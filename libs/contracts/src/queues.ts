@@ -1,3 +1,4 @@
+import { DELIVERY_QUEUE } from './delivery.queue';
 import { EXPORT_RENDER_QUEUE } from './export-render.queue';
 import { INSIGHT_GENERATE_QUEUE } from './insight-generate.queue';
 import { MAINTENANCE_QUEUE } from './maintenance.queue';
@@ -9,6 +10,9 @@ export const QUEUE_CONSUMERS = {
   [INSIGHT_GENERATE_QUEUE]: 'insight-worker',
   [EXPORT_RENDER_QUEUE]: 'export-worker',
   [MAINTENANCE_QUEUE]: 'export-worker',
+  // A bounded module of the export worker (apps/export-worker/src/delivery): it attaches the
+  // files that worker renders, and a fifth process would not pay for itself on small machines.
+  [DELIVERY_QUEUE]: 'export-worker',
 } as const;
 export type QueueName = keyof typeof QUEUE_CONSUMERS;
 export type ConsumerApp = (typeof QUEUE_CONSUMERS)[QueueName];

@@ -34,6 +34,7 @@ describe('parseReportSettings', () => {
           columns: { campaign: 'campaign_name', impressions: 'impressions' },
           historyLength: 52,
           spendUnit: 'millicents',
+          currency: 'USD',
           topCampaigns: 20,
         },
         export: { autoExport: ['pdf', 'excel'], retentionDays: 30 },
@@ -52,6 +53,7 @@ describe('parseReportSettings', () => {
       source: 'latest',
       x: 'campaign',
       y: ['product_sales'],
+      metrics: [],
       aggregation: 'sum',
       filters: [{ column: 'campaign', op: 'in', values: ['A'] }],
     });
@@ -63,6 +65,7 @@ describe('parseReportSettings', () => {
     ['a fractional historyLength', 'funnel', { aggregation: { historyLength: 2.5 } }, 'aggregation.historyLength: Invalid input: expected int, received number'],
     ['a single funnel stage', 'funnel', { aggregation: { stages: [{ column: 'impressions' }] } }, 'aggregation.stages: Too small: expected array to have >=2 items'],
     ['an unknown column role', 'funnel', { aggregation: { columns: { impresions: 'x' } } }, 'aggregation.columns: Unrecognized key: "impresions"'],
+    ['a currency that is no ISO code', 'funnel', { aggregation: { currency: 'dollars' } }, 'aggregation.currency: use a three-letter ISO 4217 code such as USD or EUR'],
     ['a misspelt setting', 'audience', { aggregation: { topPath: 5 } }, 'aggregation: Unrecognized key: "topPath"'],
     ['retention above 30 days', 'funnel', { export: { retentionDays: 31 } }, 'export.retentionDays: Too big: expected number to be <=30'],
     ['retention of 0 days', 'funnel', { export: { retentionDays: 0 } }, 'export.retentionDays: Too small: expected number to be >=1'],

@@ -1,4 +1,8 @@
 import { CHART_KINDS, VALUE_FORMATS } from '@amc-reports/charts/src/chart-spec';
+import { BASE_METRIC_IDS } from '@amc-reports/metrics/src/base-metrics';
+import { isMetricId, METRICS } from '@amc-reports/metrics/src/catalogue';
+import { DIMENSION_ROLES as METRIC_LAYER_DIMENSION_ROLES, type DimensionRole as MetricLayerDimensionRole } from '@amc-reports/metrics/src/dimension-aliases';
+import { SPEND_UNIT_SETTINGS } from '@amc-reports/metrics/src/spend-unit';
 import { z } from 'zod';
 import type { DashboardType } from './dashboard-view';
 
@@ -16,44 +20,44 @@ export const RETENTION_DAYS_MAX = 30;
 
 const ColumnName = z.string().trim().min(1).max(256);
 
-/** Metrics the builders look for by AMC naming (see the report-service column detection). */
-export const METRIC_ROLES = [
-  'impressions',
-  'clicks',
-  'detailPageViews',
-  'addToCart',
-  'purchases',
-  'sales',
-  'spend',
-  'reach',
-  'convertedUsers',
-  'newToBrandPurchases',
-  'newToBrandSales',
-  'unitsSold',
-  'pathOccurrences',
-] as const;
+/** The base metrics of the metric layer (libs/metrics): what its AMC column aliases find, by role. */
+export const METRIC_ROLES = BASE_METRIC_IDS;
 export type MetricRole = (typeof METRIC_ROLES)[number];
 
-export const DIMENSION_ROLES = ['campaign', 'adProduct', 'attributionModel', 'exposureGroup', 'frequencyBucket', 'path'] as const;
-export type DimensionRole = (typeof DIMENSION_ROLES)[number];
+export const DIMENSION_ROLES = METRIC_LAYER_DIMENSION_ROLES as readonly MetricLayerDimensionRole[];
+export type DimensionRole = MetricLayerDimensionRole;
 
 /** `{ "impressions": "imps_total", "campaign": "campaign_name" }`: overrides the naming-based detection. */
-export const ColumnOverrides = z.partialRecord(z.enum([...METRIC_ROLES, ...DIMENSION_ROLES]), ColumnName);
-export type ColumnOverrides = z.infer<typeof ColumnOverrides>;
+export const ColumnOverrides = z.partialRecord(z.enum([...METRIC_ROLES, ...METRIC_LAYER_DIMENSION_ROLES] as [string, ...string[]]), ColumnName);
+export type ColumnOverrides = Partial<Record<MetricRole | DimensionRole, string>>;
 
 /**
- * Unit of the spend column. `auto` decides from the data (see the report-service column detection):
- * AMC's `total_cost` / `imp_total_cost` are millicents and `spend` microcents in the raw tables,
- * while many queries already convert to dollars.
+ * Unit of the spend column. `auto` decides from the data, once per result (libs/metrics
+ * spend-unit.ts): AMC's `total_cost` / `imp_total_cost` are millicents and `spend` microcents in
+ * the raw tables, while many queries already convert to dollars.
  */
-export const SpendUnit = z.enum(['auto', 'dollars', 'cents', 'millicents', 'microcents']);
+export const SpendUnit = z.enum(SPEND_UNIT_SETTINGS);
 export type SpendUnit = z.infer<typeof SpendUnit>;
+
+/** ISO 4217: AMC reports money in the marketplace's currency, which a result does not name. */
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'use a three-letter ISO 4217 code such as USD or EUR');
+
+/** A metric of the catalogue by id (e.g. `roas`, `newToBrandShare`). */
+export const MetricId = z.string().refine(isMetricId, {
+  message: `not a metric of the catalogue (one of ${METRICS.map((metric) => metric.id).join(', ')})`,
+});
 
 const aggregationBase = {
   /** Executions shown in history charts (the latest included). */
   historyLength: z.int().min(1).max(HISTORY_LENGTH_MAX).default(HISTORY_LENGTH_DEFAULT),
   columns: ColumnOverrides.optional(),
   spendUnit: SpendUnit.default('auto'),
+  currency: Currency.default('USD'),
+  /**
+   * The touch model totals, shares and insights are taken for when the result has one row per
+   * model (`attribution_model`): default last touch when present. Models are never added up.
+   */
+  attributionModel: z.string().trim().min(1).max(80).optional(),
 };
 
 export const FunnelStage = z.strictObject({ column: ColumnName, label: z.string().trim().min(1).max(80).optional() });
@@ -107,7 +111,13 @@ export const CustomViewDeclaration = z
     source: z.enum(['latest', 'history']).default('latest'),
     /** A dimension or the date column (latest source); not used by `metric` views or history. */
     x: ColumnName.optional(),
-    y: z.union([ColumnName, z.array(ColumnName).min(1).max(8)]).transform((value) => (Array.isArray(value) ? value : [value])),
+    /** Result columns, aggregated by `aggregation`. */
+    y: z
+      .union([ColumnName, z.array(ColumnName).max(8)])
+      .default([])
+      .transform((value) => (Array.isArray(value) ? value : [value])),
+    /** Catalogue metrics by id (`roas`, `newToBrandShare`, `cpa`): always a ratio of sums, whatever `aggregation` says. */
+    metrics: z.array(MetricId).max(8).default([]),
     aggregation: z.enum(CUSTOM_AGGREGATIONS).default('sum'),
     topN: z.int().min(1).max(1000).optional(),
     sort: z.enum(['value-desc', 'value-asc', 'key']).optional(),
@@ -117,7 +127,8 @@ export const CustomViewDeclaration = z
   .refine((view) => view.source === 'history' || view.kind === 'metric' || view.x !== undefined, {
     message: 'x is required for this chart kind',
     path: ['x'],
-  });
+  })
+  .refine((view) => view.y.length + view.metrics.length > 0, { message: 'name at least one column in y or one metric in metrics', path: ['y'] });
 export type CustomViewDeclaration = z.infer<typeof CustomViewDeclaration>;
 
 export const CustomVisualizationSettings = z

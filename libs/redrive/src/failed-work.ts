@@ -1,7 +1,8 @@
 import type { Job, Queue } from 'bullmq';
-import { INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE, reportUpdateJobId } from '@amc-reports/contracts';
+import { DELIVERY_QUEUE, DELIVERY_SEND_JOB, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE, reportUpdateJobId } from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
 import { isTransientFailure } from '@amc-reports/runtime';
+import { DeliveryLedger } from './delivery-ledger';
 import { EventLedger, InsightLedger, type Ledger, type LedgerEntry } from './ledgers';
 import { redriveItems } from './redrive-sweeper';
 
@@ -44,6 +45,9 @@ function entryOf(queue: string, job: Job): LedgerEntry | null {
       failed: true, failureReason: job.failedReason, redriveCount: 0,
     };
   }
+  if (queue === DELIVERY_QUEUE && job.name === DELIVERY_SEND_JOB && data.deliveryId) {
+    return { key: data.deliveryId, jobId: job.id!, data: { deliveryId: data.deliveryId }, failed: true, failureReason: job.failedReason, redriveCount: 0 };
+  }
   return null;
 }
 
@@ -58,12 +62,13 @@ export interface RedriveSelection {
 }
 
 /**
- * `npm run cli -- jobs redrive`: failed report.update and insight.generate jobs run again with
- * fresh attempts, their ledger rows counting the re-drive. (Failed exports are requested again by
+ * `npm run cli -- jobs redrive`: failed report.update, insight.generate and delivery.send jobs run
+ * again with fresh attempts, their ledger rows counting the re-drive (a delivery already sent,
+ * skipped or failed stays as it is: its re-run sends nothing). (Failed exports are requested again by
  * their users; the export sweeper handles interrupted ones.)
  */
 export async function redriveFailedJobs(prisma: PrismaClient, queues: Queue[], selection: RedriveSelection = {}): Promise<FailedJob[]> {
-  const ledgers: Ledger[] = [new EventLedger(prisma), new InsightLedger(prisma)];
+  const ledgers: Ledger[] = [new EventLedger(prisma), new InsightLedger(prisma), new DeliveryLedger(prisma)];
   const byName = new Map(queues.map((queue) => [queue.name, queue]));
   const redriven: FailedJob[] = [];
   for (const ledger of ledgers) {

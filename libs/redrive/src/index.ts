@@ -1,4 +1,5 @@
 export { markEventProcessed, markEventFailed, requestInsightGenerations, markGenerationCompleted, markGenerationFailed, type InsightRequest } from './processing-ledger';
 export { EventLedger, InsightLedger, type Ledger, type LedgerEntry } from './ledgers';
+export { DeliveryLedger } from './delivery-ledger';
 export { RedriveSweeper, redriveItems, type RedriveOptions, type LedgerSweep, type Redrive } from './redrive-sweeper';
 export { listFailedJobs, redriveFailedJobs, redriveOnResend, type FailedJob, type RedriveSelection, type ResendVerdict } from './failed-work';

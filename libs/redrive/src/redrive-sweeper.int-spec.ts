@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import {
-  INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, INSIGHT_GENERATE_QUEUE, insightGenerateJobId, REPORT_UPDATE_JOB, REPORT_UPDATE_JOB_OPTIONS,
+  DELIVERY_QUEUE, DELIVERY_SEND_JOB, deliverySendJobId, INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, INSIGHT_GENERATE_QUEUE, insightGenerateJobId, REPORT_UPDATE_JOB, REPORT_UPDATE_JOB_OPTIONS,
   REPORT_UPDATE_QUEUE, reportUpdateJobId,
 } from '@amc-reports/contracts';
 import { createPrismaClient, Prisma, type PrismaClient } from '@amc-reports/db';
 import { producerConnectionOptions } from '@amc-reports/queue';
-import { createTestDatabase, requireTestEnv, uniqueQueuePrefix, type TestDatabase } from '@amc-reports/testing';
+import { createTestDatabase, requireTestEnv, seedOrganization, uniqueQueuePrefix, type TestDatabase } from '@amc-reports/testing';
 import { redriveFailedJobs, redriveOnResend } from './failed-work';
+import { DeliveryLedger } from './delivery-ledger';
 import { EventLedger, InsightLedger } from './ledgers';
 import { requestInsightGenerations } from './processing-ledger';
 import { RedriveSweeper } from './redrive-sweeper';
@@ -28,8 +29,8 @@ beforeAll(async () => {
   prisma = createPrismaClient({ databaseUrl: database.url, poolSize: 4 });
   reportQueue = new Queue(REPORT_UPDATE_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix });
   insightQueue = new Queue(INSIGHT_GENERATE_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix });
-  const user = await prisma.user.create({ data: { id: randomUUID() } });
-  workflowId = (await prisma.workflow.create({ data: { userId: user.id, name: 'w', sqlQuery: 'SELECT 1', amcInstanceId: 'inst1' } })).id;
+  const { organizationId } = await seedOrganization(prisma, { instanceIds: ['inst1'] });
+  workflowId = (await prisma.workflow.create({ data: { organizationId, name: 'w', sqlQuery: 'SELECT 1', amcInstanceId: 'inst1' } })).id;
   configurationId = (await prisma.reportConfiguration.create({ data: { workflowId, dashboardType: 'performance' } })).id;
   sweeper = new RedriveSweeper([new EventLedger(prisma), new InsightLedger(prisma)],
     new Map([[REPORT_UPDATE_QUEUE, reportQueue], [INSIGHT_GENERATE_QUEUE, insightQueue]]), { staleAfterMs: MINUTE, batchSize: 100, maxRedrives: 2 });
@@ -171,6 +172,42 @@ it('jobs redrive runs the failed jobs an operator picks, transient or not', asyn
   await reportQueue.obliterate({ force: true });
 });
 
+it('re-adds a lost delivery send, re-drives one failed by a dead process, and records one failed for its own reason', async () => {
+  const deliveryQueue = new Queue(DELIVERY_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix });
+  const deliveries = new RedriveSweeper([new DeliveryLedger(prisma)], new Map([[DELIVERY_QUEUE, deliveryQueue]]), { staleAfterMs: MINUTE, batchSize: 100, maxRedrives: 2 });
+  try {
+    const [{ id: subscriptionId }] = await prisma.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO report_subscriptions (report_configuration_id, name, channel, recipients, formats, trigger_kind)
+      VALUES (${configurationId}::uuid, 'weekly', 'email', ARRAY['a@example.com'], ARRAY['pdf'], 'after_execution') RETURNING id`;
+    const delivery = async (key: string, status: 'pending' | 'sending' | 'sent') => (await prisma.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO deliveries (subscription_id, report_configuration_id, trigger_kind, trigger_key, channel, recipient, status, sent_at, created_at)
+      VALUES (${subscriptionId}::uuid, ${configurationId}::uuid, 'manual', ${key}, 'email', 'a@example.com', ${status},
+              ${status === 'sent' ? new Date() : null}, now() - interval '5 minutes') RETURNING id`)[0].id;
+    const lost = await delivery('manual-lost', 'pending');
+    const stalled = await delivery('manual-stalled', 'sending');
+    await failJob(deliveryQueue, DELIVERY_SEND_JOB, { deliveryId: stalled }, deliverySendJobId(stalled), 'job stalled more than allowable limit');
+    const own = await delivery('manual-own', 'sending');
+    await failJob(deliveryQueue, DELIVERY_SEND_JOB, { deliveryId: own }, deliverySendJobId(own), 'a bug in the composer');
+    await delivery('manual-sent', 'sent');
+
+    const [sweep] = await deliveries.run();
+    expect(sweep).toMatchObject({ queue: DELIVERY_QUEUE, checked: 3, requeued: 1, retried: 1, gaveUp: 1 });
+    expect(await deliveryQueue.getJobState(deliverySendJobId(lost))).toBe('waiting');
+    expect((await deliveryQueue.getJob(deliverySendJobId(lost)))?.data).toEqual({ deliveryId: lost });
+    expect(await deliveryQueue.getJobState(deliverySendJobId(stalled))).toBe('waiting');
+    const rows = await prisma.delivery.findMany({ where: { subscriptionId }, orderBy: { triggerKey: 'asc' } });
+    expect(rows.map((row) => [row.triggerKey, row.status, row.redriveCount, row.error])).toEqual([
+      ['manual-lost', 'pending', 1, null], ['manual-own', 'failed', 0, 'a bug in the composer'],
+      ['manual-sent', 'sent', 0, null], ['manual-stalled', 'sending', 1, null],
+    ]);
+    const [again] = await deliveries.run();
+    expect(again.checked).toBe(0);
+  } finally {
+    await deliveryQueue.obliterate({ force: true });
+    await deliveryQueue.close();
+  }
+});
+
 it('finds the unfinished through the partial indexes, not by scanning every finished row', async () => {
   await prisma.$executeRaw`
     INSERT INTO amc_execution_events (event_id, amc_instance_id, amc_execution_id, status, workflow_id, payload, received_at, enqueued_at, processed_at)
@@ -188,4 +225,5 @@ it('finds the unfinished through the partial indexes, not by scanning every fini
   expect(await plan(EventLedger.unfinishedQuery(new Date(), 500))).toMatch(/amc_execution_events_unfinished_idx/);
   // Two rows: a scan is cheaper, so only ask whether the index can serve the query at all.
   expect(await plan(InsightLedger.unfinishedQuery(new Date(), 500), false)).toMatch(/insight_generations_unfinished_idx/);
+  expect(await plan(DeliveryLedger.unfinishedQuery(new Date(), 500), false)).toMatch(/deliveries_unfinished_idx/);
 });

@@ -23,8 +23,11 @@ class WorkerRuntimeModule {}
 @Module({})
 class WorkerRootModule {}
 
-/** The app's module beside the process-wide runtime pieces its processors inject (the gate). */
-function withRuntime(appModule: DynamicModule, gate: DependencyGate): DynamicModule {
+/**
+ * The app's module beside the process-wide runtime pieces its processors inject (the gate); also
+ * what a test uses to run a worker module in-process.
+ */
+export function withWorkerRuntime(appModule: DynamicModule, gate: DependencyGate): DynamicModule {
   const runtime: DynamicModule = { module: WorkerRuntimeModule, global: true, providers: [{ provide: DependencyGate, useValue: gate }], exports: [DependencyGate] };
   return { module: WorkerRootModule, imports: [runtime, appModule] };
 }
@@ -46,7 +49,7 @@ export async function bootstrapWorker<S extends z.ZodType>(options: WorkerBootst
   const logger = createLogger(options.app, config.LOG_LEVEL);
   await checkDependenciesOrExit(options.app, config, logger);
   const gate = new DependencyGate({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL, logger });
-  const app = await NestFactory.createApplicationContext(withRuntime(options.module(config), gate), { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.createApplicationContext(withWorkerRuntime(options.module(config), gate), { logger: new PinoNestLogger(logger) });
   try {
     assertQueueProcessors(app, options.app);
   } catch (error) {

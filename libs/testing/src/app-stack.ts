@@ -1,15 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mintUserToken } from '@amc-reports/auth';
 import { findFreePort, startApp, waitForAppReady, READY_PATTERNS, type AppName, type RunningApp } from '@amc-reports/launcher';
 import { createRedisClient } from '@amc-reports/queue';
+import { provisionOrganization } from './provision-organization';
+import { apiClient } from './signed-event';
 import { startTestRedisCluster, type TestRedisCluster } from './test-redis-cluster';
 import { createTestDatabase, uniqueQueuePrefix, type TestDatabase } from './test-database';
 import { requireTestEnv } from './test-env';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export interface ProvisionedOrganization {
+  organizationId: string;
+  instanceIds: string[];
+}
+
+export type MemberApi = ReturnType<typeof apiClient> & { userId: string; organizationId: string; token: string };
 
 export interface AppStack {
   database: TestDatabase;
@@ -21,6 +32,10 @@ export interface AppStack {
   dataDir: string;
   apps: Map<AppName, RunningApp>;
   tokenFor(userId: string, email?: string): Promise<string>;
+  /** An organization, its AMC instances and members, made through the real admin API. */
+  provisionOrganization(options: { name?: string; instanceIds: string[]; members: { userId: string; role: 'owner' | 'editor' | 'viewer' }[] }): Promise<ProvisionedOrganization>;
+  /** A user (new unless given) as owner (or `role`) of a new organization owning `instanceIds`, with their API client. */
+  memberApi(options: { instanceIds: string[]; userId?: string; role?: 'owner' | 'editor' | 'viewer'; email?: string }): Promise<MemberApi>;
   restart(app: AppName): Promise<RunningApp>;
   stop(): Promise<void>;
 }
@@ -44,6 +59,7 @@ export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEn
     QUEUE_PREFIX: uniqueQueuePrefix('e2e'),
     AMC_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     JWT_SECRET: TEST_JWT_SECRET,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: String(await findFreePort()),
     OUTBOX_RELAY_INTERVAL_MS: '200',
@@ -52,7 +68,7 @@ export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEn
     RESULTS_DIR: path.join(dataDir, 'results'),
     DB_POOL_SIZE: '4',
     // /health expects a live process of each worker app this stack runs, and of no other.
-    HEALTH_REQUIRED_WORKERS: names.filter((name) => name !== 'gateway').join(','),
+    HEALTH_REQUIRED_WORKERS: names.filter((name) => name !== 'gateway').join(',') || 'none',
     ...extraEnv,
   };
   fs.mkdirSync(env.RESULTS_DIR!, { recursive: true });
@@ -75,6 +91,16 @@ export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEn
     database, redisUrl: resolvedRedis, redisCluster, env, dataDir, apps,
     gatewayUrl: `http://127.0.0.1:${env.GATEWAY_PORT}`,
     tokenFor: (userId, email) => mintUserToken({ userId, email, secret: TEST_JWT_SECRET }),
+    provisionOrganization: (options) => provisionOrganization(`http://127.0.0.1:${env.GATEWAY_PORT}`, String(env.ADMIN_TOKEN), options),
+    async memberApi(options) {
+      const userId = options.userId ?? randomUUID();
+      const gatewayUrl = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+      const { organizationId } = await provisionOrganization(gatewayUrl, String(env.ADMIN_TOKEN), {
+        instanceIds: options.instanceIds, members: [{ userId, role: options.role ?? 'owner' }],
+      });
+      const token = await mintUserToken({ userId, email: options.email, secret: TEST_JWT_SECRET });
+      return { ...apiClient(gatewayUrl, token), userId, organizationId, token };
+    },
     async restart(name) {
       await apps.get(name)?.stop();
       return launch(name);

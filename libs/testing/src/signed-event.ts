@@ -1,17 +1,24 @@
 import { request as httpRequest } from 'node:http';
 import { buildSignatureHeader } from '@amc-reports/contracts/src/amc-signature';
+import { ApiConformanceError, checkResponse } from './openapi-conformance';
+
+/** Every answer of a documented operation must be what the OpenAPI document says (status and body). */
+function assertConforms(method: string, path: string, status: number, contentType: string | null, body: unknown): void {
+  const problem = checkResponse(method, path, status, contentType, body);
+  if (problem) throw new ApiConformanceError(problem, body);
+}
 
 /**
  * POST over node:http, answering with the server's response even when the server stops reading
  * early (a 413 for an oversized body closes the socket while we still write: EPIPE is expected).
  */
-function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string; contentType: string | null }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, contentType: res.headers['content-type'] ?? null }));
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
@@ -34,6 +41,7 @@ export async function postSignedEvent(
   } catch {
     parsed = { text: response.text };
   }
+  assertConforms('POST', '/v1/events/amc/execution-completed', response.status, response.contentType, parsed);
   return { status: response.status, body: parsed };
 }
 
@@ -52,12 +60,14 @@ export function apiClient(gatewayUrl: string, token: string) {
     } catch {
       // not JSON (a file download): keep the text
     }
+    assertConforms(method, path, response.status, response.headers.get('content-type'), parsed);
     return { status: response.status, body: parsed as Record<string, any>, headers: response.headers };
   };
   return {
     get: (path: string) => call('GET', path),
     post: (path: string, body: unknown) => call('POST', path, body),
     patch: (path: string, body: unknown) => call('PATCH', path, body),
+    put: (path: string, body?: unknown) => call('PUT', path, body),
     delete: (path: string) => call('DELETE', path),
   };
 }

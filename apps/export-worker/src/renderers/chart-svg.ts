@@ -18,9 +18,6 @@ const EXPORT_THEME = {
   legend: { textStyle: { fontFamily: REPORT_FONT_FAMILY } },
 };
 
-/** Without the title, cartesian charts take its room (the legend sits at the bottom). */
-const UNTITLED = { title: { show: false }, grid: { top: 20 } };
-
 const NO_DATA_NOTE = {
   graphic: {
     type: 'text',
@@ -38,9 +35,8 @@ const NO_DATA_NOTE = {
 export function renderChartSvg(spec: ChartSpec, rows: ChartRow[], size: ChartSvgOptions): string {
   const chart = echarts.init(null, EXPORT_THEME, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
-    const option = buildEChartsOption(spec, rows, { animation: false });
-    chart.setOption(option);
-    if (size.showTitle === false) chart.setOption('grid' in option ? UNTITLED : { title: UNTITLED.title });
+    // Laid out by libs/charts for this size: axes per scale, small multiples, label widths.
+    chart.setOption(buildEChartsOption(spec, rows, { animation: false, width: size.width, height: size.height, showTitle: size.showTitle ?? true }));
     if (rows.length === 0) chart.setOption(NO_DATA_NOTE);
     return separateLabelHalos(chart.renderToSVGString());
   } finally {

@@ -26,7 +26,8 @@ describe('renderDashboardCsv', () => {
     const summary = await renderDashboardCsv(doc, createWriteStream(path), { bom: false, viewKey: 'performance.campaigns' });
 
     const records = await readCsv(path);
-    expect(records[0]).toEqual(['Campaign', 'Impressions', 'Clicks', 'Spend', 'CTR', 'ROAS']);
+    // Headings carry the unit a bare number cannot: money in the report's currency, percents as percentages.
+    expect(records[0]).toEqual(['Campaign', 'Impressions', 'Clicks', 'Spend (USD)', 'CTR (%)', 'ROAS']);
     expect(records).toHaveLength(1 + 66);
     expect(summary).toMatchObject({ format: 'csv', rowCount: 66, sections: 0 });
     const campaigns = records.slice(1).map((record) => record[0]);
@@ -46,8 +47,9 @@ describe('renderDashboardCsv', () => {
     const path = join(dir, 'rfc.csv');
     await renderDashboardCsv(buildExportDocument(), createWriteStream(path), { bom: false, viewKey: 'performance.campaigns' });
     const text = await readFile(path, 'utf8');
-    expect(text.startsWith('Campaign,Impressions,Clicks,Spend,CTR,ROAS\r\n')).toBe(true);
-    expect(text).toContain('"Say ""hello"", world",10000,100,87,0.01,2\r\n');
+    expect(text.startsWith('Campaign,Impressions,Clicks,Spend (USD),CTR (%),ROAS\r\n')).toBe(true);
+    // CTR 0.01 is written 1 under "CTR (%)".
+    expect(text).toContain('"Say ""hello"", world",10000,100,87,1,2\r\n');
     expect(text).toContain('"multi\nline\r\nname",');
     expect(text).toContain(`"'\rCR",`);
   });
@@ -63,7 +65,7 @@ describe('renderDashboardCsv', () => {
     const dataViews = doc.views.filter((view) => view.viewType !== 'insight');
     expect(summary.sections).toBe(dataViews.length);
     expect(records[0]).toEqual(['Headline metrics']);
-    expect(records[1]).toEqual(['Impressions', 'Clicks', 'Spend', 'ROAS']);
+    expect(records[1]).toEqual(['Impressions', 'Clicks', 'Spend (USD)', 'ROAS']);
     expect(records[2]).toEqual(['2011400', '24871', '21903.55', '3.41']);
     expect(records[3]).toEqual(['']);
     expect(records[4]).toEqual(['Overall conversion']);
@@ -103,6 +105,10 @@ describe('renderRawCsv', () => {
     expect(records[3][column('note')]).toBe("'\tTab");
     expect(records[4][column('campaign')]).toBe("'\rCR");
     expect(records[4][column('note')]).toBe('00123');
+    expect(records[5][column('campaign')]).toBe("'  =1+1");
+    expect(records[5][column('ad_group')]).toBe(`'\n=HYPERLINK("http://evil.example","x")`);
+    expect(records[5][column('note')]).toBe("'\u00a0@SUM(A1)");
+    expect(records[5][column('spend')]).toBe(' -5');
     expect(records[2_500]).toEqual(rawRow(2_499));
     expect(await verifyExport(path, summary, expectRawExport('csv', 2_500))).toEqual({ ok: true, details: { bytes: expect.any(Number), records: 2_501, rows: 2_500 } });
   });

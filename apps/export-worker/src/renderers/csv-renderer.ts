@@ -1,3 +1,4 @@
+import { exportHeading, exportNumber } from '@amc-reports/metrics';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { Readable, type Writable } from 'node:stream';
@@ -48,10 +49,14 @@ export async function renderDashboardCsv(doc: ExportDocument, out: Writable, opt
         if (index > 0) yield [];
         yield [neutraliseText(view.name)];
       }
-      yield columns.map((column) => neutraliseText(column.label));
+      // Labels from the metric layer, with the unit a bare number cannot carry ("Spend (USD)", "CTR (%)").
+      yield columns.map((column) => neutraliseText(exportHeading(column.label, column.format, column.currency)));
       for (const row of view.data.rows) {
         rowCount += 1;
-        yield columns.map((column) => neutraliseCell(cellValue(row, column)));
+        yield columns.map((column) => {
+          const value = cellValue(row, column);
+          return neutraliseCell(typeof value === 'number' ? exportNumber(value, column.format) : value);
+        });
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
+import { preferredChartHeight } from '@amc-reports/charts';
 import { countChartDataElements, countPlottableValues, renderChartSvg } from './chart-svg';
 import {
   type DrawnChart,
@@ -12,8 +13,9 @@ import {
   viewPresentation,
   viewsDrawnAs,
 } from './export-document';
-import { collectMetricCards } from './metric-cards';
+import { cardsWindow, collectMetricCards } from './metric-cards';
 import { REPORT_COLORS, insightColor } from './report-style';
+import { printableText } from './printable-text';
 import { measureText, round, svgText, truncateText, wrapText } from './svg-text';
 
 export interface DashboardSvg {
@@ -48,6 +50,11 @@ export function composeDashboardSvg(doc: ExportDocument, views: BuiltView[], opt
   let y = drawHeader(parts, doc, options.single ? views[0] : undefined, width);
 
   const cards = collectMetricCards(views);
+  const window = cardsWindow(views);
+  if (cards.length > 0 && window) {
+    parts.push(svgText(`Key metrics: ${window}`, PAD, y - 12, { size: 12, fill: REPORT_COLORS.muted }));
+    y += 10;
+  }
   if (cards.length > 0) {
     const perRow = Math.min(cards.length, width >= 900 ? 4 : 2);
     const cardWidth = (inner - GAP * (perRow - 1)) / perRow;
@@ -59,6 +66,7 @@ export function composeDashboardSvg(doc: ExportDocument, views: BuiltView[], opt
       parts.push(svgText(truncateText(card.label, cardWidth - 36, 13), x + 20, top + 16, { size: 13, fill: REPORT_COLORS.muted }));
       parts.push(svgText(truncateText(card.value, cardWidth - 36, 26, true), x + 20, top + 40, { size: 26, fill: REPORT_COLORS.ink, bold: true }));
     });
+
     y += Math.ceil(cards.length / perRow) * (CARD_HEIGHT + GAP) + GAP / 2;
   }
 
@@ -66,13 +74,19 @@ export function composeDashboardSvg(doc: ExportDocument, views: BuiltView[], opt
   const chartViews = viewsDrawnAs(views, 'chart');
   const cellWidth = (inner - GAP * (chartColumns - 1)) / chartColumns;
   const chartWidth = Math.round(cellWidth - 24);
-  const chartHeight = Math.round(chartWidth * (chartColumns === 1 ? 0.5 : 0.6));
+  const baseHeight = Math.round(chartWidth * (chartColumns === 1 ? 0.5 : 0.6));
   // One view on its own has its name in the header band: its card needs no title of its own.
   const titleHeight = options.single ? 16 : 52;
-  const cellHeight = titleHeight + chartHeight + 12;
+  // Small multiples (series of different scales) are taller; a grid row is as tall as its tallest chart.
+  const heights = chartViews.map((view) => preferredChartHeight(view.chart, view.data.rows, baseHeight));
+  let rowTop = y;
   chartViews.forEach((view, index) => {
-    const x = PAD + (index % chartColumns) * (cellWidth + GAP);
-    const top = y + Math.floor(index / chartColumns) * (cellHeight + GAP);
+    const column = index % chartColumns;
+    const rowHeights = heights.slice(index - column, index - column + chartColumns);
+    const cellHeight = titleHeight + Math.max(...rowHeights) + 12;
+    const chartHeight = heights[index];
+    const x = PAD + column * (cellWidth + GAP);
+    const top = rowTop;
     parts.push(`<rect x="${round(x)}" y="${top}" width="${round(cellWidth)}" height="${cellHeight}" rx="8" fill="#ffffff" stroke="${REPORT_COLORS.rule}"/>`);
     if (!options.single) parts.push(svgText(truncateText(view.name, cellWidth - 32, 16, true), x + 16, top + 16, { size: 16, fill: REPORT_COLORS.ink, bold: true }));
     const chartX = Math.round(x + 12);
@@ -88,8 +102,9 @@ export function composeDashboardSvg(doc: ExportDocument, views: BuiltView[], opt
       // The legend strip along the bottom is coloured even when no data is drawn: leave it out.
       area: { x: chartX, y: chartY, width: chartWidth, height: chartHeight - LEGEND_STRIP },
     });
+    if (column === chartColumns - 1 || index === chartViews.length - 1) rowTop += cellHeight + GAP;
   });
-  if (chartViews.length > 0) y += Math.ceil(chartViews.length / chartColumns) * (cellHeight + GAP);
+  if (chartViews.length > 0) y = rowTop;
 
   for (const view of viewsDrawnAs(views, 'table')) {
     y = drawTable(parts, view, y, inner, options.single ? 30 : 10, options.single ? undefined : view.name);
@@ -122,7 +137,8 @@ function drawHeader(parts: string[], doc: ExportDocument, view: BuiltView | unde
 }
 
 function drawTable(parts: string[], view: BuiltView, top: number, inner: number, maxRows: number, title: string | undefined): number {
-  const columns = viewColumns(view);
+  // Headers fall back to field names (AMC column names): user text too.
+  const columns = viewColumns(view).map((column) => ({ ...column, label: printableText(column.label) }));
   const rows = view.data.rows.slice(0, maxRows);
   const natural = columns.map((column) => {
     const texts = [column.label, ...rows.map((row) => formatCell(cellValue(row, column), column))];

@@ -84,6 +84,10 @@ describe('renderDashboardExcel', () => {
       expect(cells).not.toContain(asInXml(text));
     }
     sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
+    for (const [, neutralised] of INJECTION_CASES) {
+      const cell = sheet.getColumn(1).values.indexOf(asInXml(neutralised));
+      expect(sheet.getRow(cell).getCell(1).type).toBe(ExcelJS.ValueType.String);
+    }
     expect(cells).toContain(JAPANESE_CAMPAIGN);
     expect(cells).toContain('Café — naïve 😀');
     expect(cells).toContain('multi\nline\nname');
@@ -139,6 +143,14 @@ describe('renderRawExcel', () => {
     expect(cell(5, 'spend')).toBe(-0.75);
     // Leading zeros mean an id: it stays text.
     expect(cell(5, 'note')).toBe('00123');
+    // Triggers after blanks and line breaks come back as text cells, never formulas.
+    const typeOf = (row: number, column: string) => first.getRow(row).getCell(RAW_COLUMNS.indexOf(column) + 1).type;
+    expect(cell(6, 'campaign')).toBe("'  =1+1");
+    expect(cell(6, 'ad_group')).toBe(`'\n=HYPERLINK("http://evil.example","x")`);
+    expect(cell(6, 'note')).toBe("'\u00a0@SUM(A1)");
+    expect(cell(6, 'spend')).toBe(' -5');
+    for (const column of ['campaign', 'ad_group', 'note', 'spend']) expect(typeOf(6, column)).toBe(ExcelJS.ValueType.String);
+    first.eachRow((row) => row.eachCell((each) => expect(each.type).not.toBe(ExcelJS.ValueType.Formula)));
     // Row 1,001 of the result is the first data row of the second sheet.
     expect(workbook.getWorksheet('Result 2')!.getRow(2).getCell(2).value).toBe('Campaign 0');
     expect(await verifyExport(path, summary, expectRawExport('excel', 2_345))).toMatchObject({ ok: true, details: { sheets: 3, rows: 2_345 } });

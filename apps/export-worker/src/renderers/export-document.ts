@@ -72,6 +72,8 @@ export interface RenderSummary {
   sections?: number;
   width?: number;
   height?: number;
+  /** PNG: characters drawn as the font's .notdef box; the export check wants none. */
+  missingGlyphs?: number;
 }
 
 /** Raised for a request that can never succeed (e.g. a view key the report does not have). */
@@ -114,6 +116,10 @@ export interface ViewColumn {
   field: string;
   label: string;
   format?: ValueFormat;
+  /** ISO 4217 code of the view's money (its chart spec's). */
+  currency?: string;
+  /** The metric-catalogue id the column shows, when it is one. */
+  metric?: string;
 }
 
 /**
@@ -130,7 +136,9 @@ export function viewColumns(view: BuiltView): ViewColumn[] {
   };
   const spec = view.chart;
   if (spec.x) add({ field: spec.x.field, label: spec.x.label ?? spec.x.field });
-  for (const series of spec.series) add({ field: series.field, label: series.label, format: series.format ?? spec.format });
+  for (const series of spec.series) {
+    add({ field: series.field, label: series.label, format: series.format ?? spec.format, currency: spec.currency, ...(series.metric ? { metric: series.metric } : {}) });
+  }
   for (const row of view.data.rows) for (const field of Object.keys(row)) add({ field, label: field });
   return columns;
 }
@@ -142,7 +150,7 @@ export function cellValue(row: ChartRow, column: ViewColumn): string | number | 
 /** A cell as display text (PDF and PNG tables): numbers in the column's format, text on one line. */
 export function formatCell(value: string | number | boolean | null, column: ViewColumn): string {
   if (value === null) return MISSING_VALUE_TEXT;
-  if (typeof value === 'number') return formatValue(value, column.format);
+  if (typeof value === 'number') return formatValue(value, column.format, { currency: column.currency });
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return value.replace(/\s+/g, ' ').trim();
 }
@@ -160,6 +168,23 @@ export function formatDate(iso: string): string {
 export function formatTimestamp(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * The formulas of the numbers a view shows (its `data.formulas`, written by the metric layer), in
+ * column order: the PDF's footnote under the view.
+ */
+export function viewFormulas(view: BuiltView): string[] {
+  const formulas = view.data.formulas ?? {};
+  // The numbers the view shows: its series, and the metrics of its rows (a funnel's stages and steps).
+  const rowMetrics = view.data.rows.map((row) => row.metric).filter((metric): metric is string => typeof metric === 'string');
+  const fields = [...view.chart.series.map((series) => series.field), ...rowMetrics];
+  return [...new Set(fields)].filter((field) => formulas[field] !== undefined && !isPlainSum(formulas[field])).map((field) => formulas[field]);
+}
+
+/** "Clicks = sum of clicks": a volume read from one column as it is says nothing a footnote needs to. */
+export function isPlainSum(formula: string): boolean {
+  return /^[^=÷]+ = sum of [\w]+$/.test(formula);
 }
 
 export function formatConfidence(score: number): string {

@@ -46,6 +46,7 @@ export interface FontkitGlyph {
 }
 export interface FontkitFont {
   unitsPerEm: number;
+  hasGlyphForCodePoint(codePoint: number): boolean;
   layout(text: string): { glyphs: FontkitGlyph[]; positions: Array<{ xAdvance: number; xOffset: number; yOffset: number }>; advanceWidth: number };
 }
 // fontkit ships no types; it comes with pdfkit, which embeds fonts through it.

@@ -2,6 +2,7 @@ import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import PDFDocument from 'pdfkit';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { preferredChartHeight } from '@amc-reports/charts';
 import { countChartDataElements, countPlottableValues, renderChartSvg } from './chart-svg';
 import {
   type DrawnChart,
@@ -11,11 +12,14 @@ import {
   formatTimestamp,
   formatTimeWindow,
   selectViews,
+  isPlainSum,
+  viewFormulas,
   viewPresentation,
 } from './export-document';
 import { PDF_FONT_BOLD, PDF_FONT_REGULAR, loadReportFonts } from './fonts';
-import { type MetricCard, collectMetricCards } from './metric-cards';
+import { cardsWindow, type MetricCard, collectMetricCards } from './metric-cards';
 import { drawPdfTable, fitText } from './pdf-table';
+import { printableDocument } from './printable-text';
 import { REPORT_COLORS, insightColor } from './report-style';
 
 // svg-to-pdfkit ships no types; this is the one call it offers.
@@ -34,14 +38,15 @@ const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
 const CONTENT_BOTTOM = PAGE.height - MARGIN.bottom;
 /** ECharts lays the chart out in px at this size; it is scaled into the content width as vectors. */
 const CHART_PX = { width: 760, height: 400 };
-const CHART_HEIGHT = (CONTENT_WIDTH * CHART_PX.height) / CHART_PX.width;
 
 /**
  * The dashboard as an A4 report: a cover (report, workflow, time window, generation time, metric
  * cards), every chart as vector graphics, tables across pages, insights with their confidence,
  * and page numbers. Text uses the bundled Noto Sans JP subset, so non-Latin names survive.
  */
-export async function renderPdf(doc: ExportDocument, out: Writable): Promise<RenderSummary> {
+export async function renderPdf(source: ExportDocument, out: Writable): Promise<RenderSummary> {
+  // Names may hold tabs, bidi controls or characters the font lacks: drawn as printableText.
+  const doc = printableDocument(source);
   const fonts = loadReportFonts();
   const pdf = new PDFDocument({
     size: 'A4',
@@ -71,7 +76,7 @@ export async function renderPdf(doc: ExportDocument, out: Writable): Promise<Ren
 
 function drawReport(pdf: PDFKit.PDFDocument, doc: ExportDocument): RenderSummary {
   const views = selectViews(doc);
-  const coverBottom = drawCover(pdf, doc, collectMetricCards(views));
+  const coverBottom = drawCover(pdf, doc, collectMetricCards(views), cardsWindow(views));
   const contents: ContentsEntry[] = [];
   const currentPage = () => pdf.bufferedPageRange().start + pdf.bufferedPageRange().count;
   const charts: DrawnChart[] = [];
@@ -80,11 +85,14 @@ function drawReport(pdf: PDFKit.PDFDocument, doc: ExportDocument): RenderSummary
   for (const view of views) {
     const presentation = viewPresentation(view);
     if (presentation === 'chart') {
-      if (y + (viewNote(view) ? 48 : 30) + CHART_HEIGHT > CONTENT_BOTTOM) y = startPage(pdf);
+      // Small multiples (series of different scales) get the height they need, up to a page.
+      const pxHeight = preferredChartHeight(view.chart, view.data.rows, CHART_PX.height);
+      const height = Math.min((CONTENT_WIDTH * pxHeight) / CHART_PX.width, CONTENT_BOTTOM - MARGIN.top - 80);
+      if (y + (viewNote(view) ? 48 : 30) + height > CONTENT_BOTTOM) y = startPage(pdf);
       contents.push({ title: view.name, page: currentPage() });
       y = drawHeading(pdf, view.name, viewNote(view), y);
-      const svg = renderChartSvg(view.chart, view.data.rows, { ...CHART_PX, showTitle: false });
-      SVGtoPDF(pdf, prepareSvgForPdf(svg), MARGIN.left, y, { width: CONTENT_WIDTH, height: CHART_HEIGHT, fontCallback: pdfFont });
+      const svg = renderChartSvg(view.chart, view.data.rows, { width: CHART_PX.width, height: pxHeight, showTitle: false });
+      SVGtoPDF(pdf, prepareSvgForPdf(svg), MARGIN.left, y, { width: CONTENT_WIDTH, height, fontCallback: pdfFont });
       charts.push({
         viewKey: view.key,
         title: view.name,
@@ -92,7 +100,7 @@ function drawReport(pdf: PDFKit.PDFDocument, doc: ExportDocument): RenderSummary
         plottedValues: countPlottableValues(view.chart, view.data.rows),
         dataElements: countChartDataElements(svg),
       });
-      y += CHART_HEIGHT + 28;
+      y += height + 28;
     } else if (presentation === 'table') {
       if (y + 120 > CONTENT_BOTTOM) y = startPage(pdf);
       contents.push({ title: view.name, page: currentPage() });
@@ -130,11 +138,14 @@ function prepareSvgForPdf(svg: string): string {
   return svg.replace(/^<svg width="[^"]*" height="[^"]*"/, '<svg');
 }
 
+/** The view's notes, withheld rows, and the formula of each number it shows (the metric layer's footnote). */
 function viewNote(view: BuiltView): string | undefined {
   const notes = [...(view.data.notes ?? [])];
   const withheld = view.data.filteredRowCount ?? 0;
   if (withheld > 0) notes.push(`${withheld} ${withheld === 1 ? 'row' : 'rows'} withheld by AMC privacy thresholds (not counted as zero).`);
-  return notes.length > 0 ? notes.join(' ') : undefined;
+  const formulas = viewFormulas(view);
+  if (formulas.length > 0) notes.push(`Formulas: ${formulas.join(' ')}`);
+  return notes.length > 0 ? notes.map((note) => (/[.!?]$/.test(note) ? note : `${note}.`)).join(' ') : undefined;
 }
 
 function drawHeading(pdf: PDFKit.PDFDocument, title: string, note: string | undefined, y: number): number {
@@ -172,7 +183,7 @@ function drawContents(pdf: PDFKit.PDFDocument, entries: ContentsEntry[], top: nu
 }
 
 /** Returns the y below the cover's content. */
-function drawCover(pdf: PDFKit.PDFDocument, doc: ExportDocument, cards: MetricCard[]): number {
+function drawCover(pdf: PDFKit.PDFDocument, doc: ExportDocument, cards: MetricCard[], window: string | undefined): number {
   const { report } = doc;
   pdf.rect(0, 0, PAGE.width, 260).fill(REPORT_COLORS.band);
   pdf.rect(0, 260, PAGE.width, 4).fill(REPORT_COLORS.accent);
@@ -194,12 +205,13 @@ function drawCover(pdf: PDFKit.PDFDocument, doc: ExportDocument, cards: MetricCa
     pdf.text(fitText(pdf, value, CONTENT_WIDTH - 120), MARGIN.left + 120, y - 1.5, { width: CONTENT_WIDTH - 120, lineBreak: false });
     y += 22;
   }
-  return cards.length > 0 ? drawMetricCards(pdf, cards, y + 24) + 28 : y + 24;
+  return cards.length > 0 ? drawMetricCards(pdf, cards, y + 24, window) + 28 : y + 24;
 }
 
 /** Returns the y below the cards. */
-function drawMetricCards(pdf: PDFKit.PDFDocument, cards: MetricCard[], top: number): number {
+function drawMetricCards(pdf: PDFKit.PDFDocument, cards: MetricCard[], top: number, window: string | undefined): number {
   pdf.font(PDF_FONT_BOLD).fontSize(13).fillColor(REPORT_COLORS.ink).text('Key metrics', MARGIN.left, top, { width: CONTENT_WIDTH });
+  if (window) pdf.font(PDF_FONT_REGULAR).fontSize(9).fillColor(REPORT_COLORS.muted).text(window, MARGIN.left, pdf.y + 1, { width: CONTENT_WIDTH });
   const perRow = Math.min(4, cards.length);
   const gap = 12;
   const width = (CONTENT_WIDTH - gap * (perRow - 1)) / perRow;
@@ -211,12 +223,28 @@ function drawMetricCards(pdf: PDFKit.PDFDocument, cards: MetricCard[], top: numb
     const y = first + Math.floor(index / perRow) * (height + gap);
     pdf.roundedRect(x, y, width, height, 4).fill(REPORT_COLORS.cardFill);
     pdf.rect(x, y, 3, height).fill(REPORT_COLORS.accent);
-    pdf.font(PDF_FONT_REGULAR).fontSize(8.5).fillColor(REPORT_COLORS.muted);
-    pdf.text(fitText(pdf, card.label, width - 24), x + 14, y + 12, { width: width - 24, lineBreak: false });
-    pdf.font(PDF_FONT_BOLD).fontSize(17).fillColor(REPORT_COLORS.ink);
-    pdf.text(fitText(pdf, card.value, width - 24), x + 14, y + 30, { width: width - 24, lineBreak: false });
+    // Labels say what they divide, so they may take two lines; a number is never cut: it shrinks to fit.
+    pdf.font(PDF_FONT_REGULAR).fontSize(8).fillColor(REPORT_COLORS.muted);
+    pdf.text(card.label, x + 12, y + 8, { width: width - 18, height: 20, ellipsis: true, lineGap: -1 });
+    let size = 17;
+    pdf.font(PDF_FONT_BOLD).fontSize(size);
+    while (size > 9 && pdf.widthOfString(card.value) > width - 18) pdf.fontSize((size -= 1));
+    pdf.fillColor(REPORT_COLORS.ink).text(card.value, x + 12, y + 32 + (17 - size) / 2, { width: width - 18, lineBreak: false });
   });
-  return first + Math.ceil(Math.min(cards.length, rowsThatFit * perRow) / perRow) * (height + gap) - gap;
+  const shownCards = cards.slice(0, rowsThatFit * perRow);
+  const bottom = first + Math.ceil(shownCards.length / perRow) * (height + gap) - gap;
+  return drawCardFootnotes(pdf, shownCards, bottom + 8);
+}
+
+/** Numbered formulas under the cards: each card's number can be traced to its columns. */
+function drawCardFootnotes(pdf: PDFKit.PDFDocument, cards: MetricCard[], top: number): number {
+  const withFormula = cards.filter((card) => card.formula && !isPlainSum(card.formula));
+  if (withFormula.length === 0 || top + 30 > CONTENT_BOTTOM) return top;
+  const text = withFormula.map((card) => card.formula).join('  ');
+  pdf.font(PDF_FONT_REGULAR).fontSize(6.5).fillColor(REPORT_COLORS.muted);
+  const available = CONTENT_BOTTOM - top;
+  pdf.text(`Formulas: ${text}`, MARGIN.left, top, { width: CONTENT_WIDTH, height: available, ellipsis: true });
+  return Math.min(pdf.y, CONTENT_BOTTOM);
 }
 
 /** Returns the page the insights start on (1-based). */

@@ -1,13 +1,14 @@
 import { renderAsync } from '@resvg/resvg-js';
+import { api } from '@amc-reports/contracts';
 import { composeDashboardSvg } from './dashboard-svg';
 import { type DrawnChart, type ExportDocument, ExportInputError, type RenderSummary, selectViews } from './export-document';
 import { resvgFontOptions } from './fonts';
 import { REPORT_COLORS } from './report-style';
+import { printableDocument } from './printable-text';
 import { outlineSvgText } from './svg-text-outline';
 
-/** Requested widths outside these bounds are refused: too small to read, or too many pixels to hold. */
-export const PNG_MIN_WIDTH = 320;
-export const PNG_MAX_WIDTH = 4096;
+/** Requested widths outside these bounds are refused (the API refuses them first): too small to read, or too many pixels to hold. */
+export const { PNG_MIN_WIDTH, PNG_MAX_WIDTH } = api;
 /** A very long dashboard at a large width would need hundreds of MB of RGBA; refuse past this height. */
 export const PNG_MAX_HEIGHT = 16_384;
 
@@ -28,7 +29,9 @@ export interface PngRender {
  * the request (so text stays readable), then rasterised by resvg at exactly the requested width
  * with only the bundled font. resvg renders on its own thread, off the event loop.
  */
-export async function renderPng(doc: ExportDocument, options: PngRenderOptions): Promise<PngRender> {
+export async function renderPng(source: ExportDocument, options: PngRenderOptions): Promise<PngRender> {
+  // Names may hold tabs, bidi controls or characters the font lacks: drawn as printableText.
+  const doc = printableDocument(source);
   const width = options.width;
   if (!Number.isInteger(width) || width < PNG_MIN_WIDTH || width > PNG_MAX_WIDTH) {
     throw new ExportInputError(`PNG width must be a whole number of pixels from ${PNG_MIN_WIDTH} to ${PNG_MAX_WIDTH}, got ${width}`);
@@ -41,7 +44,8 @@ export async function renderPng(doc: ExportDocument, options: PngRenderOptions):
   if (page.height * scale > PNG_MAX_HEIGHT) {
     throw new ExportInputError(`the PNG would be ${Math.ceil(page.height * scale)} px tall (limit ${PNG_MAX_HEIGHT}); ask for a smaller width or a single view`);
   }
-  const image = await renderAsync(outlineSvgText(page.svg), {
+  const outline = { missingGlyphs: 0 };
+  const image = await renderAsync(outlineSvgText(page.svg, outline), {
     fitTo: { mode: 'width', value: width },
     font: resvgFontOptions(),
     background: REPORT_COLORS.background,
@@ -51,7 +55,7 @@ export async function renderPng(doc: ExportDocument, options: PngRenderOptions):
   const charts: DrawnChart[] = page.charts.map((chart) => ({ ...chart, area: chart.area && scaleArea(chart.area, scale) }));
   return {
     buffer: image.asPng(),
-    summary: { format: 'png', chartCount: charts.length, rowCount: 0, width: image.width, height: image.height, charts },
+    summary: { format: 'png', chartCount: charts.length, rowCount: 0, width: image.width, height: image.height, charts, missingGlyphs: outline.missingGlyphs },
   };
 }
 

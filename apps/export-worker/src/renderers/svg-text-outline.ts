@@ -25,8 +25,11 @@ const BASELINE_SHIFT: Record<string, number> = {
 const TEXT_ELEMENT = /<text\b([^>]*)>([\s\S]*?)<\/text>/g;
 const ATTRIBUTE = /([\w:-]+)="([^"]*)"/g;
 
-/** Replaces every <text> in the SVG with glyph outlines in the bundled font. */
-export function outlineSvgText(svg: string): string {
+/**
+ * Replaces every <text> in the SVG with glyph outlines in the bundled font. `stats.missingGlyphs`
+ * counts characters drawn as the font's .notdef box (glyph 0), for the export check.
+ */
+export function outlineSvgText(svg: string, stats: { missingGlyphs: number } = { missingGlyphs: 0 }): string {
   const { regular, bold } = fontkitFaces();
   const glyphIds = new Map<string, string>();
   const definitions: string[] = [];
@@ -58,6 +61,7 @@ export function outlineSvgText(svg: string): string {
     const uses: string[] = [];
     let pen = 0;
     run.glyphs.forEach((glyph, index) => {
+      if (glyph.id === 0) stats.missingGlyphs += 1;
       const position = run.positions[index];
       const x = pen + position.xOffset;
       uses.push(`<use xlink:href="#${glyphRef(isBold ? 'b' : 'r', glyph)}" x="${trim(x)}"${position.yOffset ? ` y="${trim(-position.yOffset)}"` : ''}/>`);

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { type DrawnChart, type ExportDocument, type ExportFormat, type RenderSummary, isDataView, selectViews, viewsDrawnAs } from './export-document';
 import { extractPdfText } from './pdf-text';
 import { type DecodedPng, decodePng } from './png-decode';
+import { comparableText, printableText } from './printable-text';
 import { readXlsxSheetRows } from './xlsx-sheet-rows';
 
 /** What the file must hold, taken from the source, not from the renderer. */
@@ -14,8 +15,21 @@ export interface ExportExpectation {
   rowCount: number;
   /** Charts the spec asks for. */
   charts: Array<{ viewKey: string; title: string; sourceRows: number }>;
-  /** Text the document must contain (PDF): report name, view titles, insights. */
+  /** Text the document must contain (PDF), as drawn (printableText): report name, view titles, insights. */
   texts: string[];
+}
+
+/**
+ * How much of the report name the check asks for. The cover cuts a long name with an ellipsis and
+ * the footer fits it on one line of 8 pt type, which always holds at least ~50 characters.
+ */
+export const CHECKED_NAME_GRAPHEMES = 40;
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+function leadingPart(text: string, count: number): string {
+  const parts = Array.from(graphemes.segment(text), (part) => part.segment);
+  return parts.length <= count ? text : parts.slice(0, count).join('');
 }
 
 export type VerifyResult = { ok: true; details: Record<string, number | string> } | { ok: false; reason: string };
@@ -31,7 +45,11 @@ export function expectExport(doc: ExportDocument, format: ExportFormat, viewKey?
     charts: charts.map((view) => ({ viewKey: view.key, title: view.name, sourceRows: view.data.rows.length })),
     texts:
       format === 'pdf'
-        ? [doc.report.name, ...[...charts, ...viewsDrawnAs(views, 'table')].map((view) => view.name), ...doc.insights.map((insight) => insight.text)]
+        ? [
+            leadingPart(printableText(doc.report.name), CHECKED_NAME_GRAPHEMES),
+            ...[...charts, ...viewsDrawnAs(views, 'table')].map((view) => printableText(view.name)),
+            ...doc.insights.map((insight) => printableText(insight.text)),
+          ]
         : [],
   };
 }
@@ -89,11 +107,6 @@ function rowMismatch(what: string, found: number, summary: RenderSummary, expect
   return undefined;
 }
 
-/** Whitespace-free text, since PDF extraction breaks lines and spaces differently from the source. */
-function squash(text: string): string {
-  return text.replace(/\s+/g, '');
-}
-
 async function verifyPdf(file: Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): Promise<VerifyResult> {
   if (file.subarray(0, 5).toString('latin1') !== '%PDF-') return fail('not a PDF (no %PDF- header)');
   if (!file.subarray(Math.max(0, file.length - 1024)).toString('latin1').includes('%%EOF')) return fail('the PDF is truncated (no %%EOF trailer)');
@@ -101,8 +114,12 @@ async function verifyPdf(file: Buffer, summary: RenderSummary, expected: ExportE
   if (summary.pageCount !== undefined && result.total !== summary.pageCount) {
     return fail(`the PDF has ${result.total} pages, the renderer drew ${summary.pageCount}`);
   }
-  const text = squash(result.pages.join(''));
-  const missing = expected.texts.find((wanted) => !text.includes(squash(wanted)));
+  const extracted = result.pages.join('');
+  // A glyph the font does not have is drawn as a .notdef box, which the text layer reads as U+0000.
+  const boxes = extracted.split('\u0000').length - 1;
+  if (boxes > 0) return fail(`the PDF draws ${boxes} characters its font has no glyph for`);
+  const text = comparableText(extracted);
+  const missing = expected.texts.find((wanted) => !text.includes(comparableText(wanted)));
   if (missing !== undefined) return fail(`the PDF text lacks "${missing.slice(0, 80)}"`);
   const problem = rowMismatch('the PDF', summary.rowCount, summary, expected);
   if (problem) return fail(problem);
@@ -110,6 +127,7 @@ async function verifyPdf(file: Buffer, summary: RenderSummary, expected: ExportE
 }
 
 function verifyPng(file: Buffer, summary: RenderSummary, size: number): VerifyResult {
+  if ((summary.missingGlyphs ?? 0) > 0) return fail(`the PNG draws ${summary.missingGlyphs} characters its font has no glyph for`);
   const image = decodePng(file);
   if (image.width !== summary.width || image.height !== summary.height) {
     return fail(`the PNG is ${image.width}×${image.height}, the renderer drew ${summary.width}×${summary.height}`);

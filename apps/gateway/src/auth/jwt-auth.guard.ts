@@ -1,7 +1,9 @@
 import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { createTokenVerifier, InvalidTokenError, type AuthenticatedUser } from '@amc-reports/auth';
+import { bearerToken, createTokenVerifier, InvalidTokenError, type AuthenticatedUser } from '@amc-reports/auth';
 import { InjectGatewayConfig, type GatewayConfig } from '../app-config';
+import { ALLOW_QUERY_TOKEN } from './allow-query-token.decorator';
 
 export type AuthenticatedRequest = FastifyRequest & { user: AuthenticatedUser };
 
@@ -10,24 +12,31 @@ export type AuthenticatedRequest = FastifyRequest & { user: AuthenticatedUser };
 export class JwtAuthGuard implements CanActivate {
   private readonly verify: ReturnType<typeof createTokenVerifier>;
 
-  constructor(@InjectGatewayConfig() config: GatewayConfig) {
+  constructor(@InjectGatewayConfig() config: GatewayConfig, private readonly reflector: Reflector) {
     this.verify = createTokenVerifier({
       secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE,
+      maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS,
     });
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const query = request.query as Record<string, string | undefined> | undefined;
-    // EventSource cannot send headers: the SSE route also takes ?access_token=.
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : query?.access_token;
+    const queryToken = (request.query as Record<string, unknown> | undefined)?.access_token;
+    const allowQueryToken = this.reflector.get<boolean>(ALLOW_QUERY_TOKEN, context.getHandler()) === true;
+    if (queryToken !== undefined && !allowQueryToken) {
+      throw unauthorized('token_in_url', 'send the token as Authorization: Bearer <token>; ?access_token= is accepted only by the events stream');
+    }
+    const token = bearerToken(request.headers.authorization) ?? (typeof queryToken === 'string' ? queryToken : undefined);
     try {
       request.user = await this.verify(token);
       return true;
     } catch (error) {
       const reason = error instanceof InvalidTokenError ? error.reason : 'invalid_token';
-      throw new UnauthorizedException({ statusCode: 401, error: 'unauthorized', reason, message: (error as Error).message });
+      throw unauthorized(reason, (error as Error).message);
     }
   }
+}
+
+function unauthorized(reason: string, message: string): UnauthorizedException {
+  return new UnauthorizedException({ statusCode: 401, error: 'unauthorized', reason, message });
 }

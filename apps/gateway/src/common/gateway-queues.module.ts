@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
+import { DELIVERY_QUEUE, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
 import { queueModules } from '@amc-reports/runtime';
 import type { GatewayConfig } from '../app-config';
 
@@ -12,7 +12,9 @@ import type { GatewayConfig } from '../app-config';
 @Module({})
 export class GatewayQueuesModule {
   static register(config: GatewayConfig): DynamicModule {
-    const modules = queueModules({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, consume: [], produce: [REPORT_UPDATE_QUEUE, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE] });
+    const modules = queueModules({
+      redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, consume: [], produce: [REPORT_UPDATE_QUEUE, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, DELIVERY_QUEUE],
+    });
     return { module: GatewayQueuesModule, imports: modules, exports: modules };
   }
 }

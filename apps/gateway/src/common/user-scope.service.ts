@@ -3,8 +3,9 @@ import type { AuthenticatedUser } from '@amc-reports/auth';
 import { InjectPrisma, withUser, type PrismaClient, type TransactionClient } from '@amc-reports/db';
 
 /**
- * Every user request runs here: one transaction as app_user with app.user_id = the token's sub,
- * the users row upserted on first use (with the email claim when it is free).
+ * Every user request runs here: one transaction as app_user with app.user_id = the token's sub.
+ * The users row is registered on first use; its e-mail claim is stored only when no other user
+ * holds it (app_register_user decides that where RLS would hide the other holder).
  */
 @Injectable()
 export class UserScope {
@@ -12,11 +13,7 @@ export class UserScope {
 
   run<T>(user: AuthenticatedUser, work: (tx: TransactionClient) => Promise<T>): Promise<T> {
     return withUser(this.prisma, user.id, async (tx) => {
-      await tx.$executeRaw`
-        INSERT INTO users (id, email)
-        VALUES (${user.id}::uuid, CASE WHEN ${user.email}::text IS NULL OR EXISTS (SELECT 1 FROM users WHERE email = ${user.email}::text)
-                                    THEN NULL ELSE ${user.email}::text END)
-        ON CONFLICT (id) DO NOTHING`;
+      await tx.$executeRaw`SELECT app_register_user(${user.id}::uuid, ${user.email}::text)`;
       return work(tx);
     });
   }

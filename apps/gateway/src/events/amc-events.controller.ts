@@ -32,7 +32,7 @@ export class AmcEventsController {
     });
     if (!check.ok) {
       this.metrics.metrics.amcEvents.inc({ outcome: 'rejected_signature' });
-      throw new UnauthorizedException({ statusCode: 401, error: 'invalid_signature', reason: check.reason });
+      throw new UnauthorizedException({ statusCode: 401, error: 'invalid_signature', reason: check.reason, message: `X-AMC-Signature refused: ${check.reason.replace(/_/g, ' ')}` });
     }
 
     const parsed = AmcExecutionCompletedEvent.safeParse(request.body);

@@ -1,7 +1,7 @@
 import { Body, ConflictException, Controller, Get, GoneException, HttpCode, Param, Post, Query, Res, StreamableFile, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedUser } from '@amc-reports/auth';
-import type { ExportFormat } from '@amc-reports/contracts';
+import { api, type ExportFormat } from '@amc-reports/contracts';
 import type { Prisma } from '@amc-reports/db';
 import { ObjectNotFoundError, type ObjectStorage } from '@amc-reports/storage';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -9,7 +9,6 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { notFound, parseId, parseRequest, toPage } from '../common/request-validation';
 import { UserScope } from '../common/user-scope.service';
 import { CONTENT_TYPES, contentDisposition, exportFileName } from './export-download';
-import { CreateExport, ListExports } from './export-request.schema';
 import { ExportRequestService } from './export-requests.service';
 import { effectiveStatus, RetryLaterFilter, toExportView } from './export-view';
 import { InjectDownloadStorage } from './exports.tokens';
@@ -29,13 +28,13 @@ export class ExportsController {
   @HttpCode(202)
   async create(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: unknown) {
     const reportId = parseId(id, 'report');
-    const input = parseRequest(CreateExport, body);
+    const input = parseRequest(api.CreateExport, body);
     return toExportView(await this.requests.request(user, reportId, input));
   }
 
   @Get('exports')
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: unknown) {
-    const { limit, offset, status, format, reportId } = parseRequest(ListExports, query);
+    const { limit, offset, status, format, reportId } = parseRequest(api.ListExports, query);
     const now = new Date();
     const where: Prisma.ReportExportWhereInput = { format, reportConfigurationId: reportId };
     // Filters follow the status the API shows: a completed export past expires_at is expired.

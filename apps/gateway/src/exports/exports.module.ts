@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { createObjectStorage, exportStorageSettings } from '@amc-reports/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../app-config';
+import { ExportRateLimits } from './export-rate-limits';
 import { ExportRequestService } from './export-requests.service';
 import { ExportsController } from './exports.controller';
 import { DOWNLOAD_STORAGE } from './exports.tokens';
@@ -10,6 +11,7 @@ import { DOWNLOAD_STORAGE } from './exports.tokens';
   controllers: [ExportsController],
   providers: [
     ExportRequestService,
+    ExportRateLimits,
     { provide: DOWNLOAD_STORAGE, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => createObjectStorage(exportStorageSettings(config)) },
   ],
 })

@@ -1,36 +1,48 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { z } from 'zod';
 import type { AuthenticatedUser } from '@amc-reports/auth';
+import { api } from '@amc-reports/contracts';
+import type { Prisma, TransactionClient } from '@amc-reports/db';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { UserScope } from '../common/user-scope.service';
-import { notFound, Pagination, parseId, parseRequest, toPage, Uuid, validationError } from '../common/request-validation';
+import { notFound, parseId, parseRequest, toPage, validationError } from '../common/request-validation';
+import { OrganizationAccess } from '../organizations/organization-access.service';
 import { enableReporting } from './report-toggle';
 
-const amcId = z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
-const WorkflowFields = {
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2_000).nullable().optional(),
-  sqlQuery: z.string().min(1).max(100_000),
-  queryTemplateId: Uuid.nullable().optional(),
-  amcInstanceId: amcId,
-  amcWorkflowId: amcId.nullable().optional(),
-  reportEnabled: z.boolean().optional(),
-};
-const CreateWorkflow = z.strictObject(WorkflowFields);
-const UpdateWorkflow = z.strictObject(WorkflowFields).partial();
+const summarySelect = {
+  id: true, organizationId: true, createdBy: true, name: true, description: true, queryTemplateId: true, amcInstanceId: true,
+  amcWorkflowId: true, reportEnabled: true, reportConfigId: true, createdAt: true, updatedAt: true,
+} satisfies Prisma.WorkflowSelect;
+
+/**
+ * An instance the organization does not own answers exactly like one that does not exist, whatever
+ * another organization has: nothing here tells anyone which AMC instances are registered.
+ */
+async function assertOwnInstance(tx: TransactionClient, organizationId: string, instanceId: string): Promise<void> {
+  const instance = await tx.amcInstance.findFirst({ where: { organizationId, instanceId }, select: { id: true } });
+  if (!instance) throw validationError([{ field: 'amcInstanceId', message: 'no such AMC instance in this organization (GET /v1/organizations lists yours)' }]);
+}
+
+async function assertVisibleTemplate(tx: TransactionClient, templateId: string | null | undefined): Promise<void> {
+  if (templateId && !(await tx.queryTemplate.findUnique({ where: { id: templateId }, select: { id: true } }))) {
+    throw validationError([{ field: 'queryTemplateId', message: 'no such query template' }]);
+  }
+}
 
 /** Workflows own executions and reports; `reportEnabled` is the report toggle. */
 @Controller('v1/workflows')
 @UseGuards(JwtAuthGuard)
 export class WorkflowsController {
-  constructor(private readonly scope: UserScope) {}
+  constructor(private readonly scope: UserScope, private readonly access: OrganizationAccess) {}
 
   @Get()
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: unknown) {
-    const { limit, offset } = parseRequest(Pagination, query);
+    const { limit, offset, organizationId, amcInstanceId } = parseRequest(api.ListWorkflows, query);
     return this.scope.run(user, async (tx) =>
-      toPage(await tx.workflow.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: limit + 1, skip: offset }), { limit, offset }));
+      toPage(await tx.workflow.findMany({
+        where: { organizationId, amcInstanceId }, select: summarySelect,
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: limit + 1, skip: offset,
+      }), { limit, offset }));
   }
 
   @Get(':id')
@@ -42,12 +54,12 @@ export class WorkflowsController {
 
   @Post()
   async create(@CurrentUser() user: AuthenticatedUser, @Body() body: unknown) {
-    const { reportEnabled, ...input } = parseRequest(CreateWorkflow, body);
+    const { reportEnabled, organizationId: requested, ...input } = parseRequest(api.CreateWorkflow, body);
     return this.scope.run(user, async (tx) => {
-      if (input.queryTemplateId && !(await tx.queryTemplate.findUnique({ where: { id: input.queryTemplateId }, select: { id: true } }))) {
-        throw validationError([{ field: 'queryTemplateId', message: 'no such query template' }]);
-      }
-      const workflow = await tx.workflow.create({ data: { ...input, userId: user.id } });
+      const organizationId = await this.access.organizationForNewRow(tx, user, requested, 'create workflows');
+      await assertOwnInstance(tx, organizationId, input.amcInstanceId);
+      await assertVisibleTemplate(tx, input.queryTemplateId);
+      const workflow = await tx.workflow.create({ data: { ...input, organizationId, createdBy: user.id } });
       return reportEnabled ? enableReporting(tx, workflow.id) : workflow;
     });
   }
@@ -55,27 +67,29 @@ export class WorkflowsController {
   @Patch(':id')
   async update(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: unknown) {
     const workflowId = parseId(id, 'workflow');
-    const { reportEnabled, ...input } = parseRequest(UpdateWorkflow, body);
-    const updated = await this.scope.run(user, async (tx) => {
-      const existing = await tx.workflow.findUnique({ where: { id: workflowId } });
-      if (!existing) return null;
-      if (input.queryTemplateId && !(await tx.queryTemplate.findUnique({ where: { id: input.queryTemplateId }, select: { id: true } }))) {
-        throw validationError([{ field: 'queryTemplateId', message: 'no such query template' }]);
-      }
+    const { reportEnabled, ...input } = parseRequest(api.UpdateWorkflow, body);
+    return this.scope.run(user, async (tx) => {
+      const existing = await tx.workflow.findUnique({ where: { id: workflowId }, select: { organizationId: true } });
+      if (!existing) throw notFound('workflow');
+      await this.access.requireRole(tx, user, { organizationId: existing.organizationId, action: 'change workflows' });
+      if (input.amcInstanceId) await assertOwnInstance(tx, existing.organizationId, input.amcInstanceId);
+      await assertVisibleTemplate(tx, input.queryTemplateId);
       await tx.workflow.update({ where: { id: workflowId }, data: input });
       if (reportEnabled === true) return enableReporting(tx, workflowId);
       if (reportEnabled === false) return tx.workflow.update({ where: { id: workflowId }, data: { reportEnabled: false } });
-      return tx.workflow.findUnique({ where: { id: workflowId } });
+      return tx.workflow.findUniqueOrThrow({ where: { id: workflowId } });
     });
-    if (!updated) throw notFound('workflow');
-    return updated;
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<void> {
     const workflowId = parseId(id, 'workflow');
-    const { count } = await this.scope.run(user, (tx) => tx.workflow.deleteMany({ where: { id: workflowId } }));
-    if (count === 0) throw notFound('workflow');
+    await this.scope.run(user, async (tx) => {
+      const existing = await tx.workflow.findUnique({ where: { id: workflowId }, select: { organizationId: true } });
+      if (!existing) throw notFound('workflow');
+      await this.access.requireRole(tx, user, { organizationId: existing.organizationId, action: 'delete workflows' });
+      await tx.workflow.delete({ where: { id: workflowId } });
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { Controller, Headers, Param, Sse, UseGuards, type MessageEvent } from '@nestjs/common';
 import { concat, defer, filter, from, interval, map, merge, of, takeUntil, type Observable } from 'rxjs';
 import type { AuthenticatedUser } from '@amc-reports/auth';
+import { AllowQueryToken } from '../auth/allow-query-token.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { notFound, parseId } from '../common/request-validation';
@@ -24,6 +25,7 @@ export class ReportEventsController {
   constructor(private readonly scope: UserScope, private readonly hub: LiveEventsHub) {}
 
   @Sse(':id/events')
+  @AllowQueryToken()
   async events(
     @CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined,
   ): Promise<Observable<MessageEvent>> {

@@ -3,18 +3,11 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
+import { adminTokenMatches, bearerToken } from '@amc-reports/auth';
 import { QUEUE_NAMES } from '@amc-reports/contracts';
 import { producerConnectionOptions } from '@amc-reports/queue';
 
 const BASE_PATH = '/admin/queues';
-
-function tokenMatches(given: string | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /**
  * bull-board at /admin/queues for operators, behind ADMIN_TOKEN: a Bearer header, or ?token= once
@@ -31,10 +24,10 @@ export async function mountQueueDashboard(fastify: FastifyInstance, redisUrl: st
   createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter: serverAdapter as never });
   await fastify.register(async (scoped) => {
     scoped.addHook('onRequest', async (request, reply) => {
-      const header = request.headers.authorization?.replace(/^Bearer\s+/i, '');
+      const header = bearerToken(request.headers.authorization);
       const query = (request.query as Record<string, string | undefined>)?.token;
       const cookie = /(?:^|;\s*)amc_admin=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
-      if (!tokenMatches(header ?? query ?? (cookie ? decodeURIComponent(cookie) : undefined), adminToken)) {
+      if (!adminTokenMatches(header ?? query ?? (cookie ? decodeURIComponent(cookie) : undefined), adminToken)) {
         await reply.code(401).send({ statusCode: 401, error: 'unauthorized', message: 'the queue dashboard needs the admin token' });
         return;
       }

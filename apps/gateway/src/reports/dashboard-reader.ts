@@ -89,7 +89,10 @@ export class DashboardReader {
     return {
       report: {
         id: report.id, name: report.name, dashboardType: report.dashboardType, isEnabled: report.isEnabled,
-        workflow: report.workflow ? { id: report.workflow.id, name: report.workflow.name, reportEnabled: report.workflow.reportEnabled } : null,
+        organizationId: report.workflow?.organizationId ?? null,
+        workflow: report.workflow
+          ? { id: report.workflow.id, name: report.workflow.name, reportEnabled: report.workflow.reportEnabled, amcInstanceId: report.workflow.amcInstanceId }
+          : null,
       },
       latestRun: executions[0] ? runState(executions[0]) : null,
       history: executions.map(runState),

@@ -1,38 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { z } from 'zod';
 import type { AuthenticatedUser } from '@amc-reports/auth';
-import type { TransactionClient } from '@amc-reports/db';
-import { DASHBOARD_TYPES, type DashboardType } from '@amc-reports/contracts';
+import type { Prisma, TransactionClient } from '@amc-reports/db';
+import { api, type DashboardType } from '@amc-reports/contracts';
 import { parseReportSettings } from '@amc-reports/contracts/src/report-settings';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { UserScope } from '../common/user-scope.service';
-import { notFound, Pagination, parseId, parseRequest, toPage, Uuid, validationError } from '../common/request-validation';
+import { notFound, parseId, parseRequest, toPage, validationError } from '../common/request-validation';
+import { OrganizationAccess } from '../organizations/organization-access.service';
 import { DashboardReader, readReportHeadlines } from './dashboard-reader';
-
-const settings = z.record(z.string(), z.unknown());
-const ReportFields = {
-  name: z.string().trim().min(1).max(200),
-  dashboardType: z.enum(DASHBOARD_TYPES),
-  visualizationSettings: settings,
-  dataAggregationSettings: settings,
-  exportSettings: settings,
-  isEnabled: z.boolean(),
-};
-const CreateReport = z.strictObject({
-  ...ReportFields,
-  workflowId: Uuid.optional(),
-  queryTemplateId: Uuid.optional(),
-  name: ReportFields.name.optional(),
-  visualizationSettings: settings.default({}),
-  dataAggregationSettings: settings.default({}),
-  exportSettings: settings.default({}),
-  isEnabled: z.boolean().default(true),
-}).refine((body) => Boolean(body.workflowId) !== Boolean(body.queryTemplateId), {
-  path: ['workflowId'], message: 'give exactly one of workflowId or queryTemplateId',
-});
-const UpdateReport = z.strictObject(ReportFields).partial();
-const ListReports = Pagination.extend({ workflowId: Uuid.optional() });
 
 /** Settings are validated per dashboard type, so a bad stage column is a 400 now, not a failed build later. */
 function validateSettings(type: DashboardType, raw: { visualization: unknown; aggregation: unknown; export: unknown }) {
@@ -45,22 +21,34 @@ function validateSettings(type: DashboardType, raw: { visualization: unknown; ag
   }));
 }
 
+/** A list item carries no settings (up to 3 × 64 KB each): GET /v1/reports/:id has them. */
+const summarySelect = {
+  id: true, workflowId: true, queryTemplateId: true, sourceConfigurationId: true, name: true, dashboardType: true, isEnabled: true,
+  createdAt: true, updatedAt: true, workflow: { select: { organizationId: true, amcInstanceId: true } },
+} satisfies Prisma.ReportConfigurationSelect;
+
 @Controller('v1/reports')
 @UseGuards(JwtAuthGuard)
 export class ReportsController {
-  constructor(private readonly scope: UserScope, private readonly dashboards: DashboardReader) {}
+  constructor(private readonly scope: UserScope, private readonly dashboards: DashboardReader, private readonly access: OrganizationAccess) {}
 
   @Get()
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: unknown) {
-    const { limit, offset, workflowId } = parseRequest(ListReports, query);
+    const { limit, offset, workflowId, organizationId, amcInstanceId } = parseRequest(api.ListReports, query);
     return this.scope.run(user, async (tx) => {
       const page = toPage(await tx.reportConfiguration.findMany({
-        where: { workflowId: workflowId ?? { not: null } },
+        where: { workflowId: workflowId ?? { not: null }, ...(organizationId || amcInstanceId ? { workflow: { organizationId, amcInstanceId } } : {}) },
+        select: summarySelect,
         orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: limit + 1, skip: offset,
       }), { limit, offset });
       // Each item carries its latest run and headline insight, so a list needs no per-report calls.
       const headlines = await readReportHeadlines(tx, page.items);
-      return { ...page, items: page.items.map((report) => ({ ...report, ...headlines.get(report.id) })) };
+      return {
+        ...page,
+        items: page.items.map(({ workflow, ...report }) => ({
+          ...report, organizationId: workflow?.organizationId ?? null, amcInstanceId: workflow?.amcInstanceId ?? null, ...headlines.get(report.id),
+        })),
+      };
     });
   }
 
@@ -73,13 +61,17 @@ export class ReportsController {
 
   @Post()
   async create(@CurrentUser() user: AuthenticatedUser, @Body() body: unknown) {
-    const input = parseRequest(CreateReport, body);
+    const input = parseRequest(api.CreateReport, body);
     validateSettings(input.dashboardType, { visualization: input.visualizationSettings, aggregation: input.dataAggregationSettings, export: input.exportSettings });
     return this.scope.run(user, async (tx) => {
       const parent = input.workflowId
-        ? await tx.workflow.findUnique({ where: { id: input.workflowId }, select: { id: true, name: true } })
-        : await tx.queryTemplate.findFirst({ where: { id: input.queryTemplateId, userId: user.id }, select: { id: true, name: true } });
-      if (!parent) throw validationError([{ field: input.workflowId ? 'workflowId' : 'queryTemplateId', message: 'no such workflow or template of yours' }]);
+        ? await tx.workflow.findUnique({ where: { id: input.workflowId }, select: { id: true, name: true, organizationId: true } })
+        : await tx.queryTemplate.findUnique({ where: { id: input.queryTemplateId }, select: { id: true, name: true, organizationId: true } });
+      const memberships = await this.access.memberships(tx, user);
+      if (!parent || !memberships.some((m) => m.organizationId === parent.organizationId)) {
+        throw validationError([{ field: input.workflowId ? 'workflowId' : 'queryTemplateId', message: "no such workflow or template of your organizations" }]);
+      }
+      await this.access.requireRole(tx, user, { organizationId: parent.organizationId, action: 'create reports' });
       const report = await tx.reportConfiguration.create({
         data: {
           workflowId: input.workflowId, queryTemplateId: input.queryTemplateId, name: input.name ?? parent.name,
@@ -96,30 +88,28 @@ export class ReportsController {
   @Patch(':id')
   async update(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: unknown) {
     const reportId = parseId(id, 'report');
-    const input = parseRequest(UpdateReport, body);
-    const updated = await this.scope.run(user, async (tx) => {
-      const existing = await tx.reportConfiguration.findUnique({ where: { id: reportId } });
-      if (!existing) return null;
+    const input = parseRequest(api.UpdateReport, body);
+    return this.scope.run(user, async (tx) => {
+      const existing = await this.requireEditable(tx, user, reportId, 'change reports');
       validateSettings((input.dashboardType ?? existing.dashboardType) as DashboardType, {
         visualization: input.visualizationSettings ?? existing.visualizationSettings,
         aggregation: input.dataAggregationSettings ?? existing.dataAggregationSettings,
         export: input.exportSettings ?? existing.exportSettings,
       });
-      const { count } = await tx.reportConfiguration.updateMany({ where: { id: reportId }, data: input as object });
-      if (count === 0) return null;
+      const updated = await tx.reportConfiguration.update({ where: { id: reportId }, data: input as object });
       if (input.isEnabled === true && existing.workflowId) await markWorkflowReporting(tx, existing.workflowId, reportId);
-      return tx.reportConfiguration.findUnique({ where: { id: reportId } });
+      return updated;
     });
-    if (!updated) throw notFound('report');
-    return updated;
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<void> {
     const reportId = parseId(id, 'report');
-    const { count } = await this.scope.run(user, (tx) => tx.reportConfiguration.deleteMany({ where: { id: reportId } }));
-    if (count === 0) throw notFound('report');
+    await this.scope.run(user, async (tx) => {
+      await this.requireEditable(tx, user, reportId, 'delete reports');
+      await tx.reportConfiguration.delete({ where: { id: reportId } });
+    });
   }
 
   /** Views with their processed data, the latest run's state and the latest insights, best first. */
@@ -128,6 +118,18 @@ export class ReportsController {
     const dashboard = await this.scope.run(user, (tx) => this.dashboards.read(tx, parseId(id, 'report')));
     if (!dashboard) throw notFound('report');
     return dashboard;
+  }
+
+  /** The report if the caller may see it (else 404) and change it (else 403 naming their role). */
+  private async requireEditable(tx: TransactionClient, user: AuthenticatedUser, reportId: string, action: string) {
+    const report = await tx.reportConfiguration.findUnique({ where: { id: reportId } });
+    const organizationId = report ? await this.access.organizationOfReport(tx, reportId) : null;
+    if (!report || !organizationId) throw notFound('report');
+    const memberships = await this.access.memberships(tx, user);
+    // A public template's default is readable by everyone and changeable only inside its organization.
+    if (!memberships.some((m) => m.organizationId === organizationId)) throw notFound('report');
+    await this.access.requireRole(tx, user, { organizationId, action });
+    return report;
   }
 }
 

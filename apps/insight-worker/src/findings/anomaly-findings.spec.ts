@@ -1,7 +1,8 @@
 import { findAnomalies } from './anomaly-findings';
-import type { MetricDefinition, MetricSeries } from './metric-catalog';
+import { getMetric } from '@amc-reports/metrics';
+import { type InsightMetric, insightMetric, type MetricSeries } from './insight-metrics';
 
-const purchases: MetricDefinition = { key: 'purchases', label: 'purchases', unit: 'count', kind: 'sum', valueOf: (totals) => totals.purchases };
+const purchases: InsightMetric = insightMetric(getMetric('purchases'));
 
 function seriesOf(values: number[]): MetricSeries {
   return { metric: purchases, points: values.map((value, index) => ({ executionId: `e${index + 1}`, value })) };

@@ -1,7 +1,7 @@
 import type { Finding } from './finding';
 import { findingId, idPart } from './finding-id';
 import { buildNumbers, buildStatistics, percentChange } from './finding-numbers';
-import type { MetricSeries } from './metric-catalog';
+import type { MetricSeries } from './insight-metrics';
 import { robustZScore } from './robust-z-score';
 import { roundStrength, saturate } from './strength';
 

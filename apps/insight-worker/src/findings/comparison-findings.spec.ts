@@ -1,7 +1,7 @@
 import { profileFromCsv } from '../../test/profile-from-csv';
 import { findComparisons } from './comparison-findings';
 import type { ExecutionProfile } from './finding';
-import { buildMetricCatalog, buildMetricSeries } from './metric-catalog';
+import { buildInsightMetrics as buildMetricCatalog, buildMetricSeries } from './insight-metrics';
 
 function execution(executionId: string, csv: string): ExecutionProfile {
   return { executionId, timeWindowStart: '2026-10-01T00:00:00Z', timeWindowEnd: '2026-10-07T23:59:59Z', profile: profileFromCsv(csv) };
@@ -28,7 +28,7 @@ describe('findComparisons', () => {
       strength: 0.4047,
     });
     // conversion rate 35/250 = 14 % → 64/254 = 25.197 %: +11.197 pp, +79.98 %.
-    expect(byId.get('comparison.conversion_rate')).toMatchObject({
+    expect(byId.get('comparison.purchase_rate_of_clicks')).toMatchObject({
       numbers: { latest: 25.2, previous: 14, change: 11.2, changePct: 79.98 },
       units: { change: 'points' },
     });

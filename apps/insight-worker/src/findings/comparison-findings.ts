@@ -2,7 +2,8 @@ import { OTHER_BUCKET_KEY, type DimensionBucket } from '@amc-reports/contracts/s
 import type { ExecutionProfile, Finding } from './finding';
 import { findingId, hashText, idPart } from './finding-id';
 import { buildNumbers, buildStatistics, changeUnit, percentChange } from './finding-numbers';
-import { isNamedKey, outcomeMetrics, type MetricCatalog, type MetricDefinition, type MetricSeries } from './metric-catalog';
+import type { MetricFrame } from '@amc-reports/metrics';
+import { isNamedKey, outcomeMetrics, type InsightMetric, type InsightMetrics, type MetricSeries } from './insight-metrics';
 import { roundStrength, saturate } from './strength';
 
 export const MIN_COMPARISON_CHANGE_PCT = 5;
@@ -17,7 +18,7 @@ export function findComparisons(
   series: readonly MetricSeries[],
   latest: ExecutionProfile,
   previous: ExecutionProfile | undefined,
-  catalog: MetricCatalog,
+  catalog: InsightMetrics,
 ): Finding[] {
   if (!previous) return [];
   const findings: Finding[] = [];
@@ -45,7 +46,7 @@ export function findComparisons(
   for (const metric of outcomeMetrics(catalog, MOVER_METRICS)) {
     const dimensions = latest.profile.dimensions.filter((dimension) => previous.profile.dimensionBreakdowns[dimension]);
     for (const dimension of dimensions.slice(0, MOVER_DIMENSIONS)) {
-      findings.push(...findTopMovers(metric, dimension, latest, previous));
+      findings.push(...findTopMovers(metric, dimension, { execution: latest, frame: catalog.frame }, { execution: previous, frame: catalog.frameOf(previous) }));
     }
   }
   return findings;
@@ -58,20 +59,30 @@ interface KeyMovement {
   change: number;
 }
 
-function valuesByKey(buckets: readonly DimensionBucket[], metric: string): { values: Map<string, number>; truncated: boolean } {
+interface ReadExecution {
+  execution: ExecutionProfile;
+  frame: MetricFrame;
+}
+
+function valuesByKey(buckets: readonly DimensionBucket[], metric: InsightMetric, frame: MetricFrame): { values: Map<string, number>; truncated: boolean } {
   const values = new Map<string, number>();
   let truncated = false;
   for (const bucket of buckets) {
     if (bucket.key === OTHER_BUCKET_KEY) truncated = true;
     else if (!isNamedKey(bucket.key)) continue;
-    else if (typeof bucket.totals[metric] === 'number') values.set(bucket.key, bucket.totals[metric]);
+    else {
+      const value = metric.valueOf(bucket.totals, frame);
+      if (value !== undefined) values.set(bucket.key, value);
+    }
   }
   return { values, truncated };
 }
 
-function findTopMovers(metric: MetricDefinition, dimension: string, latest: ExecutionProfile, previous: ExecutionProfile): Finding[] {
-  const now = valuesByKey(latest.profile.dimensionBreakdowns[dimension] ?? [], metric.key);
-  const before = valuesByKey(previous.profile.dimensionBreakdowns[dimension] ?? [], metric.key);
+function findTopMovers(metric: InsightMetric, dimension: string, latestRead: ReadExecution, previousRead: ReadExecution): Finding[] {
+  const latest = latestRead.execution;
+  const previous = previousRead.execution;
+  const now = valuesByKey(latest.profile.dimensionBreakdowns[dimension] ?? [], metric, latestRead.frame);
+  const before = valuesByKey(previous.profile.dimensionBreakdowns[dimension] ?? [], metric, previousRead.frame);
   const keys = new Set([...now.values.keys(), ...before.values.keys()]);
   if (keys.size < 2) return [];
   const movements: KeyMovement[] = [];

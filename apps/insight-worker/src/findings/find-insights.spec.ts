@@ -24,7 +24,7 @@ describe('findInsights on the 8-week funnel history sample', () => {
       // week 7: 588 / 4,799 = 12.2526 %. Median 43.3186, MAD 4.0737, scale 1.4826 × MAD = 6.0397,
       // z = (12.2526 − 43.3186) / 6.0397 = −5.1437; range 43.3186 ± 3 × 6.0397 = 25.1996 .. 61.4377.
       // strength = (1 − e^(−5.1437/3)) × (1 − e^(−5/4)) = 0.8199 × 0.7135 = 0.5850.
-      const anomaly = byId(findings, 'anomaly.add_to_cart_to_purchases_rate');
+      const anomaly = byId(findings, 'anomaly.purchases_of_add_to_cart');
       expect(anomaly.numbers).toEqual({ latest: 12.25, expected: 43.32, expectedLow: 25.2, expectedHigh: 61.44, deviationPct: -71.72 });
       expect(anomaly.statistics).toMatchObject({ z: -5.1437, median: 43.3186, mad: 4.0737, scale: 6.0397, historySize: 6 });
       expect(anomaly.executionIds).toEqual(weeks.slice(0, 7).map((week) => week.executionId));
@@ -39,14 +39,18 @@ describe('findInsights on the 8-week funnel history sample', () => {
 
     it('recommends looking at the weakest stage: add to cart → purchase, against the other stages', () => {
       const stage = byId(findings, 'recommendation.weakest_stage');
-      expect(stage.metric).toBe('add_to_cart_to_purchases_rate');
+      expect(stage.metric).toBe('purchasesOfAddToCart');
+      expect(stage.metricLabel).toBe('Purchases (of add to cart)');
       expect(stage.numbers).toMatchObject({ latest: 12.25, baseline: 43.32, changePct: -71.72 });
     });
 
     it('ranks the anomaly above every comparison and below only the summary', () => {
-      const anomaly = byId(findings, 'anomaly.add_to_cart_to_purchases_rate');
+      const anomaly = byId(findings, 'anomaly.purchases_of_add_to_cart');
       expect(findings[0].type).toBe('summary');
-      expect(findings[1]).toBe(anomaly);
+      // Sales per purchase (the catalogue's, from sums) is the week's sharper outlier: 99,717.57 / 588
+      // = 169.59 against a median of 47.22, because sales fell far less than purchases.
+      expect(findings[1]).toMatchObject({ id: 'anomaly.sales_per_purchase', numbers: { latest: 169.59, expected: 47.22 }, units: { latest: 'currency' } });
+      expect(findings.slice(0, 4)).toContain(anomaly);
       for (const comparison of findings.filter((finding) => finding.type === 'comparison')) {
         expect(anomaly.strength).toBeGreaterThan(comparison.strength);
       }
@@ -61,13 +65,13 @@ describe('findInsights on the 8-week funnel history sample', () => {
       // slope = −196,188.69 per week, mean 6,636,013.75 → −2.956 % per week; R² = 0.2321 (n = 8).
       // strength = 0.2321 × (1 − e^(−6/4)) = 0.1803. The sample's impressions fall, they do not rise.
       const trend = byId(findings, 'trend.impressions');
-      expect(trend.numbers).toEqual({ slopePerPeriod: -196189, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
+      expect(trend.numbers).toEqual({ slopePerPeriod: -196188.69, changePctPerPeriod: -2.96, first: 7156462, latest: 5646900, periods: 8 });
       expect(trend.statistics).toMatchObject({ n: 8, r2: 0.2321, slope: -196188.6905, mean: 6636013.75 });
       expect(trend.strength).toBe(0.1803);
     });
 
     it('ranks that weak trend below the week-7 anomaly', () => {
-      const anomaly = byId(findingsUpToWeek(7), 'anomaly.add_to_cart_to_purchases_rate');
+      const anomaly = byId(findingsUpToWeek(7), 'anomaly.purchases_of_add_to_cart');
       expect(anomaly.strength).toBeGreaterThan(byId(findings, 'trend.impressions').strength * 3);
     });
 
@@ -123,7 +127,8 @@ describe('summary', () => {
     const [summary] = findInsights({ dashboardType: 'performance', latest, history: [latest], views: [] });
     expect(summary).toMatchObject({
       id: 'summary.totals',
-      numbers: { impressions: 4000, clicks: 40, purchases: 3, ctr: 1, conversion_rate: 7.5, withheldRows: 2 },
+      numbers: { impressions: 4000, clicks: 40, purchases: 3, ctr: 1, purchaseRateOfClicks: 7.5, withheldRows: 2 },
+      labels: { impressions: 'Impressions', clicks: 'Clicks', purchases: 'Purchases', ctr: 'Click-through rate (CTR)', purchaseRateOfClicks: 'Purchase rate (of clicks)' },
       strength: 0.5,
       statistics: { rowCount: 4, filteredRowCount: 2 },
     });

@@ -3,7 +3,7 @@ import { findComparisons } from './comparison-findings';
 import type { ExecutionProfile, Finding, InsightInput } from './finding';
 import { findFrequencyRecommendation } from './frequency-recommendation';
 import { findWeakestStage } from './funnel-stage-recommendation';
-import { buildMetricCatalog, buildMetricSeries } from './metric-catalog';
+import { buildInsightMetrics, buildMetricSeries, scopeToTouchModel } from './insight-metrics';
 import { findMixRecommendations } from './mix-recommendations';
 import { findSummary } from './summary-finding';
 import { findTrends } from './trend-findings';
@@ -29,13 +29,15 @@ export const MAX_FINDINGS_PER_TYPE: Record<Finding['type'], number> = {
  * MAX_FINDINGS, the summary always among them. Pure: same input, same findings, same ids.
  */
 export function findInsights(input: InsightInput, maxFindings = MAX_FINDINGS): Finding[] {
-  const latest = input.latest;
-  const history = normalizeHistory(input.history, latest);
-  const catalog = buildMetricCatalog(latest.profile, { dashboardType: input.dashboardType, stageColumns: input.stageColumns });
+  const settings = input.settings ?? {};
+  // Attribution results: one touch model's rows throughout, never the models added up.
+  const scoped = scopeToTouchModel(input.latest, normalizeHistory(input.history, input.latest), settings);
+  const { latest, history } = scoped;
+  const catalog = buildInsightMetrics(latest.profile, { dashboardType: input.dashboardType, settings });
   const series = buildMetricSeries(catalog, history);
   const previous = history.length >= 2 ? history[history.length - 2] : undefined;
   const candidates = [
-    ...findSummary(catalog, latest),
+    ...findSummary(catalog, latest, scoped.model ?? undefined),
     ...findTrends(series),
     ...findAnomalies(series, latest.executionId),
     ...findComparisons(series, latest, previous, catalog),
@@ -43,7 +45,12 @@ export function findInsights(input: InsightInput, maxFindings = MAX_FINDINGS): F
     ...findMixRecommendations(catalog, latest),
     ...findFrequencyRecommendation(catalog, latest),
   ];
-  return selectStrongest(withoutRepeatedComparisons(candidates), maxFindings);
+  const currency = catalog.frame.currency;
+  return selectStrongest(withoutRepeatedComparisons(candidates), maxFindings).map((finding) => ({
+    ...finding,
+    currency,
+    ...(scoped.model ? { touchModel: scoped.model } : {}),
+  }));
 }
 
 /** A metric whose latest value is an anomaly already has its stronger statement; the week-on-week comparison repeats it. */

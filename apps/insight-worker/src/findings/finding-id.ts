@@ -5,9 +5,9 @@
  */
 const SAFE_PART = /^[a-z0-9_]{1,40}$/;
 
-/** A column name as an id part when it is already tame, otherwise its hash. */
+/** A column name or metric id as an id part when it is already tame (`purchaseRateOfClicks` → `purchase_rate_of_clicks`), otherwise its hash. */
 export function idPart(text: string): string {
-  const lowered = text.toLowerCase();
+  const lowered = text.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   return SAFE_PART.test(lowered) ? lowered : `h${hashText(text)}`;
 }
 

@@ -1,5 +1,5 @@
 import type { Finding, NumberUnit } from './finding';
-import { roundForUnit } from './metric-catalog';
+import { roundForUnit } from './insight-metrics';
 import { roundTo } from './strength';
 
 export type NumberEntry = [key: string, value: number | undefined, unit: NumberUnit];

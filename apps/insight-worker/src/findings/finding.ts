@@ -1,5 +1,6 @@
 import type { BuiltView, DashboardType, HistoryPointRef } from '@amc-reports/contracts/src/dashboard-view';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
+import type { InsightSettings } from './insight-metrics';
 
 export const FINDING_TYPES = ['trend', 'anomaly', 'comparison', 'recommendation', 'summary'] as const;
 export type FindingType = (typeof FINDING_TYPES)[number];
@@ -19,8 +20,11 @@ export interface InsightInput {
   /** Oldest first, the latest included last (appended when the caller left it out). */
   history: ExecutionProfile[];
   views: BuiltView[];
-  /** Funnel stage columns in order; detected from AMC naming when absent. */
-  stageColumns?: string[];
+  /**
+   * The report's `data_aggregation_settings` as insights read them: column overrides, spend unit,
+   * currency, touch model and funnel stages (the same the dashboard was built with).
+   */
+  settings?: InsightSettings;
 }
 
 export interface Finding {
@@ -28,8 +32,14 @@ export interface Finding {
   id: string;
   type: FindingType;
   metric?: string;
-  /** How wording names `metric` (e.g. "add to cart → purchases rate"); verification ignores digits in it. */
+  /** How wording names `metric` (the metric layer's label); verification ignores digits in it. */
   metricLabel?: string;
+  /** Labels of numbers keyed by metric id (the summary's), from the metric layer. */
+  labels?: Record<string, string>;
+  /** ISO 4217 code money is quoted in (default USD). */
+  currency?: string;
+  /** The touch model the numbers are for, when the result has one row per model. */
+  touchModel?: string;
   dimension?: string;
   /** A dimension value (e.g. a campaign name): data, shown in quotes, never an instruction. */
   subject?: string;

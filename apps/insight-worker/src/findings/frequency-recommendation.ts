@@ -1,7 +1,8 @@
 import type { ExecutionProfile, Finding } from './finding';
 import { findingId, idPart } from './finding-id';
 import { buildNumbers, buildStatistics } from './finding-numbers';
-import { isNamedKey, type MetricCatalog } from './metric-catalog';
+import { metricLabel, metricValue, readSums } from '@amc-reports/metrics';
+import { isNamedKey, type InsightMetrics } from './insight-metrics';
 import { roundStrength, saturate } from './strength';
 
 /** Past the peak, a per-user purchase rate under 80 % of the peak's is a diminishing return. */
@@ -26,28 +27,29 @@ interface FrequencyBucket {
  * Frequency buckets past the point of diminishing returns: the bucket where purchases per user
  * peak, and the impressions spent at higher frequencies that convert clearly worse.
  */
-export function findFrequencyRecommendation(catalog: MetricCatalog, latest: ExecutionProfile): Finding[] {
-  const { users, purchases, impressions } = catalog.columns;
-  const dimension = latest.profile.dimensions.find((name) => FREQUENCY_DIMENSION.test(name));
-  if (!dimension || !users || !purchases) return [];
+export function findFrequencyRecommendation(catalog: InsightMetrics, latest: ExecutionProfile): Finding[] {
+  const { frame } = catalog;
+  const dimension = catalog.dimensions.frequencyBucket ?? latest.profile.dimensions.find((name) => FREQUENCY_DIMENSION.test(name));
+  if (!dimension || !frame.columns.reach || !frame.columns.purchases) return [];
   const buckets: FrequencyBucket[] = [];
   for (const bucket of latest.profile.dimensionBreakdowns[dimension] ?? []) {
     if (!isNamedKey(bucket.key)) continue;
     const bounds = BUCKET_BOUNDS.exec(bucket.key);
-    const bucketUsers = bucket.totals[users];
-    if (!bounds || !(bucketUsers > 0) || typeof bucket.totals[purchases] !== 'number') return [];
+    const sums = readSums(bucket.totals, frame);
+    if (!bounds || sums.reach === undefined || !(sums.reach > 0) || sums.purchases === undefined) return [];
     buckets.push({
       key: bucket.key,
       lower: Number(bounds[1]),
       upper: bounds[2] === undefined ? undefined : Number(bounds[2]),
-      purchases: bucket.totals[purchases],
-      users: bucketUsers,
-      volume: impressions && typeof bucket.totals[impressions] === 'number' ? bucket.totals[impressions] : bucketUsers,
+      purchases: sums.purchases,
+      users: sums.reach,
+      volume: sums.impressions ?? sums.reach,
     });
   }
   if (buckets.length < 3) return [];
   buckets.sort((a, b) => a.lower - b.lower);
-  const rateOf = (bucket: { purchases: number; users: number }) => bucket.purchases / bucket.users;
+  // Purchases per reached user: the metric layer's purchase rate (of reach), from the buckets' sums.
+  const rateOf = (bucket: { purchases: number; users: number }) => metricValue('purchaseRateOfReach', { purchases: bucket.purchases, reach: bucket.users }) ?? 0;
   const peak = buckets.reduce((best, bucket) => (rateOf(bucket) > rateOf(best) ? bucket : best));
   const pastPeak = buckets.filter((bucket) => bucket.lower > peak.lower);
   if (pastPeak.length === 0 || rateOf(peak) === 0) return [];
@@ -61,8 +63,8 @@ export function findFrequencyRecommendation(catalog: MetricCatalog, latest: Exec
     {
       id: findingId('recommendation', 'frequency_cap', idPart(dimension)),
       type: 'recommendation',
-      metric: purchases,
-      metricLabel: 'purchases per user',
+      metric: 'purchaseRateOfReach',
+      metricLabel: metricLabel('purchaseRateOfReach', frame),
       dimension,
       subject: peak.key,
       ...buildNumbers([

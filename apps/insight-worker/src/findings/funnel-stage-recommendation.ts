@@ -1,7 +1,7 @@
 import type { ExecutionProfile, Finding } from './finding';
 import { findingId } from './finding-id';
 import { buildNumbers, buildStatistics } from './finding-numbers';
-import type { MetricCatalog, MetricDefinition } from './metric-catalog';
+import type { InsightMetric, InsightMetrics } from './insight-metrics';
 import { median } from './robust-z-score';
 import { roundStrength, saturate } from './strength';
 
@@ -13,7 +13,7 @@ export const MIN_STAGE_DROP_PCT = 20;
 export const MIN_STAGE_GAP_PCT = 15;
 
 interface StageState {
-  rate: MetricDefinition;
+  rate: InsightMetric;
   latest: number;
   baseline: number;
   changePct: number;
@@ -25,12 +25,13 @@ interface StageState {
  * (a 1 % CTR and a 40 % cart-to-purchase rate can both be healthy), so each stage is indexed to
  * its own median over the earlier executions and the stages are compared by that index.
  */
-export function findWeakestStage(catalog: MetricCatalog, history: readonly ExecutionProfile[], latest: ExecutionProfile): Finding[] {
+export function findWeakestStage(catalog: InsightMetrics, history: readonly ExecutionProfile[], latest: ExecutionProfile): Finding[] {
   const earlier = history.filter((execution) => execution.executionId !== latest.executionId);
+  const frames = earlier.map((execution) => catalog.frameOf(execution));
   const states: StageState[] = [];
   for (const rate of catalog.stageRates) {
-    const latestValue = rate.valueOf(latest.profile.totals);
-    const past = earlier.map((execution) => rate.valueOf(execution.profile.totals)).filter((value): value is number => value !== undefined);
+    const latestValue = rate.valueOf(latest.profile.totals, catalog.frame);
+    const past = earlier.map((execution, index) => rate.valueOf(execution.profile.totals, frames[index])).filter((value): value is number => value !== undefined);
     if (latestValue === undefined || past.length < MIN_STAGE_HISTORY) continue;
     const baseline = median(past);
     if (baseline === 0) continue;

@@ -4,7 +4,7 @@ import { profileFromCsv } from '../../test/profile-from-csv';
 import type { ExecutionProfile } from './finding';
 import { findFrequencyRecommendation } from './frequency-recommendation';
 import { findWeakestStage } from './funnel-stage-recommendation';
-import { buildMetricCatalog } from './metric-catalog';
+import { buildInsightMetrics as buildMetricCatalog } from './insight-metrics';
 import { findMixRecommendations, twoProportionZ } from './mix-recommendations';
 
 function execution(executionId: string, csv: string): ExecutionProfile {
@@ -26,7 +26,7 @@ describe('weakest funnel stage', () => {
     // strength = (1 − e^(−0.45/0.5)) × (1 − e^(−3/4)) = 0.5934 × 0.5276 = 0.3131.
     expect(finding).toMatchObject({
       id: 'recommendation.weakest_stage',
-      metric: 'add_to_cart_to_purchases_rate',
+      metric: 'purchasesOfAddToCart',
       numbers: { latest: 25, baseline: 50, changePct: -50, otherStagesChangePct: -5 },
       executionIds: ['w1', 'w2', 'w3', 'w4', 'w5'],
       strength: 0.3131,
@@ -58,7 +58,7 @@ describe('campaigns far below the mix', () => {
     expect(z).toBeCloseTo(-20.66, 2);
     expect(finding).toMatchObject({
       type: 'recommendation',
-      metric: 'conversion_rate',
+      metric: 'purchaseRateOfClicks',
       dimension: 'campaign',
       subject: 'Brand_Defense_SB',
       numbers: { rate: 1.51, mixRate: 3.92, gapPct: -61.36, clicksSharePct: 20.4, clicks: 22131 },
@@ -79,6 +79,19 @@ describe('campaigns far below the mix', () => {
       units: { roas: 'ratio', spend: 'currency' },
     });
     expect(finding.strength).toBeCloseTo((1 - 1 / (5510 / 1520)) * (1 - Math.exp(-(500 / 1520) / 0.1)), 4);
+  });
+
+  it('reads millicent spend as dollars, through the metric layer, before judging ROAS', () => {
+    // The same campaigns with total_cost in AMC millicents (× 100,000) and impressions: CPM $1,000+ as
+    // dollars is implausible, so the layer reads millicents and every number is the dollars one.
+    const latest = execution(
+      'e1',
+      'campaign,impressions,total_cost,product_sales\nGood,500000,100000000,5000\nPoor,250000,50000000,500\nTiny,10000,2000000,10',
+    );
+    const catalog = buildMetricCatalog(latest.profile, { dashboardType: 'performance' });
+    expect(catalog.frame.spend?.unit).toBe('millicents');
+    const [finding] = findMixRecommendations(catalog, latest);
+    expect(finding).toMatchObject({ subject: 'Poor', numbers: { roas: 1, mixRoas: 3.63, spend: 500 } });
   });
 });
 

@@ -1,13 +1,8 @@
-import type { MetricDefinition, MetricSeries } from './metric-catalog';
+import { getMetric } from '@amc-reports/metrics';
+import { type InsightMetric, insightMetric, type MetricSeries } from './insight-metrics';
 import { findTrends } from './trend-findings';
 
-const impressions: MetricDefinition = {
-  key: 'impressions',
-  label: 'impressions',
-  unit: 'count',
-  kind: 'sum',
-  valueOf: (totals) => totals.impressions,
-};
+const impressions: InsightMetric = insightMetric(getMetric('impressions'));
 
 function seriesOf(values: number[], metric = impressions): MetricSeries {
   return { metric, points: values.map((value, index) => ({ executionId: `e${index + 1}`, value })) };
@@ -31,7 +26,7 @@ describe('findTrends', () => {
   });
 
   it('states the slope of a rate in percentage points', () => {
-    const rate: MetricDefinition = { ...impressions, key: 'ctr', label: 'CTR', unit: 'percent', kind: 'rate' };
+    const rate: InsightMetric = insightMetric(getMetric('ctr'));
     const [trend] = findTrends([seriesOf([1, 1.2, 1.4], rate)]);
     expect(trend.units.slopePerPeriod).toBe('points');
     expect(trend.numbers.slopePerPeriod).toBe(0.2);

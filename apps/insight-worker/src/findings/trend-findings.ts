@@ -2,7 +2,7 @@ import type { Finding } from './finding';
 import { findingId, idPart } from './finding-id';
 import { buildNumbers, buildStatistics, changeUnit } from './finding-numbers';
 import { fitLeastSquares } from './least-squares';
-import type { MetricSeries } from './metric-catalog';
+import type { MetricSeries } from './insight-metrics';
 import { roundStrength, saturate } from './strength';
 
 export const MIN_TREND_POINTS = 3;

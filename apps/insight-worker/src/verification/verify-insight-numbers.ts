@@ -1,5 +1,6 @@
 import type { Finding, NumberUnit } from '../findings/finding';
-import { labelOf } from '../findings/metric-catalog';
+import { dataText, quoteSubject } from '../wording/quote-subject';
+import { dimensionWords } from '../wording/templated-wording';
 import { extractNumbers, type ExtractedUnit } from './extract-numbers';
 
 export interface NumberVerification {
@@ -52,17 +53,21 @@ function escapeRegExp(text: string): string {
 function withoutOwnNames(text: string, finding: Finding): string {
   let stripped = text;
   const remove = (name: string) => {
+    if (name === '') return;
     stripped = stripped.replace(new RegExp(escapeRegExp(name), 'g'), ' ');
   };
   const subject = finding.subject;
   if (subject) {
+    // The subject as the templates and the LLM answer check show it, then as a writer may have copied it.
+    remove(quoteSubject(subject));
     for (const [open, close] of [['“', '”'], ['"', '"'], ["'", "'"], ['«', '»'], ['‘', '’']]) remove(`${open}${subject}${close}`);
     if (subject.length >= 4 && /\p{L}/u.test(subject)) remove(subject);
   }
-  for (const name of [finding.metricLabel, finding.metric, finding.dimension]) {
+  for (const name of [finding.metricLabel, finding.metric, finding.dimension, ...Object.values(finding.labels ?? {})]) {
     if (name && /\p{L}/u.test(name)) {
       remove(name);
-      remove(labelOf(name));
+      remove(dimensionWords(name));
+      remove(dataText(dimensionWords(name)));
     }
   }
   return stripped;

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { DASHBOARD_TYPES, type DashboardType } from '@amc-reports/contracts/src/dashboard-view';
 import { FINDING_TYPES, type Finding } from '../findings/finding';
+import { dataText, subjectText } from './quote-subject';
 
 /** Bump on ANY change to the prompt text, the payload shape or the answer schema: stored with every insight. */
-export const PROMPT_VERSION = 'insights-2026-11.1';
+export const PROMPT_VERSION = 'insights-2026-12.1';
 
 export const FINDINGS_BLOCK_START = '<<<FINDINGS_JSON';
 export const FINDINGS_BLOCK_END = 'FINDINGS_JSON>>>';
-/** About 3–4 k tokens of findings: 12 findings fit with room; a pathological subject cannot blow the budget. */
+/** About 3–4 k tokens of findings: 12 findings fit with room; a pathological subject cannot blow the budget (subjectText cuts it). */
 export const DEFAULT_MAX_INPUT_CHARS = 12_000;
-const MAX_SUBJECT_CHARS = 120;
 export const MAX_INSIGHT_TEXT_CHARS = 600;
 
 export const INSIGHT_SYSTEM_PROMPT = [
@@ -22,7 +22,7 @@ export const INSIGHT_SYSTEM_PROMPT = [
   '- Cite only numbers that appear in that same finding\'s "numbers" or "statistics". You may round them (12.25 -> 12.3, 5477146 -> 5.48M) but never compute new ones: no sums, differences, ratios, dates or counts of your own.',
   '- Units: each number has a unit in "units". Write percent values with %, points with pp, ratio values with x, counts and currency with thousands separators or K/M. Never add a currency symbol.',
   '- Give the direction in words (rose, fell, above, below). A finding of type "recommendation" ends with one concrete next step.',
-  '- When you name a campaign or other dimension value, copy it exactly from "subject" and put it in “curly quotes”.',
+  '- When you name a campaign or other dimension value, copy it exactly from "subject" and put it in “curly quotes”. Use no other double quotation marks.',
   `- One or two plain sentences per insight, at most ${MAX_INSIGHT_TEXT_CHARS} characters, no markdown.`,
   'Answer only with JSON that matches the response schema.',
 ].join('\n');
@@ -67,16 +67,19 @@ interface PromptFinding {
   statistics: Record<string, number>;
 }
 
+/**
+ * The subject and the metric label go out as the templates show them (quote-subject.ts): one line,
+ * no double quotation marks, cut to length. The model is told to copy the subject exactly, and
+ * what it copies is then the form the answer check accepts inside our quotes.
+ */
 function toPromptFinding(finding: Finding): PromptFinding {
-  const subject =
-    finding.subject !== undefined && finding.subject.length > MAX_SUBJECT_CHARS ? `${finding.subject.slice(0, MAX_SUBJECT_CHARS)}…` : finding.subject;
   return {
     id: finding.id,
     type: finding.type,
     metric: finding.metric,
-    metricLabel: finding.metricLabel,
+    metricLabel: finding.metricLabel === undefined ? undefined : dataText(finding.metricLabel),
     dimension: finding.dimension,
-    subject,
+    subject: finding.subject === undefined ? undefined : subjectText(finding.subject),
     numbers: finding.numbers,
     units: finding.units,
     statistics: finding.statistics,

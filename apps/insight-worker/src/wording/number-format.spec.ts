@@ -4,14 +4,19 @@ describe('number formatting', () => {
   it.each([
     [5477146, 'count', '5,477,146'],
     [0.55, 'count', '0.55'],
-    [99717.57, 'currency', '99,717.57'],
-    [138437, 'currency', '138,437.00'],
-    [0.686, 'percent', '0.686%'],
+    [99717.57, 'currency', '$99,717.57'],
+    [138437, 'currency', '$138,437.00'],
+    [0.686, 'percent', '0.69%'],
+    [0.0123, 'percent', '0.0123%'],
     [-84.05, 'percent', '84.05%'],
     [-2.26, 'points', '2.26 pp'],
-    [2.81, 'ratio', '2.81x'],
-  ] as const)('formats %p as %s: %s', (value, unit, text) => {
+    [2.81, 'ratio', '2.81'],
+  ] as const)('formats %p as %s the way the dashboard does: %s', (value, unit, text) => {
     expect(formatAmount(value, unit)).toBe(text);
+  });
+
+  it('writes money in the report\'s currency', () => {
+    expect(formatAmount(1500, 'currency', 'EUR')).toBe('€1,500.00');
   });
 
   it.each([

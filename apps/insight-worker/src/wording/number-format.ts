@@ -1,9 +1,11 @@
+import { formatValue } from '@amc-reports/metrics';
 import type { NumberUnit } from '../findings/finding';
 
 /**
- * The one way templates write numbers; verification (extract-numbers.ts) reads exactly these
- * shapes back: thousands separators, "%" for percent, " pp" for percentage points, "x" for ratios.
- * No currency symbol: AMC reports amounts in the marketplace's currency, which a profile does not name.
+ * The one way templates write numbers: the metric layer's formatting (the dashboard's, the PDF's),
+ * so "$1,500.00" or "0.0123%" in an insight reads exactly as on the page. Verification
+ * (extract-numbers.ts) reads these shapes back: thousands separators, a currency symbol, "%" for
+ * percent, " pp" for percentage points. Findings store percents as percentages (12.5 = 12.5 %).
  */
 const formatters = new Map<number, Intl.NumberFormat>();
 
@@ -26,26 +28,26 @@ export function decimalsOf(value: number): number {
 }
 
 /** Magnitude only: templates say "fell" / "rose" in words rather than signs. */
-export function formatAmount(value: number, unit: NumberUnit): string {
+export function formatAmount(value: number, unit: NumberUnit, currency?: string): string {
   const magnitude = Math.abs(value);
-  const decimals = unit === 'currency' && magnitude >= 1 ? 2 : decimalsOf(magnitude);
-  const digits = formatterFor(decimals).format(magnitude);
   switch (unit) {
     case 'percent':
-      return `${digits}%`;
+      return formatValue(magnitude / 100, 'percent');
     case 'points':
-      return `${digits} pp`;
+      return formatValue(magnitude / 100, 'percent').replace(/%$/, ' pp');
+    case 'currency':
+      return formatValue(magnitude, 'currency', { currency });
     case 'ratio':
-      return `${digits}x`;
+      return formatValue(magnitude, 'ratio');
     default:
-      return digits;
+      return formatValue(magnitude, 'number');
   }
 }
 
 /** With an explicit sign, for changes in parentheses: "+2,439", "-84.05%". */
-export function formatSigned(value: number, unit: NumberUnit): string {
+export function formatSigned(value: number, unit: NumberUnit, currency?: string): string {
   const sign = value > 0 ? '+' : value < 0 ? '-' : '';
-  return `${sign}${formatAmount(value, unit)}`;
+  return `${sign}${formatAmount(value, unit, currency)}`;
 }
 
 /** Statistics (R², z) with two decimals. */

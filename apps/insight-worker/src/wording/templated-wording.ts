@@ -1,6 +1,12 @@
-import type { Finding, NumberUnit } from '../findings/finding';
-import { labelForMetricKey, labelOf } from '../findings/metric-catalog';
+import { metricLabel, touchModelLabel } from '@amc-reports/metrics';
+import type { Finding } from '../findings/finding';
 import { formatAmount, formatSigned, formatStatistic } from './number-format';
+import { dataText, quoteSubject } from './quote-subject';
+
+/** A dimension column as words: "ad_product_type" → "ad product type". */
+export function dimensionWords(column: string): string {
+  return column.replace(/_+/g, ' ').trim();
+}
 
 /**
  * Deterministic wording of a finding: the fallback when no LLM is configured or it fails, and
@@ -24,29 +30,37 @@ export function wordFinding(finding: Finding): string {
   }
 }
 
-/** Quotes user data (campaign names, bucket keys) so it reads as a name, never as our sentence. */
-export function quoteSubject(subject: string): string {
-  return `“${subject}”`;
-}
-
 function amount(finding: Finding, key: string): string {
-  return formatAmount(finding.numbers[key], finding.units[key] ?? 'count');
+  return formatAmount(finding.numbers[key], finding.units[key] ?? 'count', finding.currency);
 }
 
 function signed(finding: Finding, key: string): string {
-  return formatSigned(finding.numbers[key], finding.units[key] ?? 'count');
+  return formatSigned(finding.numbers[key], finding.units[key] ?? 'count', finding.currency);
 }
 
 function has(finding: Finding, key: string): boolean {
   return typeof finding.numbers[key] === 'number';
 }
 
+/**
+ * The metric layer's label, as the dashboard shows it (never re-worded here). Labels can come
+ * from the result's column names, so they are data too: kept to one clean line.
+ */
 function label(finding: Finding): string {
-  return finding.metricLabel ?? labelForMetricKey(finding.metric ?? 'value');
+  return dataText(finding.metricLabel ?? metricLabel(finding.metric ?? 'value'));
+}
+
+function dimensionLabel(finding: Finding): string {
+  return dataText(dimensionWords(finding.dimension ?? ''));
 }
 
 function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** "Purchase rate (of clicks)" mid-sentence keeps its capital only for acronyms (CTR, ROAS). */
+function inSentence(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 
 function direction(value: number, up: string, down: string): string {
@@ -54,17 +68,15 @@ function direction(value: number, up: string, down: string): string {
 }
 
 function wordSummary(finding: Finding): string {
+  // "Label value" pairs, with the labels the dashboard's cards carry.
   const parts = Object.keys(finding.numbers)
     .filter((key) => key !== 'withheldRows')
-    .map((key) => {
-      const unit: NumberUnit = finding.units[key] ?? 'count';
-      const name = labelForMetricKey(key);
-      return unit === 'percent' || unit === 'ratio' ? `${name} ${amount(finding, key)}` : `${amount(finding, key)} ${name}`;
-    });
+    .map((key) => `${dataText(finding.labels?.[key] ?? metricLabel(key))} ${amount(finding, key)}`);
   const withheld = has(finding, 'withheldRows')
     ? ` ${amount(finding, 'withheldRows')} rows were withheld by AMC privacy thresholds and are not in these totals.`
     : '';
-  return `Latest execution: ${parts.join(', ')}.${withheld}`;
+  const model = finding.touchModel ? ` (${touchModelLabel(finding.touchModel)} model)` : '';
+  return `Latest execution${model}: ${parts.join('; ')}.${withheld}`;
 }
 
 function wordTrend(finding: Finding): string {
@@ -101,7 +113,7 @@ function wordMover(finding: Finding): string {
   const change = finding.numbers.change;
   const byPct = has(finding, 'changePct') ? ` (${signed(finding, 'changePct')})` : '';
   return (
-    `${quoteSubject(finding.subject ?? '')} moved ${label(finding)} most by ${labelOf(finding.dimension ?? '')}: ` +
+    `${quoteSubject(finding.subject ?? '')} moved ${inSentence(label(finding))} most by ${dimensionLabel(finding)}: ` +
     `${direction(change, 'up', 'down')} from ${amount(finding, 'previous')} to ${amount(finding, 'latest')}${byPct}, ` +
     `${amount(finding, 'shareOfChangePct')} of the movement across all of them.`
   );
@@ -110,21 +122,21 @@ function wordMover(finding: Finding): string {
 function wordRecommendation(finding: Finding): string {
   if (finding.id.startsWith('recommendation.weakest_stage')) {
     return (
-      `The ${label(finding)} is the weakest funnel stage: ${amount(finding, 'latest')} against its usual ${amount(finding, 'baseline')} ` +
+      `${capitalized(label(finding))} is the weakest funnel step: ${amount(finding, 'latest')} against its usual ${amount(finding, 'baseline')} ` +
       `(${signed(finding, 'changePct')}), while the other stages moved ${signed(finding, 'otherStagesChangePct')} on median. ` +
       `Look at what changed at this step first.`
     );
   }
-  if (finding.id.startsWith('recommendation.low_conversion_rate')) {
+  if (finding.id.startsWith('recommendation.low_purchase_rate')) {
     return (
-      `${quoteSubject(finding.subject ?? '')} converts ${amount(finding, 'rate')} of clicks against ${amount(finding, 'mixRate')} ` +
+      `${quoteSubject(finding.subject ?? '')} has a ${inSentence(label(finding))} of ${amount(finding, 'rate')} against ${amount(finding, 'mixRate')} ` +
       `for the whole mix (${signed(finding, 'gapPct')}) while taking ${amount(finding, 'clicksSharePct')} of clicks; ` +
       `review its targeting, bids and landing page.`
     );
   }
   if (finding.id.startsWith('recommendation.low_roas')) {
     return (
-      `${quoteSubject(finding.subject ?? '')} returns a ROAS of ${amount(finding, 'roas')} against ${amount(finding, 'mixRoas')} ` +
+      `${quoteSubject(finding.subject ?? '')} has a ${inSentence(label(finding))} of ${amount(finding, 'roas')} against ${amount(finding, 'mixRoas')} ` +
       `for the whole mix (${signed(finding, 'gapPct')}) on ${amount(finding, 'spendSharePct')} of spend; ` +
       `consider moving budget to stronger campaigns.`
     );
@@ -132,7 +144,7 @@ function wordRecommendation(finding: Finding): string {
   if (finding.id.startsWith('recommendation.frequency_cap')) {
     const cap = has(finding, 'peakFrequencyUpper') ? amount(finding, 'peakFrequencyUpper') : amount(finding, 'peakFrequency');
     return (
-      `Purchases per user peak at frequency ${quoteSubject(finding.subject ?? '')} (${amount(finding, 'peakRatePct')}) ` +
+      `${capitalized(label(finding))} peaks at frequency ${quoteSubject(finding.subject ?? '')} (${amount(finding, 'peakRatePct')}) ` +
       `and drop to ${amount(finding, 'pastPeakRatePct')} beyond it, where ${amount(finding, 'pastPeakSharePct')} of impressions go; ` +
       `consider a frequency cap around ${cap}.`
     );

@@ -1,179 +1,203 @@
-import type { ChartRow } from '@amc-reports/charts/src/chart-spec';
+import type { ChartRow, ChartSeries } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
-import type { MetricTotals, ResultProfile } from '@amc-reports/contracts/src/result-profile';
+import type { DimensionBucket, ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import { OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
+import { HEADLINE_METRIC_IDS, orderTouchModels, shareOf, touchModelLabel } from '@amc-reports/metrics';
 import { UnusableResultError } from '../profile/unusable-result.error';
 import type { DashboardBuildInput, ViewDraft } from './dashboard-build-input';
-import { bucketLabel, compareText, filteredRowsNotes, finalizeViews, humanizeColumn, prepareDashboard } from './dashboard-context';
-import { type MaybeNumber, type MetricReader, ratio } from './metric-values';
+import {
+  bucketLabel,
+  compareText,
+  contextData,
+  contextNotes,
+  type DashboardContext,
+  filteredRowsNotes,
+  finalizeViews,
+  humanizeColumn,
+  prepareDashboard,
+  type TouchModelScope,
+} from './dashboard-context';
+import { buildCardsView } from './metric-cards-view';
 
-/** Usual AMC touch models in reading order; others follow alphabetically. */
-const MODEL_ORDER = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay', 'data_driven'];
+type AttributionContext = DashboardContext<'attribution'>;
 
-interface PairBucket {
-  model: string;
-  campaign: string;
-  totals: MetricTotals;
-  filteredRowCount: number;
-}
+const CARD_METRICS = [...HEADLINE_METRIC_IDS, 'salesPerPurchase', 'unitsSold'];
+const MODEL_METRICS = ['purchases', 'sales', 'spend', 'roas', 'salesPerPurchase', 'cpa'];
+const CAMPAIGN_METRICS = ['purchases', 'sales', 'spend', 'roas', 'salesPerPurchase'];
 
 /**
- * Attribution dashboard (DESIGN §6): conversions and sales per touch model, and each campaign's
- * share of credit within a model. Shares are taken within a model because every model splits the
- * same conversions differently: adding credit across models would count conversions several times.
+ * Attribution dashboard (DESIGN §6). Touch models split the same conversions differently, so
+ * every total and share is for one model (the report's, default last touch), and models are
+ * compared side by side — a campaign × model pivot and each model's share of credit — never added.
  */
 export function buildAttributionViews(input: DashboardBuildInput): BuiltView[] {
   const context = prepareDashboard('attribution', input);
-  const { profile, reader, columns, aggregation } = context;
-  const modelColumn = columns.dimensions.attributionModel;
-  const campaignColumn = columns.dimensions.campaign;
+  const { profile, reader, dimensions, touchModel } = context;
   if (!reader.has('purchases') && !reader.has('sales')) {
     throw new UnusableResultError(
       'wrong_shape',
       `an attribution dashboard needs a conversions / purchases or sales column; the result has ${profile.metrics.join(', ')}`,
     );
   }
-  if (!modelColumn && !campaignColumn) {
+  if (!dimensions.attributionModel && !dimensions.campaign) {
     throw new UnusableResultError('wrong_shape', 'an attribution dashboard needs an attribution_model or a campaign column');
   }
-  const notes = filteredRowsNotes(profile.filteredRowCount);
-  const views: ViewDraft[] = [];
-
-  if (modelColumn) {
-    const models = orderModels(profile.dimensionBreakdowns[modelColumn] ?? []);
-    const modelRows: ChartRow[] = models.map((bucket) => ({
-      model: bucketLabel(bucket.key),
-      conversions: reader.value(bucket.totals, 'purchases'),
-      sales: reader.value(bucket.totals, 'sales'),
-      salesPerConversion: ratio(reader.value(bucket.totals, 'sales'), reader.value(bucket.totals, 'purchases')),
-      filteredRowCount: bucket.filteredRowCount,
-    }));
-    views.push({
-      key: 'attribution.models',
-      name: 'Conversions by touch model',
-      viewType: 'chart',
-      chart: {
-        kind: 'bar',
-        title: 'Conversions by touch model',
-        x: { field: 'model', type: 'category', label: humanizeColumn(modelColumn) },
-        series: [
-          ...(reader.has('purchases') ? [{ field: 'conversions', label: 'Conversions', format: 'number' as const }] : []),
-          ...(reader.has('sales') ? [{ field: 'sales', label: 'Sales', format: 'currency' as const, secondaryAxis: reader.has('purchases') }] : []),
-        ],
-      },
-      data: {
-        rows: modelRows,
-        filteredRowCount: profile.filteredRowCount,
-        summary: Object.fromEntries(modelRows.map((row) => [String(row.model), (row.conversions ?? row.sales) as MaybeNumber])),
-        notes,
-      },
-    });
-  }
-
-  const pairs = modelColumn && campaignColumn ? modelCampaignPairs(profile, modelColumn, campaignColumn) : null;
-  if (pairs && modelColumn && campaignColumn) {
-    const creditRole = reader.has('purchases') ? 'purchases' : 'sales';
-    // Model totals come from the model breakdown (exact), not from the pairs, which may be folded.
-    const modelBuckets = orderModels(profile.dimensionBreakdowns[modelColumn] ?? []);
-    const modelKeys = modelBuckets.map((bucket) => bucket.key);
-    const modelTotals = new Map(modelBuckets.map((bucket) => [bucket.key, reader.value(bucket.totals, creditRole)]));
-    const salesTotals = new Map(modelBuckets.map((bucket) => [bucket.key, reader.value(bucket.totals, 'sales')]));
-    const campaignCredit = new Map<string, number>();
-    for (const pair of pairs) {
-      campaignCredit.set(pair.campaign, (campaignCredit.get(pair.campaign) ?? 0) + (reader.value(pair.totals, creditRole) ?? 0));
-    }
-    const campaigns = [...campaignCredit.entries()]
-      .filter(([campaign]) => campaign !== OTHER_BUCKET_KEY)
-      .sort(([a, creditA], [b, creditB]) => creditB - creditA || compareText(a, b))
-      .slice(0, aggregation.topCampaigns)
-      .map(([campaign]) => campaign);
-    const share = (pair: PairBucket | undefined, role: 'purchases' | 'sales', total: MaybeNumber | undefined) =>
-      pair ? ratio(reader.value(pair.totals, role), total ?? null) : null;
-    const pairOf = new Map(pairs.map((pair) => [`${pair.model}\u0001${pair.campaign}`, pair]));
-
-    views.push({
-      key: 'attribution.credit-share',
-      name: 'Share of credit by campaign',
-      viewType: 'chart',
-      chart: {
-        kind: 'bar',
-        title: 'Share of credit by campaign',
-        x: { field: 'campaign', type: 'category', label: humanizeColumn(campaignColumn) },
-        series: modelKeys.map((model) => ({ field: model, label: bucketLabel(model), format: 'percent' as const })),
-      },
-      data: {
-        rows: campaigns.map((campaign) => ({
-          campaign: bucketLabel(campaign),
-          ...Object.fromEntries(
-            modelKeys.map((model) => [model, share(pairOf.get(`${model}\u0001${campaign}`), creditRole, modelTotals.get(model))]),
-          ),
-        })),
-        notes: [`share of each model's ${creditRole === 'purchases' ? 'conversions' : 'sales'} credited to the campaign`, ...notes],
-      },
-    });
-    const tableRows: ChartRow[] = campaigns.flatMap((campaign) =>
-      modelKeys.flatMap((model) => {
-        const pair = pairOf.get(`${model}\u0001${campaign}`);
-        if (!pair) return [];
-        return [
-          {
-            campaign: bucketLabel(campaign),
-            model: bucketLabel(model),
-            conversions: reader.value(pair.totals, 'purchases'),
-            sales: reader.value(pair.totals, 'sales'),
-            creditShare: creditRole === 'purchases' ? share(pair, 'purchases', modelTotals.get(model)) : null,
-            salesShare: share(pair, 'sales', salesTotals.get(model)),
-            filteredRowCount: pair.filteredRowCount,
-          },
-        ];
-      }),
-    );
-    views.push(campaignTable(tableRows, campaignColumn, true, profile.filteredRowCount, notes));
-  } else if (campaignColumn) {
-    const rows = singleModelRows(profile, campaignColumn, reader, aggregation.topCampaigns);
-    const why = modelColumn ? 'no attribution model × campaign breakdown in the profile' : 'no attribution_model column: one model assumed';
-    views.push(campaignTable(rows, campaignColumn, false, profile.filteredRowCount, [why, ...notes]));
+  const modelName = touchModel ? `${touchModelLabel(touchModel.model)} model` : null;
+  const views: ViewDraft[] = [
+    buildCardsView(context, { key: 'attribution.cards', name: modelName ? `Key metrics (${modelName})` : 'Key metrics', metrics: CARD_METRICS }),
+  ];
+  if (touchModel) views.push(modelsTable(context, touchModel));
+  const campaign = dimensions.campaign;
+  const pairs = touchModel && campaign ? modelCampaignPairs(context.unscopedProfile, touchModel.column, campaign) : null;
+  if (touchModel && campaign && pairs) views.push(...modelComparisonViews(context, touchModel, campaign, pairs));
+  if (campaign && profile.dimensionBreakdowns[campaign]) views.push(campaignTable(context, campaign, modelName));
+  else if (campaign) {
+    views.push({ ...campaignTable(context, campaign, modelName), data: { rows: [], notes: ['no touch model × campaign breakdown in the profile'] } });
   }
   return finalizeViews(views, context.visualization.hiddenViews);
 }
 
-function campaignTable(rows: ChartRow[], campaignColumn: string, withModel: boolean, filteredRowCount: number, notes: string[]): ViewDraft {
+/** One row per model, its own totals beside the others': the models compared, not summed. */
+function modelsTable(context: AttributionContext, touchModel: TouchModelScope): ViewDraft {
+  const { reader } = context;
+  const metrics = reader.present(MODEL_METRICS);
+  const buckets = new Map((context.unscopedProfile.dimensionBreakdowns[touchModel.column] ?? []).map((bucket) => [bucket.key, bucket]));
+  const rows: ChartRow[] = orderTouchModels(touchModel.models).map((model) => ({
+    model: touchModelLabel(model),
+    chosen: model === touchModel.model ? 'yes: the totals above' : '',
+    ...reader.values(buckets.get(model)?.totals, metrics),
+    filteredRowCount: buckets.get(model)?.filteredRowCount ?? 0,
+  }));
   return {
-    key: 'attribution.campaigns',
-    name: 'Attribution by campaign',
+    key: 'attribution.models',
+    name: 'Touch models side by side',
     viewType: 'table',
     chart: {
       kind: 'table',
-      title: 'Attribution by campaign',
-      x: { field: 'campaign', type: 'category', label: humanizeColumn(campaignColumn) },
-      series: [
-        ...(withModel ? [{ field: 'model', label: 'Touch model' }] : []),
-        { field: 'conversions', label: 'Conversions', format: 'number' },
-        { field: 'sales', label: 'Sales', format: 'currency' },
-        { field: 'creditShare', label: 'Share of conversions', format: 'percent' },
-        { field: 'salesShare', label: 'Share of sales', format: 'percent' },
-        { field: 'filteredRowCount', label: 'Withheld rows', format: 'integer' },
-      ],
+      title: 'Touch models side by side',
+      x: { field: 'model', type: 'category', label: 'Touch model' },
+      series: [{ field: 'chosen', label: "The report's model" }, ...metrics.map((id) => reader.series(id)), { field: 'filteredRowCount', label: 'Withheld rows', format: 'integer' }],
+      currency: context.frame.currency,
     },
-    data: { rows, filteredRowCount, notes },
+    data: {
+      rows,
+      formulas: reader.formulas(metrics),
+      notes: ['each model credits the same conversions: compare the rows, never add them', ...reader.spendNotes()],
+      ...contextData(context),
+    },
   };
 }
 
-function singleModelRows(profile: ResultProfile, campaignColumn: string, reader: MetricReader, limit: number): ChartRow[] {
+interface PairBucket {
+  model: string;
+  campaign: string;
+  totals: Record<string, number>;
+}
+
+function modelComparisonViews(context: AttributionContext, touchModel: TouchModelScope, campaignColumn: string, pairs: PairBucket[]): ViewDraft[] {
+  const { reader, aggregation } = context;
+  const credit = reader.has('purchases') ? 'purchases' : 'sales';
+  const creditLabel = reader.label(credit);
+  const models = orderTouchModels(touchModel.models);
+  const modelTotals = new Map(
+    (context.unscopedProfile.dimensionBreakdowns[touchModel.column] ?? []).map((bucket) => [bucket.key, reader.value(bucket.totals, credit)]),
+  );
+  const pairOf = new Map(pairs.map((pair) => [`${pair.model}\u0001${pair.campaign}`, pair]));
+  const creditOf = (model: string, campaign: string) => {
+    const pair = pairOf.get(`${model}\u0001${campaign}`);
+    return pair ? reader.value(pair.totals, credit) : null;
+  };
+  // Campaigns ranked by the report's model, so the pivot reads from the chosen model's view.
+  const campaigns = [...new Set(pairs.map((pair) => pair.campaign))]
+    .filter((campaign) => campaign !== OTHER_BUCKET_KEY)
+    .sort((a, b) => (creditOf(touchModel.model, b) ?? -1) - (creditOf(touchModel.model, a) ?? -1) || compareText(a, b))
+    .slice(0, aggregation.topCampaigns);
+  const field = (model: string) => `${credit}.${model}`;
+  const modelSeries = (format: ChartSeries['format'], label: (model: string) => string): ChartSeries[] =>
+    models.map((model) => ({ field: field(model), label: label(model), format }));
+  const notes = [...reader.spendNotes(), ...filteredRowsNotes(context.unscopedProfile.filteredRowCount)];
+  return [
+    {
+      key: 'attribution.model-comparison',
+      name: `${creditLabel} by campaign and touch model`,
+      viewType: 'table',
+      chart: {
+        kind: 'table',
+        title: `${creditLabel} by campaign and touch model`,
+        x: { field: 'campaign', type: 'category', label: humanizeColumn(campaignColumn) },
+        series: modelSeries(credit === 'sales' ? 'currency' : 'number', (model) => `${creditLabel}, ${touchModelLabel(model)}`),
+        currency: context.frame.currency,
+      },
+      data: {
+        rows: campaigns.map((campaign) => ({
+          campaign: bucketLabel(campaign),
+          ...Object.fromEntries(models.map((model) => [field(model), creditOf(model, campaign)])),
+        })),
+        notes: [`${creditLabel.toLowerCase()} each touch model credits to the campaign; a column per model, never a total across them`, ...notes],
+        ...contextData(context),
+      },
+    },
+    {
+      key: 'attribution.credit-share',
+      name: 'Share of credit by campaign, per touch model',
+      viewType: 'chart',
+      chart: {
+        kind: 'bar',
+        title: 'Share of credit by campaign, per touch model',
+        x: { field: 'campaign', type: 'category', label: humanizeColumn(campaignColumn) },
+        series: modelSeries('percent', (model) => touchModelLabel(model)),
+      },
+      data: {
+        rows: campaigns.map((campaign) => ({
+          campaign: bucketLabel(campaign),
+          ...Object.fromEntries(models.map((model) => [field(model), shareOf(creditOf(model, campaign), modelTotals.get(model))])),
+        })),
+        notes: [`share of each model's ${creditLabel.toLowerCase()} credited to the campaign (campaign ÷ the model's total)`, ...notes],
+        ...contextData(context),
+      },
+    },
+  ];
+}
+
+/** The report's model only: each campaign's credit, money and share of the model's total. */
+function campaignTable(context: AttributionContext, campaignColumn: string, modelName: string | null): ViewDraft {
+  const { profile, reader, aggregation } = context;
+  const metrics = reader.present(CAMPAIGN_METRICS);
   const buckets = (profile.dimensionBreakdowns[campaignColumn] ?? []).filter((bucket) => bucket.key !== OTHER_BUCKET_KEY);
-  const totalConversions = reader.value(profile.totals, 'purchases');
-  const totalSales = reader.value(profile.totals, 'sales');
-  return buckets
-    .map((bucket) => ({
-      campaign: bucketLabel(bucket.key),
-      conversions: reader.value(bucket.totals, 'purchases'),
-      sales: reader.value(bucket.totals, 'sales'),
-      creditShare: ratio(reader.value(bucket.totals, 'purchases'), totalConversions),
-      salesShare: ratio(reader.value(bucket.totals, 'sales'), totalSales),
-      filteredRowCount: bucket.filteredRowCount,
-    }))
-    .sort((a, b) => (b.conversions ?? b.sales ?? -1) - (a.conversions ?? a.sales ?? -1))
-    .slice(0, limit);
+  const total = (id: string) => reader.value(profile.totals, id);
+  const row = (bucket: DimensionBucket): ChartRow => ({
+    campaign: bucketLabel(bucket.key),
+    ...reader.values(bucket.totals, metrics),
+    purchasesShare: shareOf(reader.value(bucket.totals, 'purchases'), total('purchases')),
+    salesShare: shareOf(reader.value(bucket.totals, 'sales'), total('sales')),
+    filteredRowCount: bucket.filteredRowCount,
+  });
+  const rank = (entry: ChartRow) => ((entry.purchases ?? entry.sales ?? -1) as number);
+  const title = modelName ? `Attribution by campaign (${modelName})` : 'Attribution by campaign';
+  return {
+    key: 'attribution.campaigns',
+    name: title,
+    viewType: 'table',
+    chart: {
+      kind: 'table',
+      title,
+      x: { field: 'campaign', type: 'category', label: humanizeColumn(campaignColumn) },
+      series: [
+        ...metrics.map((id) => reader.series(id)),
+        ...(reader.has('purchases') ? [{ field: 'purchasesShare', label: `Share of ${reader.label('purchases').toLowerCase()}`, format: 'percent' as const }] : []),
+        ...(reader.has('sales') ? [{ field: 'salesShare', label: `Share of ${reader.label('sales').toLowerCase()}`, format: 'percent' as const }] : []),
+        { field: 'filteredRowCount', label: 'Withheld rows', format: 'integer' },
+      ],
+      currency: context.frame.currency,
+    },
+    data: {
+      rows: buckets.map(row).sort((a, b) => rank(b) - rank(a) || compareText(String(a.campaign), String(b.campaign))).slice(0, aggregation.topCampaigns),
+      filteredRowCount: profile.filteredRowCount,
+      formulas: reader.formulas(metrics),
+      notes: [...(context.touchModel ? [] : ['no attribution_model column: one model assumed']), ...contextNotes(context), ...filteredRowsNotes(profile.filteredRowCount)],
+      ...contextData(context),
+    },
+  };
 }
 
 /** The model × campaign buckets of the profile's cross breakdown, in either column order. */
@@ -184,20 +208,7 @@ function modelCampaignPairs(profile: ResultProfile, modelColumn: string, campaig
     if (!modelFirst && !(first === campaignColumn && second === modelColumn)) continue;
     return cross.buckets
       .filter((bucket) => !(bucket.keys[0] === OTHER_BUCKET_KEY && bucket.keys[1] === OTHER_BUCKET_KEY))
-      .map((bucket) => ({
-        model: modelFirst ? bucket.keys[0] : bucket.keys[1],
-        campaign: modelFirst ? bucket.keys[1] : bucket.keys[0],
-        totals: bucket.totals,
-        filteredRowCount: bucket.filteredRowCount,
-      }));
+      .map((bucket) => ({ model: modelFirst ? bucket.keys[0] : bucket.keys[1], campaign: modelFirst ? bucket.keys[1] : bucket.keys[0], totals: bucket.totals }));
   }
   return null;
-}
-
-function orderModels<T extends { key: string }>(buckets: readonly T[]): T[] {
-  const rank = (key: string) => {
-    const index = MODEL_ORDER.indexOf(key.toLowerCase());
-    return index === -1 ? MODEL_ORDER.length : index;
-  };
-  return [...buckets].filter((bucket) => bucket.key !== OTHER_BUCKET_KEY).sort((a, b) => rank(a.key) - rank(b.key) || compareText(a.key, b.key));
 }

@@ -1,15 +1,17 @@
 import type { ChartRow } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { DimensionBucket } from '@amc-reports/contracts/src/result-profile';
-import { NULL_BUCKET_KEY, OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
+import { addSums, HEADLINE_METRIC_IDS, indexTo, metricValue, readSums, shareOf, upliftOver } from '@amc-reports/metrics';
 import { UnusableResultError } from '../profile/unusable-result.error';
-import { cleanFloat } from '../profile/metric-accumulator';
-import { describePath, parseChannelCount, parseFrequencyLowerBound } from './audience-labels';
+import { parseChannelCount } from './audience-labels';
+import { frequencyView, pathViews, peakFrequencyCard } from './audience-distribution-views';
+import { type AudienceContext, realBuckets } from './audience-buckets';
 import type { DashboardBuildInput, ViewDraft } from './dashboard-build-input';
-import type { DashboardContext } from './dashboard-context';
 import {
   bucketLabel,
   compareText,
+  contextData,
+  contextNotes,
   filteredRowsNotes,
   finalizeViews,
   humanizeColumn,
@@ -18,18 +20,16 @@ import {
   toHistoryRef,
   windowLabel,
 } from './dashboard-context';
-import { type MaybeNumber, type MetricReader, ratio } from './metric-values';
-
-type AudienceContext = DashboardContext<'audience'>;
+import { buildCardsView } from './metric-cards-view';
 
 /**
  * Audience dashboard (DESIGN §6): segment sizes and overlap (exposure groups), reach and frequency
- * distribution, top paths to conversion, reach over executions; each as the result allows.
+ * distribution, paths to conversion, reach over executions; each as the result allows.
  */
 export function buildAudienceViews(input: DashboardBuildInput): BuiltView[] {
   const context = prepareDashboard('audience', input);
-  const { columns, profile, reader } = context;
-  const { exposureGroup, frequencyBucket, path } = columns.dimensions;
+  const { dimensions, reader } = context;
+  const { exposureGroup, frequencyBucket, path } = dimensions;
   if (!exposureGroup && !frequencyBucket && !path && !reader.has('reach')) {
     throw new UnusableResultError(
       'wrong_shape',
@@ -39,64 +39,69 @@ export function buildAudienceViews(input: DashboardBuildInput): BuiltView[] {
   const views: ViewDraft[] = [];
   if (exposureGroup) views.push(...segmentViews(context, exposureGroup));
   if (frequencyBucket) views.push(frequencyView(context, frequencyBucket));
-  if (path) views.push(pathView(context, path));
+  if (path) views.push(...pathViews(context, path));
   if (reader.has('reach') && (exposureGroup || frequencyBucket)) views.push(reachHistoryView(context, exposureGroup ?? frequencyBucket!));
   if (views.length === 0) {
-    throw new UnusableResultError(
-      'wrong_shape',
-      `an audience dashboard found reach (${columns.metrics.reach}) but no segment, frequency or path column`,
-    );
+    throw new UnusableResultError('wrong_shape', `an audience dashboard found reach (${reader.frame.columns.reach?.columns.join(', ')}) but no segment, frequency or path column`);
   }
-  return finalizeViews(views, context.visualization.hiddenViews);
+  const peak = frequencyBucket ? peakFrequencyCard(context, frequencyBucket) : [];
+  const cards = buildCardsView(context, { key: 'audience.cards', name: 'Key metrics', metrics: [...HEADLINE_METRIC_IDS, 'convertedUsersOfReach'], extraCards: peak });
+  return finalizeViews([cards, ...views], context.visualization.hiddenViews);
 }
 
-const realBuckets = (buckets: readonly DimensionBucket[] | undefined) =>
-  (buckets ?? []).filter((bucket) => bucket.key !== OTHER_BUCKET_KEY && bucket.key !== NULL_BUCKET_KEY);
+/** Converted users over reach when the result counts them, else purchases over reach. */
+function audienceRateMetric(context: AudienceContext): 'convertedUsersOfReach' | 'purchaseRateOfReach' | null {
+  if (context.reader.has('convertedUsersOfReach')) return 'convertedUsersOfReach';
+  return context.reader.has('purchaseRateOfReach') ? 'purchaseRateOfReach' : null;
+}
 
-/** Exposure groups are disjoint by construction ("DSP only", "DSP + Sponsored Products"), so their reach adds up. */
+/**
+ * Exposure groups are disjoint by construction ("DSP only", "DSP + Sponsored Products"), so their
+ * reach adds up. Each group's rate is indexed to all groups blended and to the single-channel
+ * groups blended: the uplift of being reached on more channels.
+ */
 function segmentViews(context: AudienceContext, column: string): ViewDraft[] {
   const { profile, reader } = context;
   const buckets = realBuckets(profile.dimensionBreakdowns[column]);
-  const totalReach = sumOf(buckets.map((bucket) => reader.value(bucket.totals, 'reach')));
-  const converters = (bucket: DimensionBucket) => reader.value(bucket.totals, reader.has('convertedUsers') ? 'convertedUsers' : 'purchases');
-  const totalConverted = sumOf(buckets.map(converters));
-  const overallRate = ratio(totalConverted, totalReach);
-  const rows = buckets
+  const rate = audienceRateMetric(context);
+  const converted = rate === 'convertedUsersOfReach' ? 'convertedUsers' : 'purchases';
+  const sumsOf = (bucket: DimensionBucket) => readSums(bucket.totals, reader.frame);
+  const all = addSums(buckets.map(sumsOf));
+  const channels = (bucket: DimensionBucket) => parseChannelCount(bucket.key);
+  const single = addSums(buckets.filter((bucket) => channels(bucket) === 1).map(sumsOf));
+  const multi = addSums(buckets.filter((bucket) => (channels(bucket) ?? 0) > 1).map(sumsOf));
+  const rateOf = (sums: ReturnType<typeof sumsOf>) => (rate ? metricValue(rate, sums) : null);
+  const rows: ChartRow[] = buckets
     .map((bucket) => {
-      const reach = reader.value(bucket.totals, 'reach');
-      const rate = ratio(converters(bucket), reach);
+      const sums = sumsOf(bucket);
       return {
         segment: bucketLabel(bucket.key),
-        channels: parseChannelCount(bucket.key),
-        reach,
-        shareOfReach: ratio(reach, totalReach),
-        converted: converters(bucket),
-        conversionRate: rate,
-        rateIndex: ratio(rate, overallRate),
+        channels: channels(bucket),
+        reach: metricValue('reach', sums),
+        shareOfReach: shareOf(metricValue('reach', sums), metricValue('reach', all)),
+        [converted]: metricValue(converted, sums),
+        ...(rate ? { [rate]: rateOf(sums), indexVsAll: indexTo(rateOf(sums), rateOf(all)), upliftVsSingleChannel: upliftOver(rateOf(sums), rateOf(single)) } : {}),
         filteredRowCount: bucket.filteredRowCount,
       };
     })
-    .sort((a, b) => (b.reach ?? -1) - (a.reach ?? -1) || compareText(a.segment, b.segment));
-  const group = (single: boolean) => rows.filter((row) => row.channels !== null && (row.channels === 1) === single);
-  const groupReach = (single: boolean) => sumOf(group(single).map((row) => row.reach));
-  const groupRate = (single: boolean) => ratio(sumOf(group(single).map((row) => row.converted)), groupReach(single));
-  const convertedLabel = reader.has('convertedUsers') ? 'Converted users' : 'Purchases';
-  const notes = filteredRowsNotes(profile.filteredRowCount);
+    .sort((a, b) => ((b.reach as number | null) ?? -1) - ((a.reach as number | null) ?? -1) || compareText(String(a.segment), String(b.segment)));
+  const notes = [...contextNotes(context), ...filteredRowsNotes(profile.filteredRowCount)];
+  const formulas = reader.formulas(['reach', converted, ...(rate ? [rate] : [])]);
+  const rateSeries = rate ? [reader.series(rate)] : [];
   return [
     {
       key: 'audience.segments',
       name: 'Segment sizes',
       viewType: 'chart',
-      chart: {
-        kind: 'bar',
-        title: 'Segment sizes',
-        x: { field: 'segment', type: 'category', label: humanizeColumn(column) },
-        series: [
-          { field: 'reach', label: 'Reach', format: 'integer' },
-          ...(totalConverted !== null ? [{ field: 'conversionRate', label: 'Conversion rate', format: 'percent' as const, secondaryAxis: true }] : []),
-        ],
+      chart: { kind: 'bar', title: 'Segment sizes', x: { field: 'segment', type: 'category', label: humanizeColumn(column) }, series: [reader.series('reach'), ...rateSeries.map((series) => ({ ...series, secondaryAxis: true }))] },
+      data: {
+        rows,
+        filteredRowCount: profile.filteredRowCount,
+        summary: { reach: metricValue('reach', all), [converted]: metricValue(converted, all), ...(rate ? { [rate]: rateOf(all) } : {}) },
+        formulas,
+        notes,
+        ...contextData(context),
       },
-      data: { rows, filteredRowCount: profile.filteredRowCount, summary: { totalReach, totalConverted, conversionRate: overallRate }, notes },
     },
     {
       key: 'audience.overlap',
@@ -108,167 +113,53 @@ function segmentViews(context: AudienceContext, column: string): ViewDraft[] {
         x: { field: 'segment', type: 'category', label: humanizeColumn(column) },
         series: [
           { field: 'channels', label: 'Channels', format: 'integer' },
-          { field: 'reach', label: 'Reach', format: 'integer' },
+          reader.series('reach'),
           { field: 'shareOfReach', label: 'Share of reach', format: 'percent' },
-          { field: 'converted', label: convertedLabel, format: 'integer' },
-          { field: 'conversionRate', label: 'Conversion rate', format: 'percent' },
-          { field: 'rateIndex', label: 'Index vs all', format: 'ratio' },
+          reader.series(converted),
+          ...rateSeries,
+          ...(rate
+            ? [
+                { field: 'indexVsAll', label: 'Index vs all groups (rate ÷ all groups\' rate)', format: 'ratio' as const },
+                { field: 'upliftVsSingleChannel', label: 'Uplift vs single-channel groups (rate ÷ their rate − 1)', format: 'percent' as const },
+              ]
+            : []),
         ],
       },
       data: {
         rows,
         summary: {
-          singleChannelReach: groupReach(true),
-          multiChannelReach: groupReach(false),
-          multiChannelShareOfReach: ratio(groupReach(false), totalReach),
-          singleChannelConversionRate: groupRate(true),
-          multiChannelConversionRate: groupRate(false),
+          singleChannelReach: metricValue('reach', single),
+          multiChannelReach: metricValue('reach', multi),
+          multiChannelShareOfReach: shareOf(metricValue('reach', multi), metricValue('reach', all)),
+          singleChannelRate: rateOf(single),
+          multiChannelRate: rateOf(multi),
+          multiChannelUplift: upliftOver(rateOf(multi), rateOf(single)),
         },
+        formulas,
         notes: ['channels counted from the segment name ("A + B" = 2, "All three" = 3, "A only" = 1)', ...notes],
+        ...contextData(context),
       },
     },
   ];
 }
 
-/** Buckets are ordered by their lower bound ("1", "2", "6-10", "21+"), not alphabetically. */
-function frequencyView(context: AudienceContext, column: string): ViewDraft {
-  const { profile, reader } = context;
-  const buckets = realBuckets(profile.dimensionBreakdowns[column]).sort(
-    (a, b) => (parseFrequencyLowerBound(a.key) ?? Infinity) - (parseFrequencyLowerBound(b.key) ?? Infinity) || compareText(a.key, b.key),
-  );
-  const totalReach = sumOf(buckets.map((bucket) => reader.value(bucket.totals, 'reach')));
-  const totalImpressions = sumOf(buckets.map((bucket) => reader.value(bucket.totals, 'impressions')));
-  let cumulative = 0;
-  const rows: ChartRow[] = buckets.map((bucket) => {
-    const reach = reader.value(bucket.totals, 'reach');
-    cumulative += reach ?? 0;
-    return {
-      bucket: bucketLabel(bucket.key),
-      reach,
-      shareOfReach: ratio(reach, totalReach),
-      cumulativeShareOfReach: ratio(cleanFloat(cumulative), totalReach),
-      impressions: reader.value(bucket.totals, 'impressions'),
-      purchases: reader.value(bucket.totals, 'purchases'),
-      conversionRate: ratio(reader.value(bucket.totals, 'purchases'), reach),
-      filteredRowCount: bucket.filteredRowCount,
-    };
-  });
-  const rateSeries = reader.has('purchases')
-    ? { field: 'conversionRate', label: 'Purchases per reached user', format: 'percent' as const, secondaryAxis: true }
-    : { field: 'cumulativeShareOfReach', label: 'Cumulative share of reach', format: 'percent' as const, secondaryAxis: true };
-  return {
-    key: 'audience.frequency',
-    name: 'Reach by frequency',
-    viewType: 'chart',
-    chart: {
-      kind: 'bar',
-      title: 'Reach by frequency',
-      x: { field: 'bucket', type: 'category', label: humanizeColumn(column) },
-      series: [{ field: 'reach', label: 'Reach', format: 'integer' }, rateSeries],
-    },
-    data: {
-      rows,
-      filteredRowCount: profile.filteredRowCount,
-      summary: { totalReach, totalImpressions, averageFrequency: ratio(totalImpressions, totalReach) },
-      notes: filteredRowsNotes(profile.filteredRowCount),
-    },
-  };
-}
-
-/** Top paths by purchases (else converted users, else occurrences). */
-function pathView(context: AudienceContext, column: string): ViewDraft {
-  const { profile, reader, aggregation } = context;
-  const rankRole = (['purchases', 'convertedUsers', 'pathOccurrences'] as const).find((role) => reader.has(role));
-  const buckets = realBuckets(profile.dimensionBreakdowns[column]);
-  const totalRanked = rankRole ? sumOf(buckets.map((bucket) => reader.value(bucket.totals, rankRole))) : null;
-  const rows: ChartRow[] = buckets
-    .map((bucket) => {
-      const described = describePath(bucket.key);
-      const occurrences = reader.value(bucket.totals, 'pathOccurrences');
-      const purchases = reader.value(bucket.totals, 'purchases');
-      return {
-        path: described.text,
-        steps: described.steps,
-        occurrences,
-        purchases,
-        convertedUsers: reader.value(bucket.totals, 'convertedUsers'),
-        sales: reader.value(bucket.totals, 'sales'),
-        purchasesPerOccurrence: ratio(purchases, occurrences),
-        share: rankRole ? ratio(reader.value(bucket.totals, rankRole), totalRanked) : null,
-        rank: rankRole ? reader.value(bucket.totals, rankRole) : bucket.rowCount,
-      };
-    })
-    .sort((a, b) => (b.rank ?? -1) - (a.rank ?? -1) || compareText(a.path, b.path))
-    .slice(0, aggregation.topPaths)
-    .map(({ rank: _rank, ...row }) => row);
-  const top = rows[0];
-  return {
-    key: 'audience.paths',
-    name: 'Top paths to conversion',
-    viewType: 'table',
-    chart: {
-      kind: 'table',
-      title: 'Top paths to conversion',
-      x: { field: 'path', type: 'category', label: 'Path' },
-      series: [
-        { field: 'steps', label: 'Touchpoints', format: 'integer' },
-        { field: 'occurrences', label: 'Occurrences', format: 'integer' },
-        { field: 'purchases', label: 'Purchases', format: 'integer' },
-        { field: 'sales', label: 'Sales', format: 'currency' },
-        { field: 'share', label: 'Share', format: 'percent' },
-      ],
-    },
-    data: {
-      rows,
-      filteredRowCount: profile.filteredRowCount,
-      summary: {
-        distinctPaths: buckets.length,
-        topPathShare: (top?.share as MaybeNumber) ?? null,
-        topPathPurchases: (top?.purchases as MaybeNumber) ?? null,
-      },
-      notes: [
-        `ranked by ${rankRole ? humanizeColumn(context.columns.metrics[rankRole]!) : 'row count'}`,
-        ...filteredRowsNotes(profile.filteredRowCount),
-      ],
-    },
-  };
-}
-
 function reachHistoryView(context: AudienceContext, segmentColumn: string): ViewDraft {
   const rows: ChartRow[] = context.history.map((execution) => {
-    const reader: MetricReader = readerForExecution(context, execution);
+    const reader = readerForExecution(context, execution);
     const buckets = realBuckets(execution.profile.dimensionBreakdowns[segmentColumn]);
-    const reach =
-      buckets.length > 0
-        ? sumOf(buckets.map((bucket) => reader.value(bucket.totals, 'reach')))
-        : reader.value(execution.profile.totals, 'reach');
-    return {
-      window: windowLabel(execution),
-      executionId: execution.executionId,
-      reach,
-      filteredRowCount: execution.profile.filteredRowCount,
-    };
+    const totals = buckets.length > 0 ? addSums(buckets.map((bucket) => readSums(bucket.totals, reader.frame))) : readSums(execution.profile.totals, reader.frame);
+    return { window: windowLabel(execution), executionId: execution.executionId, reach: metricValue('reach', totals), filteredRowCount: execution.profile.filteredRowCount };
   });
   return {
     key: 'audience.reach-history',
     name: 'Reach over time',
     viewType: 'chart',
-    chart: {
-      kind: 'line',
-      title: 'Reach over time',
-      x: { field: 'window', type: 'category', label: 'Time window' },
-      series: [{ field: 'reach', label: 'Reach', format: 'integer' }],
-    },
+    chart: { kind: 'line', title: 'Reach over time', x: { field: 'window', type: 'category', label: 'Time window' }, series: [context.reader.series('reach')] },
     data: {
       rows,
       history: context.history.map(toHistoryRef),
+      formulas: context.reader.formulas(['reach']),
       notes: [`reach summed over the disjoint ${humanizeColumn(segmentColumn).toLowerCase()} rows`],
     },
   };
-}
-
-/** Sum of the known values; null when none is known (unknown is not zero). */
-function sumOf(values: readonly (MaybeNumber | undefined)[]): MaybeNumber {
-  const known = values.filter((value): value is number => typeof value === 'number');
-  return known.length === 0 ? null : cleanFloat(known.reduce((sum, value) => sum + value, 0));
 }

@@ -1,6 +1,7 @@
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import { profileFixture, singleExecutionInput, weeklyExecution } from '../../test/profile-fixtures';
+import { profileInlineRows } from '../profile/profile-csv-stream';
 import { buildCustomViews } from './build-custom-views';
 
 const build = (profile: ResultProfile, views: unknown[]): BuiltView[] => buildCustomViews(singleExecutionInput(profile, { visualization: { views } }));
@@ -29,8 +30,54 @@ describe('buildCustomViews', () => {
       ['Holiday_Sponsored_Products', 30_568.42],
       ['Launch_Sponsored_Display', 25_644.67],
     ]);
-    expect(views[0].data.notes).toEqual(['top 3 of 5']);
-    expect(views[1].data.rows).toEqual([{ impressions: 8_685_300, clicks: 65_093, filteredRowCount: 0 }]);
+    expect(views[0].data.notes).toEqual(['top 3 of 5', 'spend: total_cost read as dollars (CPM 5.49)']);
+    expect(views[1].data.rows).toEqual([{ period: 'latest', window: '2026-10-05 – 2026-10-11', impressions: 8_685_300, clicks: 65_093, filteredRowCount: 0 }]);
+  });
+
+  it('charts catalogue metrics by id as ratios of sums per bucket', () => {
+    const [roas] = build(daily, [{ key: 'roas', title: 'ROAS by campaign', kind: 'bar', x: 'campaign', metrics: ['roas', 'cpa'], y: 'product_sales' }]);
+    expect(roas.chart.series.map((series) => [series.field, series.label, series.format])).toEqual([
+      ['product_sales', 'Product sales', 'number'],
+      ['roas', 'Return on ad spend (ROAS)', 'ratio'],
+      ['cpa', 'Cost per purchase (CPA)', 'currency'],
+    ]);
+    const prospecting = roas.data.rows.find((row) => row.campaign === 'Prospecting_DSP_Display')!;
+    expect(prospecting.roas).toBeCloseTo(34_600.6 / 10_475.02, 10); // 3.30, the campaign's sums divided
+    expect(roas.data.formulas?.roas).toContain('Return on ad spend (ROAS) = Sales ÷ Spend');
+  });
+
+  it('compares metric cards with the previous usable execution', () => {
+    const columns = ['campaign', 'impressions', 'total_cost', 'product_sales', 'purchases', 'new_to_brand_purchases'];
+    // Spend in millicents in both weeks: $400 then $500.
+    const week = (cost: number, sales: number, purchases: number, ntb: number) => profileInlineRows(columns, [['A', 100_000, cost, sales, purchases, ntb]]);
+    const history = [weeklyExecution(week(40_000_000, 1_000, 20, 5), 0), weeklyExecution(week(50_000_000, 1_500, 30, 12), 1)];
+    const [card] = buildCustomViews({
+      latest: history[1],
+      history,
+      settings: { visualization: { views: [{ key: 'ratios', title: 'Ratios', kind: 'metric', metrics: ['roas', 'newToBrandShare', 'cpa'] }] }, aggregation: {} },
+    });
+    expect(card.data.rows).toEqual([
+      { period: 'latest', window: '2026-10-12 – 2026-10-18', roas: 3, newToBrandShare: 0.4, cpa: 16.6666666666667, filteredRowCount: 0 },
+      { period: 'previous', window: '2026-10-05 – 2026-10-11', roas: 2.5, newToBrandShare: 0.25, cpa: 20, filteredRowCount: 0 },
+    ]);
+    expect(card.data.window).toEqual({ latest: '2026-10-12 – 2026-10-18', previous: '2026-10-05 – 2026-10-11' });
+  });
+
+  it('rejects a metric id the catalogue does not have, naming the field', () => {
+    expect(() => build(daily, [{ key: 'x', title: 'X', kind: 'metric', metrics: ['conversionRate'] }])).toThrow(
+      /visualization\.views\.0\.metrics\.0: not a metric of the catalogue/,
+    );
+  });
+
+  it('keeps a view whose metric needs a column the result lacks, with a note', () => {
+    const views = build(daily, [{ key: 'ok', title: 'OK', kind: 'metric', y: 'clicks' }, { key: 'ntb', title: 'NTB', kind: 'metric', metrics: ['newToBrandShare'] }]);
+    expect(views[1].data.rows).toEqual([]);
+    expect(views[1].data.notes?.[0]).toBe('New-to-brand share (of purchases): the result lacks a column this metric is computed from');
+  });
+
+  it('reads one touch model of an attribution result unless the view names the model column', () => {
+    const [all] = build(attribution, [{ key: 'c', title: 'C', kind: 'metric', y: 'conversions' }]);
+    expect(all.data.rows[0].conversions).toBe(2_503); // last touch only, never 2,874 + 2,503 + 2,924.76 + 1,926.18
   });
 
   it.each<[string, string, number]>([
@@ -123,7 +170,7 @@ describe('buildCustomViews', () => {
 
   it.each<[string, unknown, string]>([
     ['no declared views', {}, 'the report settings are invalid: visualization.views'],
-    ['views charting no column of the result', { views: [{ key: 'a', title: 'A', kind: 'metric', y: 'orders' }] }, 'the custom views chart orders, none of which is a numeric column'],
+    ['views charting no column of the result', { views: [{ key: 'a', title: 'A', kind: 'metric', y: 'orders' }] }, 'the custom views chart orders, none of which this result has'],
     ['an x-less bar chart', { views: [{ key: 'a', title: 'A', kind: 'bar', y: 'clicks' }] }, 'visualization.views.0.x: x is required for this chart kind'],
   ])('rejects %s', (_name, visualization, message) => {
     expect(() => buildCustomViews(singleExecutionInput(daily, { visualization }))).toThrow(message);

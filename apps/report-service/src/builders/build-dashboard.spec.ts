@@ -6,16 +6,21 @@ import { profileCsvStream } from '../profile/profile-csv-stream';
 import { UnusableResultError } from '../profile/unusable-result.error';
 import { buildDashboard } from './build-dashboard';
 
+const FUNNEL_VIEWS = ['funnel.cards', 'funnel.stages', 'funnel.conversion-rates', 'funnel.campaigns', 'funnel.ad-products', 'funnel.history', 'funnel.history-rates'];
 const samples: Array<[DashboardType, string, string[]]> = [
-  ['funnel', 'funnel_by_campaign.csv', ['funnel.stages', 'funnel.conversion-rates', 'funnel.campaigns', 'funnel.history', 'funnel.history-rates']],
-  ['funnel', 'funnel_with_filtered_rows.csv', ['funnel.stages', 'funnel.conversion-rates', 'funnel.campaigns', 'funnel.history', 'funnel.history-rates']],
-  ['funnel', 'history/funnel_week_08.csv', ['funnel.stages', 'funnel.conversion-rates', 'funnel.campaigns', 'funnel.history', 'funnel.history-rates']],
+  ['funnel', 'funnel_by_campaign.csv', FUNNEL_VIEWS],
+  ['funnel', 'funnel_with_filtered_rows.csv', FUNNEL_VIEWS],
+  ['funnel', 'history/funnel_week_08.csv', FUNNEL_VIEWS],
   ['performance', 'performance_daily.csv', ['performance.cards', 'performance.history', 'performance.daily', 'performance.campaigns']],
   ['performance', 'funnel_by_campaign.csv', ['performance.cards', 'performance.history', 'performance.campaigns']],
-  ['attribution', 'attribution_models.csv', ['attribution.models', 'attribution.credit-share', 'attribution.campaigns']],
-  ['audience', 'audience_overlap.csv', ['audience.segments', 'audience.overlap', 'audience.reach-history']],
-  ['audience', 'frequency_distribution.csv', ['audience.frequency', 'audience.reach-history']],
-  ['audience', 'path_to_conversion.csv', ['audience.paths']],
+  [
+    'attribution',
+    'attribution_models.csv',
+    ['attribution.cards', 'attribution.models', 'attribution.model-comparison', 'attribution.credit-share', 'attribution.campaigns'],
+  ],
+  ['audience', 'audience_overlap.csv', ['audience.cards', 'audience.segments', 'audience.overlap', 'audience.reach-history']],
+  ['audience', 'frequency_distribution.csv', ['audience.cards', 'audience.frequency', 'audience.reach-history']],
+  ['audience', 'path_to_conversion.csv', ['audience.cards', 'audience.paths', 'audience.path-rates']],
 ];
 
 describe('buildDashboard', () => {
@@ -61,7 +66,7 @@ describe('buildDashboard', () => {
       'funnel',
       'exposure_group,reach,conversions\nDSP only,437094,19597\n',
       'wrong_shape',
-      'a funnel needs at least 2 stage columns (impressions, clicks or detail_page_view, add_to_cart, purchases); found conversions. Name the stages in data_aggregation_settings.stages',
+      'a funnel needs at least 2 stage columns (impressions, clicks, detail_page_view, add_to_cart, purchases); found conversions. Name the stages in data_aggregation_settings.stages',
     ],
     [
       'an audience dashboard from a campaign result',

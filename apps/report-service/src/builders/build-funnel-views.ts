@@ -1,62 +1,74 @@
 import type { ChartRow, ChartSeries } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
-import type { MetricTotals, ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import type { FunnelStage } from '@amc-reports/contracts/src/report-settings';
-import { UnusableResultError } from '../profile/unusable-result.error';
-import type { DetectedColumns } from './column-detection';
+import type { DimensionBucket } from '@amc-reports/contracts/src/result-profile';
+import { cleanFloat, describeFormula, formatForUnit, type MetricFrame } from '@amc-reports/metrics';
 import type { DashboardBuildInput, ViewDraft } from './dashboard-build-input';
 import {
   bucketLabel,
+  contextData,
+  contextNotes,
+  type DashboardContext,
   filteredRowsNotes,
   finalizeViews,
   humanizeColumn,
   prepareDashboard,
+  readerForExecution,
   toHistoryRef,
   windowLabel,
 } from './dashboard-context';
-import { type MaybeNumber, ratio } from './metric-values';
+import { buildCardsView } from './metric-cards-view';
+import { overallMetric, rateOf, type ResolvedStage, resolveStages, stageSums, stageValues, stepMetric } from './funnel-stages';
 
-interface ResolvedStage {
-  column: string;
-  label: string;
-}
+type FunnelContext = DashboardContext<'funnel'>;
 
-/** Funnel dashboard (DESIGN §6): stages, conversion and drop-off, per campaign, per execution. */
+/** Money and outcome cards a funnel shows beside its stages when the result has the columns. */
+const OUTCOME_METRICS = ['spend', 'sales', 'roas', 'cpa', 'newToBrandShare'] as const;
+
+/** Funnel dashboard (DESIGN §6): stages, stage-to-stage rates and drop-off, by campaign and ad product, per execution. */
 export function buildFunnelViews(input: DashboardBuildInput): BuiltView[] {
   const context = prepareDashboard('funnel', input);
-  const { profile, columns, aggregation, history } = context;
-  const stages = resolveStages(profile, columns, aggregation.stages);
-  const stageValues = (totals: MetricTotals | undefined): MaybeNumber[] =>
-    stages.map((stage) => (totals && totals[stage.column] !== undefined ? totals[stage.column] : null));
+  const { profile, reader, aggregation, history } = context;
+  const stages = resolveStages(profile, reader, aggregation.stages);
+  const overall = overallMetric(stages);
+  const steps = stages.slice(1).map((stage, index) => stepMetric(stages[index], stage));
+  const outcomes = reader.present([...OUTCOME_METRICS]);
+  const latestSums = stageSums(stages, reader, profile.totals);
+  const latestValues = stageValues(stages, latestSums);
+  const notes = [...contextNotes(context), ...filteredRowsNotes(profile.filteredRowCount)];
+  const formulas = {
+    ...Object.fromEntries([overall, ...steps].map((metric) => [metric.id, stageFormula(metric, stages, reader.frame)])),
+    ...reader.formulas([...stages.filter((stage) => !stage.column).map((stage) => stage.id), ...outcomes]),
+  };
+  const stageSeries: ChartSeries[] = stages.map((stage) => ({ field: stage.id, label: stage.label, format: 'number', ...(stage.column ? {} : { metric: stage.id }) }));
+  const overallSeries: ChartSeries = { field: overall.id, label: overall.label, format: 'percent', metric: overall.id };
 
-  const latestValues = stageValues(profile.totals);
-  const overallRate = ratio(latestValues[latestValues.length - 1], latestValues[0]);
   const stageRows: ChartRow[] = stages.map((stage, index) => {
     const value = latestValues[index];
     const previous = index === 0 ? null : latestValues[index - 1];
+    const rate = index === 0 ? null : rateOf(steps[index - 1], latestSums);
     return {
       stage: stage.label,
-      column: stage.column,
+      metric: stage.id,
       value,
-      rateFromPrevious: ratio(value, previous),
-      rateFromFirst: ratio(value, latestValues[0]),
-      dropOff: value === null || previous === null ? null : previous - value,
-      dropOffRate: index === 0 ? null : dropOffRate(value, previous),
+      rateFromPrevious: rate,
+      rateFromFirst: index === 0 ? null : rateOf(stepMetric(stages[0], stage), latestSums),
+      dropOff: value === null || previous === null ? null : cleanFloat(previous - value),
+      dropOffRate: rate === null ? null : cleanFloat(1 - rate),
     };
   });
-  const stepRows: ChartRow[] = stages.slice(1).map((stage, index) => ({
-    step: `${stages[index].label} → ${stage.label}`,
-    rate: ratio(latestValues[index + 1], latestValues[index]),
-    dropOffRate: dropOffRate(latestValues[index + 1], latestValues[index]),
+  const stepRows: ChartRow[] = steps.map((metric, index) => ({
+    step: `${stages[index].label} → ${stages[index + 1].label}`,
+    metric: metric.id,
+    rate: rateOf(metric, latestSums),
+    dropOffRate: stageRows[index + 1].dropOffRate,
   }));
   const weakest = stepRows.reduce<ChartRow | null>(
     (worst, row) => (row.rate !== null && (worst === null || (row.rate as number) < (worst.rate as number)) ? row : worst),
     null,
   );
-  const filteredNotes = filteredRowsNotes(profile.filteredRowCount);
-  const stageSeries: ChartSeries[] = stages.map((stage) => ({ field: stage.column, label: stage.label, format: 'integer' }));
 
   const views: ViewDraft[] = [
+    buildCardsView(context, { key: 'funnel.cards', name: 'Key metrics', metrics: [...stages.filter((stage) => !stage.column).map((stage) => stage.id), overall, ...outcomes] }),
     {
       key: 'funnel.stages',
       name: 'Conversion funnel',
@@ -65,163 +77,140 @@ export function buildFunnelViews(input: DashboardBuildInput): BuiltView[] {
         kind: 'funnel',
         title: 'Conversion funnel',
         x: { field: 'stage', type: 'category' },
-        series: [{ field: 'value', label: 'Total', format: 'integer' }],
+        series: [{ field: 'value', label: 'Total', format: 'number' }],
       },
       data: {
         rows: stageRows,
         filteredRowCount: profile.filteredRowCount,
         summary: {
-          overallConversionRate: overallRate,
-          ...Object.fromEntries(stages.map((stage, index) => [stage.column, latestValues[index]])),
+          [overall.id]: rateOf(overall, latestSums),
+          ...Object.fromEntries(stages.map((stage, index) => [stage.id, latestValues[index]])),
           rowCount: profile.rowCount,
           filteredRowCount: profile.filteredRowCount,
         },
-        notes: filteredNotes,
+        formulas,
+        notes,
+        ...contextData(context),
       },
     },
     {
       key: 'funnel.conversion-rates',
-      name: 'Stage-to-stage conversion',
+      name: 'Stage-to-stage rates',
       viewType: 'chart',
       chart: {
         kind: 'bar',
-        title: 'Stage-to-stage conversion',
-        x: { field: 'step', type: 'category' },
-        series: [{ field: 'rate', label: 'Conversion rate', format: 'percent' }],
+        title: 'Stage-to-stage rates',
+        x: { field: 'step', type: 'category', label: 'Step (next stage ÷ stage)' },
+        series: [{ field: 'rate', label: 'Next stage ÷ stage', format: 'percent' }],
       },
       data: {
         rows: stepRows,
         summary: {
-          overallConversionRate: overallRate,
+          [overall.id]: rateOf(overall, latestSums),
           weakestStepRate: weakest ? (weakest.rate as number) : null,
           weakestStepIndex: weakest ? stepRows.indexOf(weakest) : null,
         },
+        formulas,
+        notes: contextNotes(context),
+        ...contextData(context),
       },
     },
   ];
 
-  const campaignColumn = columns.dimensions.campaign;
-  const campaignBuckets = campaignColumn ? profile.dimensionBreakdowns[campaignColumn] : undefined;
-  if (campaignColumn && campaignBuckets) {
-    const rows = campaignBuckets.map((bucket) => {
-      const values = stageValues(bucket.totals);
-      return {
-        campaign: bucketLabel(bucket.key),
-        ...Object.fromEntries(stages.map((stage, index) => [stage.column, values[index]])),
-        overallConversionRate: ratio(values[values.length - 1], values[0]),
-        filteredRowCount: bucket.filteredRowCount,
-      } as ChartRow;
-    });
-    // Largest first by the last stage; withheld campaigns (no values) last, still listed.
-    const lastField = stages[stages.length - 1].column;
-    rows.sort((a, b) => ((b[lastField] as number | null) ?? -1) - ((a[lastField] as number | null) ?? -1));
-    views.push({
-      key: 'funnel.campaigns',
-      name: 'Funnel by campaign',
-      viewType: 'table',
-      chart: {
-        kind: 'table',
-        title: 'Funnel by campaign',
-        x: { field: 'campaign', type: 'category', label: humanizeColumn(campaignColumn) },
-        series: [
-          ...stageSeries,
-          { field: 'overallConversionRate', label: 'Overall conversion', format: 'percent' },
-          { field: 'filteredRowCount', label: 'Withheld rows', format: 'integer' },
-        ],
-      },
-      data: { rows: rows.slice(0, aggregation.topCampaigns), filteredRowCount: profile.filteredRowCount, notes: filteredNotes },
-    });
+  const breakdownSeries: ChartSeries[] = [...stageSeries, overallSeries, ...outcomes.map((id) => reader.series(id))];
+  const breakdownRow = (bucket: DimensionBucket, labelField: string): ChartRow => {
+    const sums = stageSums(stages, reader, bucket.totals);
+    return {
+      [labelField]: bucketLabel(bucket.key),
+      ...Object.fromEntries(stages.map((stage) => [stage.id, sums[stage.id] ?? null])),
+      [overall.id]: rateOf(overall, sums),
+      ...reader.values(bucket.totals, outcomes),
+      filteredRowCount: bucket.filteredRowCount,
+    };
+  };
+  const lastStage = stages[stages.length - 1].id;
+  const byLastStage = (a: ChartRow, b: ChartRow) => ((b[lastStage] as number | null) ?? -1) - ((a[lastStage] as number | null) ?? -1);
+  const breakdownTable = (key: string, name: string, column: string, field: string, limit: number): ViewDraft => ({
+    key,
+    name,
+    viewType: 'table',
+    chart: {
+      kind: 'table',
+      title: name,
+      x: { field, type: 'category', label: humanizeColumn(column) },
+      series: [...breakdownSeries, { field: 'filteredRowCount', label: 'Withheld rows', format: 'integer' }],
+      currency: context.frame.currency,
+    },
+    data: {
+      // Largest first by the last stage; withheld keys (no values) last, still listed.
+      rows: (profile.dimensionBreakdowns[column] ?? []).map((bucket) => breakdownRow(bucket, field)).sort(byLastStage).slice(0, limit),
+      filteredRowCount: profile.filteredRowCount,
+      formulas,
+      notes,
+      ...contextData(context),
+    },
+  });
+  const { campaign, adProduct } = context.dimensions;
+  if (campaign && profile.dimensionBreakdowns[campaign]) {
+    views.push(breakdownTable('funnel.campaigns', 'Funnel by campaign', campaign, 'campaign', aggregation.topCampaigns));
   }
+  if (adProduct && profile.dimensionBreakdowns[adProduct]) {
+    views.push(breakdownTable('funnel.ad-products', 'Funnel by ad product', adProduct, 'adProduct', 100));
+  }
+  views.push(...historyViews(context, stages, stageSeries, overallSeries, steps, formulas));
+  return finalizeViews(views, context.visualization.hiddenViews);
+}
 
-  const historyRows: ChartRow[] = history.map((execution) => {
-    const values = stageValues(execution.profile.totals);
-    const rates = Object.fromEntries(stages.slice(1).map((stage, index) => [`rate_${stage.column}`, ratio(values[index + 1], values[index])]));
+function historyViews(
+  context: FunnelContext,
+  stages: ResolvedStage[],
+  stageSeries: ChartSeries[],
+  overallSeries: ChartSeries,
+  steps: ReturnType<typeof stepMetric>[],
+  formulas: Record<string, string>,
+): ViewDraft[] {
+  const overall = overallMetric(stages);
+  const historyRows: ChartRow[] = context.history.map((execution) => {
+    const sums = stageSums(stages, readerForExecution(context, execution), execution.profile.totals);
     return {
       window: windowLabel(execution),
       executionId: execution.executionId,
-      ...Object.fromEntries(stages.map((stage, index) => [stage.column, values[index]])),
-      ...rates,
-      overallConversionRate: ratio(values[values.length - 1], values[0]),
+      ...Object.fromEntries(stages.map((stage) => [stage.id, sums[stage.id] ?? null])),
+      ...Object.fromEntries(steps.map((metric) => [metric.id, rateOf(metric, sums)])),
+      [overall.id]: rateOf(overall, sums),
       filteredRowCount: execution.profile.filteredRowCount,
     };
   });
-  const historyRefs = history.map(toHistoryRef);
-  views.push(
+  const history = context.history.map(toHistoryRef);
+  const common = { formulas, notes: contextNotes(context), ...contextData(context) };
+  return [
     {
       key: 'funnel.history',
       name: 'Funnel over time',
       viewType: 'chart',
-      chart: {
-        kind: 'line',
-        title: 'Funnel over time',
-        x: { field: 'window', type: 'category', label: 'Time window' },
-        series: [...stageSeries, { field: 'overallConversionRate', label: 'Overall conversion', format: 'percent', secondaryAxis: true }],
-      },
-      data: { rows: historyRows, history: historyRefs },
+      chart: { kind: 'line', title: 'Funnel over time', x: { field: 'window', type: 'category', label: 'Time window' }, series: [...stageSeries, overallSeries] },
+      data: { rows: historyRows, history, ...common },
     },
     {
       key: 'funnel.history-rates',
-      name: 'Stage conversion over time',
+      name: 'Stage-to-stage rates over time',
       viewType: 'chart',
       chart: {
         kind: 'line',
-        title: 'Stage conversion over time',
+        title: 'Stage-to-stage rates over time',
         x: { field: 'window', type: 'category', label: 'Time window' },
-        series: stages.slice(1).map((stage, index) => ({
-          field: `rate_${stage.column}`,
-          label: `${stages[index].label} → ${stage.label}`,
-          format: 'percent' as const,
-        })),
+        series: steps.map((metric) => ({ field: metric.id, label: metric.label, format: formatForUnit(metric.unit), metric: metric.id })),
       },
-      data: { rows: historyRows, history: historyRefs },
+      data: { rows: historyRows, history, ...common },
     },
-  );
-  return finalizeViews(views, context.visualization.hiddenViews);
+  ];
 }
 
-function dropOffRate(value: MaybeNumber, previous: MaybeNumber): MaybeNumber {
-  const rate = ratio(value, previous);
-  return rate === null ? null : 1 - rate;
-}
-
-const DEFAULT_STAGE_LABELS = {
-  impressions: 'Impressions',
-  clicks: 'Clicks',
-  detailPageViews: 'Detail page views',
-  addToCart: 'Add to cart',
-  purchases: 'Purchases',
-} as const;
-
-/**
- * The settings' stages when given (each must be a numeric column), else impressions → clicks (or
- * detail page views when there are no clicks) → add to cart → purchases, as present.
- */
-export function resolveStages(profile: ResultProfile, columns: DetectedColumns, override: FunnelStage[] | undefined): ResolvedStage[] {
-  if (override) {
-    const metrics = new Map(profile.metrics.map((name) => [name.toLowerCase(), name]));
-    return override.map((stage) => {
-      const column = metrics.get(stage.column.toLowerCase());
-      if (!column) {
-        throw new UnusableResultError(
-          'wrong_shape',
-          `funnel stage "${stage.column}" is not a numeric column of the result (numeric columns: ${profile.metrics.join(', ')})`,
-        );
-      }
-      return { column, label: stage.label ?? humanizeColumn(column) };
-    });
-  }
-  const roles = ['impressions', columns.metrics.clicks ? 'clicks' : 'detailPageViews', 'addToCart', 'purchases'] as const;
-  const stages = roles.flatMap((role) => {
-    const column = columns.metrics[role];
-    return column ? [{ column, label: DEFAULT_STAGE_LABELS[role] }] : [];
-  });
-  if (stages.length < 2) {
-    throw new UnusableResultError(
-      'wrong_shape',
-      `a funnel needs at least 2 stage columns (impressions, clicks or detail_page_view, add_to_cart, purchases); ` +
-        `found ${stages.length === 0 ? 'none' : stages.map((stage) => stage.column).join(', ')}. ` +
-        `Name the stages in data_aggregation_settings.stages`,
-    );
-  }
-  return stages;
+/** A stage rate's formula: the catalogue's wording when both stages are catalogue metrics, else the stage names. */
+function stageFormula(metric: ReturnType<typeof stepMetric>, stages: readonly ResolvedStage[], frame: MetricFrame): string {
+  const from = stages.find((stage) => stage.id === metric.denominator);
+  const to = stages.find((stage) => stage.id === metric.numerator);
+  if (!from?.column && !to?.column) return describeFormula(metric, frame);
+  const source = (stage: ResolvedStage | undefined) => (stage?.column ? `sum of ${stage.column}` : describeFormula(stage?.id ?? '', frame));
+  return `${metric.label} = ${to?.label} ÷ ${from?.label}; ${to?.label}: ${source(to)}; ${from?.label}: ${source(from)}. Sums over rows, then divided.`;
 }

@@ -32,26 +32,26 @@ describe('buildPerformanceViews', () => {
       ['cpc', 47_697.34 / 65_093], // $0.73
       ['cpm', (47_697.34 / 8_685_300) * 1000], // $5.49
       ['cpa', 47_697.34 / 3_442], // $13.86
-      ['conversionRate', 3_442 / 65_093], // 5.29 %
+      ['purchaseRateOfClicks', 3_442 / 65_093], // 5.29 %
       ['acos', 47_697.34 / 134_208.58], // 35.5 %
     ];
     for (const [field, value] of expected) expect(latest[field]).toBeCloseTo(value, 10);
     expect(latest.roas).toBeCloseTo(2.81375, 5);
     expect(cards.chart.series.map((series) => series.field)).toEqual([
-      'impressions', 'clicks', 'spend', 'purchases', 'sales', 'ctr', 'cpc', 'cpm', 'roas', 'cpa', 'conversionRate', 'acos',
+      'impressions', 'clicks', 'spend', 'purchases', 'sales', 'ctr', 'cpc', 'cpm', 'roas', 'cpa', 'purchaseRateOfClicks', 'acos',
     ]);
-    expect(cards.chart.series.find((series) => series.field === 'roas')?.format).toBe('ratio');
-    expect(cards.data.notes).toEqual(['spend: total_cost read as dollars (CPM $5.49)']);
+    expect(cards.chart.series.find((series) => series.field === 'roas')).toMatchObject({ label: 'Return on ad spend (ROAS)', format: 'ratio', metric: 'roas' });
+    expect(cards.chart.series.find((series) => series.field === 'purchaseRateOfClicks')?.label).toBe('Purchase rate (of clicks)');
+    expect(cards.data.notes).toEqual(['spend: total_cost read as dollars (CPM 5.49)']);
+    // The cards name the window their numbers cover.
+    expect(cards.data.window).toEqual({ latest: '2026-10-05 – 2026-10-11' });
+    expect(cards.data.formulas?.roas).toContain('Sales: sum of product_sales; Spend: sum of total_cost');
   });
 
   it('draws the window by day with ROAS per day', () => {
     const dailyView = view(buildPerformanceViews(singleExecutionInput(daily)), 'performance.daily');
     expect(dailyView.chart.x).toMatchObject({ field: 'date', type: 'time' });
-    expect(dailyView.chart.series.map((series) => [series.field, series.secondaryAxis ?? false])).toEqual([
-      ['sales', false],
-      ['spend', false],
-      ['roas', true],
-    ]);
+    expect(dailyView.chart.series.map((series) => series.field)).toEqual(['sales', 'spend', 'roas']);
     expect(dailyView.data.rows).toHaveLength(31);
     const first = dailyView.data.rows[0];
     // 2026-10-01: sales 516.15 + 553.35 + 1768.76 + 1249.55 + 418.05; spend 638.29 + 245.26 + 342.24 + 134.28 + 523.83.
@@ -98,7 +98,25 @@ describe('buildPerformanceViews', () => {
     // imp_total_cost 8,587,241,495 millicents = $85,872.41495; over 410,403 impressions → CPM $209.24.
     expect(cards.data.rows[0].spend).toBeCloseTo(85_872.41495, 6);
     expect(cards.data.rows[0].cpm).toBeCloseTo(209.2392, 4);
-    expect(cards.data.notes).toEqual(['spend: imp_total_cost read as millicents (CPM $209.24)']);
+    expect(cards.data.notes).toEqual(['spend: imp_total_cost read as millicents (CPM 209.24)']);
+  });
+
+  it('adds new-to-brand sales and new-to-brand ROAS when the result has them', () => {
+    const columns = ['campaign', 'impressions', 'total_cost', 'product_sales', 'new_to_brand_product_sales', 'purchases', 'new_to_brand_purchases'];
+    // $400 of spend in millicents; NTB sales 600 of 1,000.
+    const input = singleExecutionInput(profileInlineRows(columns, [['A', 50_000, 40_000_000, 1_000, 600, 20, 12]]));
+    const cards = view(buildPerformanceViews(input), 'performance.cards');
+    expect(cards.data.rows[0]).toMatchObject({ spend: 400, newToBrandSales: 600, newToBrandRoas: 1.5, roas: 2.5, newToBrandShare: 0.6 });
+    expect(cards.chart.series.find((series) => series.field === 'newToBrandRoas')?.label).toBe('New-to-brand ROAS (NTB sales per spend)');
+  });
+
+  it('names the windows of both executions the cards compare', () => {
+    const columns = ['campaign', 'impressions', 'clicks'];
+    const previous = weeklyExecution(profileInlineRows(columns, [['A', 10_000, 100]]), 0);
+    const latest = weeklyExecution(profileInlineRows(columns, [['A', 12_000, 90]]), 1);
+    const cards = view(buildPerformanceViews({ latest, history: [previous, latest], settings: { visualization: {}, aggregation: {} } }), 'performance.cards');
+    expect(cards.data.window).toEqual({ latest: '2026-10-12 – 2026-10-18', previous: '2026-10-05 – 2026-10-11' });
+    expect(cards.data.rows.map((row) => row.window)).toEqual(['2026-10-12 – 2026-10-18', '2026-10-05 – 2026-10-11']);
   });
 
   it('rejects a result without any performance metric', () => {

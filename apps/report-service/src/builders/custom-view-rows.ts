@@ -4,7 +4,7 @@ import { OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
 import type { CustomAggregation, CustomViewDeclaration, CustomViewFilter } from '@amc-reports/contracts/src/report-settings';
 import { cleanFloat } from '../profile/metric-accumulator';
 import { bucketLabel, compareText } from './dashboard-context';
-import type { MaybeNumber } from './metric-values';
+import type { MaybeNumber } from './metric-reader';
 
 /** The numbers a custom view can aggregate: the profile's buckets all have this shape. */
 export interface Aggregate extends BucketMetricStats {
@@ -19,8 +19,11 @@ export interface CustomRowsResult {
   notes: string[];
 }
 
-/** Converts a value of the spend column to dollars (identity for other columns). */
-export type ValueScale = (column: string, value: MaybeNumber) => MaybeNumber;
+/**
+ * The value of one field of a custom view in an aggregate: a y column aggregated as the view says
+ * (spend converted to dollars), or a catalogue metric as a ratio of sums.
+ */
+export type FieldValue = (aggregate: Aggregate, field: string) => MaybeNumber;
 
 export function combineAggregates(parts: readonly Aggregate[]): Aggregate {
   const combined: Required<Aggregate> = { rowCount: 0, filteredRowCount: 0, totals: {}, valueCounts: {}, min: {}, max: {} };
@@ -114,15 +117,15 @@ export function rowsFromAggregates(
   xField: string,
   entries: ReadonlyArray<{ key: string; label?: string; aggregate: Aggregate; extra?: ChartRow }>,
   metricFilters: readonly CustomViewFilter[],
-  scale: ValueScale,
+  valueOf: FieldValue,
   defaultSort: 'value-desc' | 'key',
 ): CustomRowsResult {
-  const valueOf = (aggregate: Aggregate, column: string) => scale(column, aggregateValue(aggregate, column, view.aggregation));
+  const fields = [...view.y, ...view.metrics];
   const kept = entries.filter((entry) => metricFilters.every((filter) => matchesValue(valueOf(entry.aggregate, filter.column), filter)));
   const other = kept.filter((entry) => entry.key === OTHER_BUCKET_KEY);
   const ranked = kept.filter((entry) => entry.key !== OTHER_BUCKET_KEY);
   const sort = view.sort ?? defaultSort;
-  const first = view.y[0];
+  const first = fields[0];
   ranked.sort((a, b) => {
     if (sort === 'key') return compareText(a.key, b.key);
     const difference = (valueOf(b.aggregate, first) ?? -Infinity) - (valueOf(a.aggregate, first) ?? -Infinity);
@@ -134,7 +137,7 @@ export function rowsFromAggregates(
     rows: shown.map((entry) => ({
       [xField]: entry.label ?? bucketLabel(entry.key),
       ...entry.extra,
-      ...Object.fromEntries(view.y.map((column) => [column, valueOf(entry.aggregate, column)])),
+      ...Object.fromEntries(fields.map((field) => [field, valueOf(entry.aggregate, field)])),
       filteredRowCount: entry.aggregate.filteredRowCount,
     })),
     filteredRowCount: shown.reduce((sum, entry) => sum + entry.aggregate.filteredRowCount, 0),

@@ -7,21 +7,44 @@ import {
   parseReportSettings,
   type VisualizationSettings,
 } from '@amc-reports/contracts/src/report-settings';
+import {
+  buildMetricFrame,
+  chooseTouchModel,
+  type DimensionRole,
+  type MetricFrame,
+  resolveDimensionColumns,
+  scopeProfileToTouchModel,
+  touchModelLabel,
+} from '@amc-reports/metrics';
 import { UnusableResultError } from '../profile/unusable-result.error';
-import { type DetectedColumns, decideSpendUnit, detectColumns, type SpendUnitDecision } from './column-detection';
 import type { DashboardBuildInput, ExecutionProfile, ViewDraft } from './dashboard-build-input';
-import { MetricReader } from './metric-values';
+import { MetricReader } from './metric-reader';
+
+export { humanizeColumn } from '@amc-reports/metrics';
+
+export interface TouchModelScope {
+  column: string;
+  /** The model key as the result spells it. */
+  model: string;
+  /** Every model of the latest result, in reading order. */
+  models: string[];
+  note: string;
+}
 
 /** Everything a builder needs, read and checked once. */
 export interface DashboardContext<T extends DashboardType> {
   visualization: VisualizationSettings<T>;
   aggregation: AggregationSettings<T>;
+  /** The latest execution, scoped to the report's touch model when the result has one row per model. */
   latest: ExecutionProfile;
   profile: ResultProfile;
-  columns: DetectedColumns;
-  spendUnit: SpendUnitDecision | null;
+  /** The latest result with every model (the attribution pivot compares them). */
+  unscopedProfile: ResultProfile;
+  dimensions: Partial<Record<DimensionRole, string>>;
+  frame: MetricFrame;
   reader: MetricReader;
-  /** Oldest first, one execution per time window, at most `historyLength`, the latest last. */
+  touchModel: TouchModelScope | null;
+  /** Oldest first, one execution per time window, at most `historyLength`, the latest last; scoped like `latest`. */
   history: ExecutionProfile[];
 }
 
@@ -31,20 +54,55 @@ export function prepareDashboard<T extends DashboardType>(type: T, input: Dashbo
     throw new UnusableResultError('invalid_settings', `the report settings are invalid: ${formatSettingsIssues(parsed.issues)}`);
   }
   const { visualization, aggregation } = parsed.settings;
-  const profile = input.latest.profile;
-  assertUsableProfile(profile);
-  const columns = detectColumns(profile, aggregation.columns);
-  const spendUnit = decideSpendUnit(profile, columns, aggregation.spendUnit);
+  const unscopedProfile = input.latest.profile;
+  assertUsableProfile(unscopedProfile);
+  const resolved = resolveDimensionColumns(unscopedProfile.dimensions, aggregation.columns);
+  for (const missing of resolved.missingOverrides) throw missingOverride(missing.role, missing.column, 'text', unscopedProfile);
+
+  const touchModel = touchModelScope(unscopedProfile, resolved.dimensions.attributionModel, aggregation.attributionModel);
+  const scope = (execution: ExecutionProfile): ExecutionProfile =>
+    touchModel ? { ...execution, profile: scopeProfileToTouchModel(execution.profile, touchModel.column, touchModel.model) } : execution;
+  const latest = scope(input.latest);
+  const frame = buildMetricFrame(latest.profile, { columns: aggregation.columns, spendUnit: aggregation.spendUnit, currency: aggregation.currency });
+  for (const missing of frame.missingOverrides) throw missingOverride(missing.metric, missing.column, 'numeric', unscopedProfile);
   return {
     visualization,
     aggregation,
-    latest: input.latest,
-    profile,
-    columns,
-    spendUnit,
-    reader: new MetricReader(columns, spendUnit),
-    history: selectHistory(input, aggregation.historyLength),
+    latest,
+    profile: latest.profile,
+    unscopedProfile,
+    dimensions: resolved.dimensions,
+    frame,
+    reader: new MetricReader(frame),
+    touchModel,
+    history: selectHistory(input, aggregation.historyLength).map((execution) =>
+      execution.executionId === input.latest.executionId ? latest : scope(execution),
+    ),
   };
+}
+
+/** Rows of different touch models are never added up: everything is for the settings' model, else last touch. */
+function touchModelScope(profile: ResultProfile, column: string | undefined, setting: string | undefined): TouchModelScope | null {
+  if (!column) return null;
+  const keys = (profile.dimensionBreakdowns[column] ?? []).map((bucket) => bucket.key);
+  const choice = chooseTouchModel(keys, setting);
+  if (!choice) return null;
+  const models = keys.filter((key) => key !== OTHER_BUCKET_KEY && key !== NULL_BUCKET_KEY);
+  const missing = choice.missingSetting ? ` (the settings ask for "${choice.missingSetting}", which this result does not have)` : '';
+  return {
+    column,
+    model: choice.model,
+    models,
+    note: `figures for the ${touchModelLabel(choice.model)} model${missing}: touch models split the same conversions, so they are never added up`,
+  };
+}
+
+function missingOverride(role: string, column: string, kind: string, profile: ResultProfile): UnusableResultError {
+  const available = profile.columns.map((entry) => `${entry.name} (${entry.kind})`).join(', ');
+  return new UnusableResultError(
+    'wrong_shape',
+    `the report settings name column "${column}" for ${role}, but the result has no ${kind} column of that name (columns: ${available})`,
+  );
 }
 
 /** A result with no rows or no numeric column cannot make any dashboard. */
@@ -72,16 +130,18 @@ export function selectHistory(input: DashboardBuildInput, historyLength: number)
   return unique.slice(-historyLength);
 }
 
-/** A per-execution reader for history points: the same overrides, tolerant of columns an older result lacked. */
+/** A per-execution reader for history points: the same settings, its own spend unit, tolerant of columns an older result lacked. */
 export function readerForExecution<T extends DashboardType>(context: DashboardContext<T>, execution: ExecutionProfile): MetricReader {
   if (execution.executionId === context.latest.executionId) return context.reader;
-  let columns: DetectedColumns;
-  try {
-    columns = detectColumns(execution.profile, context.aggregation.columns);
-  } catch {
-    columns = detectColumns(execution.profile);
-  }
-  return new MetricReader(columns, decideSpendUnit(execution.profile, columns, context.aggregation.spendUnit));
+  const { aggregation } = context;
+  return new MetricReader(
+    buildMetricFrame(execution.profile, { columns: aggregation.columns, spendUnit: aggregation.spendUnit, currency: aggregation.currency }),
+  );
+}
+
+/** The execution before the latest in the history (history holds usable executions only), or null. */
+export function previousExecution<T extends DashboardType>(context: DashboardContext<T>): ExecutionProfile | null {
+  return context.history.length >= 2 ? context.history[context.history.length - 2] : null;
 }
 
 /** Drops the views the user hid and numbers the rest 0..n in order. */
@@ -99,6 +159,11 @@ export function windowLabel(execution: HistoryPointRef): string {
   return execution.timeWindowStart.slice(0, 10);
 }
 
+/** "2026-10-01 – 2026-10-31": the days an execution's numbers cover. */
+export function windowRange(execution: HistoryPointRef): string {
+  return `${execution.timeWindowStart.slice(0, 10)} – ${execution.timeWindowEnd.slice(0, 10)}`;
+}
+
 /** Code-unit order: deterministic whatever the server's locale. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -110,19 +175,18 @@ export function bucketLabel(key: string): string {
   return key;
 }
 
-/** `detail_page_view` → "Detail page view". */
-export function humanizeColumn(name: string): string {
-  const words = name.replace(/[_\s]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 export function filteredRowsNotes(filteredRowCount: number): string[] {
   if (filteredRowCount === 0) return [];
   const rows = filteredRowCount === 1 ? '1 row was' : `${filteredRowCount} rows were`;
   return [`${rows} withheld by AMC's privacy thresholds: counted, not summed`];
 }
 
-/** Always said, dollars included: the unit of spend is a guess unless the settings fix it. */
-export function spendNotes(spendUnit: SpendUnitDecision | null): string[] {
-  return spendUnit ? [`spend: ${spendUnit.reason}`] : [];
+/** What every view of the dashboard says about how its numbers were read: the touch model and the spend unit. */
+export function contextNotes<T extends DashboardType>(context: DashboardContext<T>): string[] {
+  return [...(context.touchModel ? [context.touchModel.note] : []), ...context.reader.spendNotes()];
+}
+
+/** The parts of `data` every view carries: spend unit and touch model, stated. */
+export function contextData<T extends DashboardType>(context: DashboardContext<T>) {
+  return { ...context.reader.spendUnit(), ...(context.touchModel ? { touchModel: context.touchModel.model } : {}) };
 }

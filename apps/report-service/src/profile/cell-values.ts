@@ -1,3 +1,5 @@
+import type { ColumnKind } from '@amc-reports/contracts/src/result-profile';
+
 /**
  * Reading one cell of an AMC result. CSV cells are strings; inline rows may also hold numbers,
  * booleans, null and (for array-like columns) real arrays. Every reader returns `undefined` for
@@ -68,6 +70,25 @@ export function isFlagSet(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const lower = value.trim().toLowerCase();
   return lower === 'true' || lower === '1';
+}
+
+/**
+ * The bucket key of a non-NULL dimension cell of the given kind: booleans as `true` / `false`,
+ * array-like text trimmed, any other text as written; cut to `maxLength` characters.
+ * `undefined` when the cell does not fit the kind.
+ */
+export function readDimensionKey(cell: unknown, kind: ColumnKind, maxLength: number): string | undefined {
+  let text: string | undefined;
+  if (kind === 'boolean') {
+    const flag = readBooleanCell(cell);
+    text = flag === undefined ? undefined : String(flag);
+  } else if (kind === 'array') {
+    text = readArrayCell(cell);
+  } else {
+    text = typeof cell === 'string' && cell.length <= maxLength ? cell : readTextCell(cell, maxLength);
+  }
+  if (text === undefined) return undefined;
+  return text.length > maxLength ? readTextCell(text, maxLength) : text;
 }
 
 /** The text of a dimension cell, cut to `maxLength` characters so a pathological value cannot blow memory. */

@@ -1,5 +1,11 @@
 import { OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
-import { MetricAccumulator } from './metric-accumulator';
+import { IntegerKeyIndex } from './integer-key-index';
+import { MetricAccumulator, MetricTable } from './metric-accumulator';
+
+interface KeyIndex<K> {
+  get(key: K): number | undefined;
+  set(key: K, id: number): void;
+}
 
 export interface TopBuckets<K> {
   top: Array<[K, MetricAccumulator]>;
@@ -27,41 +33,54 @@ export const UNTRACKED_KEY_ID = -1;
  * by one number instead of a concatenated string (the hot path of the profile).
  */
 export class KeyedBuckets<K extends string | number> {
-  private readonly ids = new Map<K, number>();
+  private readonly ids: KeyIndex<K>;
   private readonly keys: K[] = [];
-  private readonly buckets: MetricAccumulator[] = [];
+  private readonly table: MetricTable;
   private overflow: MetricAccumulator | null = null;
 
   constructor(
     private readonly metricCount: number,
     private readonly maxKeys: number,
-  ) {}
+    /** `integer` for non-negative integer keys (pair keys): a typed-array index instead of a Map. */
+    private readonly keyType: 'string' | 'integer' = 'string',
+  ) {
+    this.ids = (keyType === 'integer' ? new IntegerKeyIndex() : new Map<K, number>()) as KeyIndex<K>;
+    this.table = new MetricTable(metricCount);
+  }
 
   /** Adds a row to the key's bucket; returns the key's id, or UNTRACKED_KEY_ID when it went to overflow. */
   add(key: K, values: Float64Array, filtered: boolean): number {
+    const id = this.idFor(key);
+    this.addAt(id, values, filtered);
+    return id;
+  }
+
+  /**
+   * The key's id, given on first sight while there is room; UNTRACKED_KEY_ID once the cap is full.
+   * Stable: the same key always gets the same answer, so a caller may remember it.
+   */
+  idFor(key: K): number {
     let id = this.ids.get(key);
     if (id === undefined) {
-      if (this.keys.length >= this.maxKeys) {
-        this.addUntracked(values, filtered);
-        return UNTRACKED_KEY_ID;
-      }
+      if (this.keys.length >= this.maxKeys) return UNTRACKED_KEY_ID;
       id = this.keys.length;
       this.ids.set(key, id);
       this.keys.push(key);
-      this.buckets.push(new MetricAccumulator(this.metricCount));
+      this.table.addBucket();
     }
-    this.buckets[id].add(values, filtered);
     return id;
+  }
+
+  /** Adds a row to the bucket of an id from `idFor` (UNTRACKED_KEY_ID: the overflow bucket). */
+  addAt(id: number, values: Float64Array, filtered: boolean): void {
+    if (id === UNTRACKED_KEY_ID) this.addUntracked(values, filtered);
+    else this.table.add(id, values, filtered);
   }
 
   /** For rows whose key cannot be tracked (e.g. a pair with an untracked half). */
   addUntracked(values: Float64Array, filtered: boolean): void {
     this.overflow ??= new MetricAccumulator(this.metricCount);
     this.overflow.add(values, filtered);
-  }
-
-  has(key: K): boolean {
-    return this.ids.has(key);
   }
 
   keyOf(id: number): K {
@@ -94,14 +113,14 @@ export class KeyedBuckets<K extends string | number> {
     };
     for (const [, bucket] of ranked.slice(k)) fold(bucket);
     // A data value spelled like the reserved key is folded too, so `__other__` appears once.
-    const literalOther = this.ids.get(OTHER_BUCKET_KEY as K);
-    if (literalOther !== undefined) fold(this.buckets[literalOther]);
+    const literalOther = this.keyType === 'string' ? this.ids.get(OTHER_BUCKET_KEY as K) : undefined;
+    if (literalOther !== undefined) fold(this.table.accumulator(literalOther));
     if (this.overflow) fold(this.overflow);
     return { top: ranked.slice(0, k), other, distinctKeys: this.keys.length, exact: this.overflow === null };
   }
 
   private entries(): Array<[K, MetricAccumulator]> {
-    return this.keys.map((key, id) => [key, this.buckets[id]]);
+    return this.keys.map((key, id) => [key, this.table.accumulator(id)]);
   }
 }
 

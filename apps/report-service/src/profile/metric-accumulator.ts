@@ -1,4 +1,5 @@
 import type { BucketMetricStats, MetricTotals } from '@amc-reports/contracts/src/result-profile';
+import { cleanFloat } from '@amc-reports/metrics';
 
 // Per metric: sum, Neumaier compensation, value count, min, max — one flat array per bucket
 // keeps thousands of buckets cheap (no per-metric objects while streaming).
@@ -22,29 +23,23 @@ export class MetricAccumulator {
 
   constructor(private readonly metricCount: number) {
     this.stats = new Float64Array(metricCount * STRIDE);
-    for (let metric = 0; metric < metricCount; metric++) {
-      this.stats[metric * STRIDE + MIN] = Number.POSITIVE_INFINITY;
-      this.stats[metric * STRIDE + MAX] = Number.NEGATIVE_INFINITY;
-    }
+    initStats(this.stats, 0, metricCount);
   }
 
   /** `values[m]` is NaN for a NULL (or invalid) cell. */
   add(values: Float64Array, filtered: boolean): void {
     this.rowCount++;
-    if (filtered) {
-      this.filteredRowCount++;
-      return;
-    }
-    const stats = this.stats;
-    for (let metric = 0; metric < this.metricCount; metric++) {
-      const value = values[metric];
-      if (value !== value) continue; // NaN: no value
-      const offset = metric * STRIDE;
-      addCompensated(stats, offset, value);
-      stats[offset + COUNT]++;
-      if (value < stats[offset + MIN]) stats[offset + MIN] = value;
-      if (value > stats[offset + MAX]) stats[offset + MAX] = value;
-    }
+    if (filtered) this.filteredRowCount++;
+    else addValues(this.stats, 0, this.metricCount, values);
+  }
+
+  /** A copy of one row of a MetricTable. */
+  static fromTable(metricCount: number, rowCount: number, filteredRowCount: number, stats: Float64Array, base: number): MetricAccumulator {
+    const accumulator = new MetricAccumulator(metricCount);
+    accumulator.rowCount = rowCount;
+    accumulator.filteredRowCount = filteredRowCount;
+    accumulator.stats.set(stats.subarray(base, base + metricCount * STRIDE));
+    return accumulator;
   }
 
   merge(other: MetricAccumulator): void {
@@ -97,6 +92,73 @@ export class MetricAccumulator {
   }
 }
 
+/**
+ * The buckets of one dimension (or date, or pair) as one table: a row per bucket id, all stats in
+ * one Float64Array. Adding a row to bucket `id` is then plain indexing — no object per bucket to
+ * chase on the hot path of the profile (eight bucket adds per result row). Same arithmetic as
+ * MetricAccumulator (one `addValues`), so a bucket's figures do not depend on where it lives.
+ */
+export class MetricTable {
+  private rowCounts = new Float64Array(16);
+  private filteredCounts = new Float64Array(16);
+  private stats: Float64Array;
+  private readonly rowStride: number;
+  size = 0;
+
+  constructor(private readonly metricCount: number) {
+    this.rowStride = metricCount * STRIDE;
+    this.stats = new Float64Array(16 * this.rowStride);
+  }
+
+  /** A new, empty bucket; returns its id. */
+  addBucket(): number {
+    if (this.size === this.rowCounts.length) this.grow();
+    initStats(this.stats, this.size * this.rowStride, this.metricCount);
+    return this.size++;
+  }
+
+  add(id: number, values: Float64Array, filtered: boolean): void {
+    this.rowCounts[id]++;
+    if (filtered) this.filteredCounts[id]++;
+    else addValues(this.stats, id * this.rowStride, this.metricCount, values);
+  }
+
+  accumulator(id: number): MetricAccumulator {
+    return MetricAccumulator.fromTable(this.metricCount, this.rowCounts[id], this.filteredCounts[id], this.stats, id * this.rowStride);
+  }
+
+  private grow(): void {
+    const capacity = this.rowCounts.length * 2;
+    const grown = (from: Float64Array, length: number): Float64Array<ArrayBuffer> => {
+      const to = new Float64Array(length);
+      to.set(from);
+      return to;
+    };
+    this.rowCounts = grown(this.rowCounts, capacity);
+    this.filteredCounts = grown(this.filteredCounts, capacity);
+    this.stats = grown(this.stats, capacity * this.rowStride);
+  }
+}
+
+function initStats(stats: Float64Array, base: number, metricCount: number): void {
+  for (let metric = 0; metric < metricCount; metric++) {
+    stats[base + metric * STRIDE + MIN] = Number.POSITIVE_INFINITY;
+    stats[base + metric * STRIDE + MAX] = Number.NEGATIVE_INFINITY;
+  }
+}
+
+/** Adds one row's values (NaN: no value) to the per-metric stats starting at `base`. */
+function addValues(stats: Float64Array, base: number, metricCount: number, values: Float64Array): void {
+  for (let metric = 0, offset = base; metric < metricCount; metric++, offset += STRIDE) {
+    const value = values[metric];
+    if (value !== value) continue; // NaN: no value
+    addCompensated(stats, offset, value);
+    stats[offset + COUNT]++;
+    if (value < stats[offset + MIN]) stats[offset + MIN] = value;
+    if (value > stats[offset + MAX]) stats[offset + MAX] = value;
+  }
+}
+
 function addCompensated(stats: Float64Array, offset: number, value: number): void {
   const sum = stats[offset + SUM];
   const next = sum + value;
@@ -104,7 +166,5 @@ function addCompensated(stats: Float64Array, offset: number, value: number): voi
   stats[offset + SUM] = next;
 }
 
-/** Drops binary noise (9530.250000000002 → 9530.25): 15 significant digits is what a double holds exactly. */
-export function cleanFloat(value: number): number {
-  return Number.isInteger(value) ? value : Number(value.toPrecision(15));
-}
+// One rule for float noise, the metric layer's (sums here, ratios there).
+export { cleanFloat } from '@amc-reports/metrics';

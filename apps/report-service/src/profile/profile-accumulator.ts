@@ -1,15 +1,9 @@
-import type {
-  ColumnKind,
-  CrossBreakdown,
-  CrossBucket,
-  DateBucket,
-  DimensionBucket,
-  ResultProfile,
-} from '@amc-reports/contracts/src/result-profile';
-import { NULL_BUCKET_KEY, OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
-import { isFlagSet, isNullCell, readArrayCell, readBooleanCell, readDateCell, readNumberCell, readTextCell } from './cell-values';
+import type { ColumnKind, ResultProfile } from '@amc-reports/contracts/src/result-profile';
+import { NULL_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
+import { isFlagSet, isNullCell, readDateCell, readDimensionKey, readNumberCell } from './cell-values';
 import { KeyedBuckets, UNTRACKED_KEY_ID } from './keyed-buckets';
 import { MetricAccumulator } from './metric-accumulator';
+import { summarizeProfile } from './profile-summary';
 
 /** What each column is used for, decided once from the first rows. */
 export interface ProfilePlan {
@@ -32,32 +26,57 @@ export interface ProfileLimits {
   maxDates: number;
 }
 
+/** What reading a cell counted: nothing, a NULL cell, or a cell that did not fit its column's kind. */
+export const CELL_VALUE = 0;
+export const CELL_NULL = 1;
+export const CELL_INVALID = 2;
+
+/** `dateId` of a row whose date cell is NULL or invalid: the row is in no date bucket. */
+export const NO_DATE_ID = -2;
+
+/**
+ * A cell's reading as one integer: a bucket id (≥ NO_DATE_ID) and what it counted. Small enough to
+ * remember per distinct cell text (see CsvRecordReader).
+ */
+export const encodeCell = (id: number, outcome: number): number => ((id + 2) << 2) | outcome;
+export const cellId = (code: number): number => (code >> 2) - 2;
+export const cellOutcome = (code: number): number => code & 3;
+
 // Distinct date texts remembered by the date parser before it starts over (bounded memory).
 const DATE_CACHE_SIZE = 4096;
 
-/** Streams rows into totals, per-dimension, per-date and facet × dimension buckets. */
+/**
+ * Streams rows into totals, per-dimension, per-date and facet × dimension buckets.
+ *
+ * A row is read into `metricValues`, `dimensionIds` and `dateId` (the `read…Cell` methods say how
+ * one cell is read, for every row source), then `commitRow` adds it to every bucket. `add` reads a
+ * row of values (inline rows, sampled rows); CsvRecordReader reads CSV records from their bytes.
+ */
 export class ProfileAccumulator {
-  private readonly overall: MetricAccumulator;
-  private readonly dimensions: KeyedBuckets<string>[];
+  readonly overall: MetricAccumulator;
+  readonly dimensions: KeyedBuckets<string>[];
   /** Pair keys are `firstId * pairStride + secondId` (ids of the two dimensions' tracked keys). */
-  private readonly crosses: KeyedBuckets<number>[];
-  private readonly pairStride: number;
-  private readonly dates: KeyedBuckets<string> | null;
+  readonly crosses: KeyedBuckets<number>[];
+  readonly pairStride: number;
+  readonly dates: KeyedBuckets<string> | null;
+  readonly nullCounts: number[];
+  readonly invalidCounts: number[];
+  /** The row being read: NaN for a NULL or invalid metric cell. */
+  readonly metricValues: Float64Array;
+  readonly dimensionIds: Int32Array;
+  dateId = NO_DATE_ID;
+  /** Columns that are neither metric, dimension, date nor flag (a second date column). */
+  readonly otherColumns: number[];
   private readonly dateCache = new Map<unknown, string | undefined>();
-  private readonly nullCounts: number[];
-  private readonly invalidCounts: number[];
-  private readonly metricValues: Float64Array;
-  private readonly dimensionIds: Int32Array;
-  private readonly otherColumns: number[];
 
   constructor(
-    private readonly plan: ProfilePlan,
-    private readonly limits: ProfileLimits,
+    readonly plan: ProfilePlan,
+    readonly limits: ProfileLimits,
   ) {
     const metricCount = plan.metricColumns.length;
     this.overall = new MetricAccumulator(metricCount);
     this.dimensions = plan.dimensionColumns.map(() => new KeyedBuckets<string>(metricCount, limits.maxTrackedKeys));
-    this.crosses = plan.crosses.map(() => new KeyedBuckets<number>(metricCount, limits.maxTrackedPairs));
+    this.crosses = plan.crosses.map(() => new KeyedBuckets<number>(metricCount, limits.maxTrackedPairs, 'integer'));
     this.pairStride = limits.maxTrackedKeys;
     this.dates = plan.dateColumn === null ? null : new KeyedBuckets<string>(metricCount, limits.maxDates);
     this.nullCounts = plan.columns.map(() => 0);
@@ -68,140 +87,70 @@ export class ProfileAccumulator {
     this.otherColumns = plan.columns.map((_, index) => index).filter((index) => !used.has(index));
   }
 
+  /** Reads and adds one row of values in column order. */
   add(values: readonly unknown[]): void {
-    const { metricColumns, dimensionColumns, flagColumn, dateColumn, crosses } = this.plan;
+    const { metricColumns, dimensionColumns, flagColumn, dateColumn } = this.plan;
     let everyMetricNull = true;
     for (let metric = 0; metric < metricColumns.length; metric++) {
       const column = metricColumns[metric];
-      const cell = values[column];
-      if (isNullCell(cell)) {
-        this.nullCounts[column]++;
-        this.metricValues[metric] = Number.NaN;
-        continue;
-      }
+      const outcome = this.readMetricCell(metric, values[column]);
       // A cell that is present but unreadable is invalid, not withheld: it does not make the row "filtered".
-      everyMetricNull = false;
-      const parsed = readNumberCell(cell);
-      if (parsed === undefined) this.invalidCounts[column]++;
-      this.metricValues[metric] = parsed ?? Number.NaN;
+      if (outcome !== CELL_NULL) everyMetricNull = false;
+      this.count(column, outcome);
     }
-    const flagged = flagColumn !== null && this.readFlag(values[flagColumn], flagColumn);
-    const filtered = flagged || (metricColumns.length > 0 && everyMetricNull);
-
-    this.overall.add(this.metricValues, filtered);
+    let flagged = false;
+    if (flagColumn !== null) {
+      const flag = this.readFlagCell(values[flagColumn]);
+      this.count(flagColumn, flag === null ? CELL_NULL : CELL_VALUE);
+      flagged = flag === true;
+    }
     for (let slot = 0; slot < dimensionColumns.length; slot++) {
-      const key = this.dimensionKey(values[dimensionColumns[slot]], dimensionColumns[slot]);
-      this.dimensionIds[slot] = this.dimensions[slot].add(key, this.metricValues, filtered);
+      const code = this.readDimensionCell(slot, values[dimensionColumns[slot]]);
+      this.count(dimensionColumns[slot], cellOutcome(code));
+      this.dimensionIds[slot] = cellId(code);
     }
-    for (let index = 0; index < crosses.length; index++) {
-      const firstId = this.dimensionIds[crosses[index][0]];
-      const secondId = this.dimensionIds[crosses[index][1]];
-      if (firstId === UNTRACKED_KEY_ID || secondId === UNTRACKED_KEY_ID) this.crosses[index].addUntracked(this.metricValues, filtered);
-      else this.crosses[index].add(firstId * this.pairStride + secondId, this.metricValues, filtered);
+    if (dateColumn !== null) {
+      const code = this.readDateCell(values[dateColumn]);
+      this.count(dateColumn, cellOutcome(code));
+      this.dateId = cellId(code);
     }
-    if (this.dates && dateColumn !== null) this.addDate(values[dateColumn], dateColumn, filtered);
-    for (const column of this.otherColumns) this.countOtherCell(values[column], column);
+    for (const column of this.otherColumns) this.count(column, this.readOtherCell(column, values[column]));
+    this.commitRow(flagged || (metricColumns.length > 0 && everyMetricNull));
   }
 
-  toProfile(rowCount: number): ResultProfile {
-    const { plan, limits } = this;
-    const metrics = plan.metricColumns.map((column) => plan.columns[column]);
-    const dimensions = plan.dimensionColumns.map((column) => plan.columns[column]);
-    const notes: string[] = [];
-    const profile: ResultProfile = {
-      version: 1,
-      rowCount,
-      filteredRowCount: this.overall.filteredRowCount,
-      columns: plan.columns.map((name, index) => ({
-        name,
-        kind: plan.kinds[index],
-        nullCount: this.nullCounts[index],
-        ...(this.invalidCounts[index] > 0 ? { invalidCount: this.invalidCounts[index] } : {}),
-      })),
-      metrics,
-      dimensions,
-      dateColumn: plan.dateColumn === null ? null : plan.columns[plan.dateColumn],
-      totals: this.overall.totals(metrics),
-      dimensionBreakdowns: {},
-      dateSeries: [],
-      filteredColumn: plan.flagColumn === null ? null : plan.columns[plan.flagColumn],
-      metricStats: {},
-      dimensionKeyCounts: {},
-      crossBreakdowns: [],
-    };
-    metrics.forEach((name, metric) => {
-      const count = this.overall.valueCount(metric);
-      if (count > 0) profile.metricStats![name] = { count, min: this.overall.min(metric), max: this.overall.max(metric) };
-    });
-    dimensions.forEach((name, slot) => {
-      const top = this.dimensions[slot].topK(limits.topK);
-      const buckets: DimensionBucket[] = top.top.map(([key, bucket]) => toBucket(key, bucket, metrics));
-      if (top.other) buckets.push(toBucket(OTHER_BUCKET_KEY, top.other, metrics));
-      profile.dimensionBreakdowns[name] = buckets;
-      profile.dimensionKeyCounts![name] = { distinctKeys: top.distinctKeys, exact: top.exact };
-      if (!top.exact) notes.push(`${name}: more than ${limits.maxTrackedKeys} distinct values; later new values are in ${OTHER_BUCKET_KEY}`);
-    });
-    profile.crossBreakdowns = plan.crosses.map(([first, second], index): CrossBreakdown => {
-      const top = this.crosses[index].topK(limits.topK);
-      const keysOf = (pairKey: number): [string, string] => [
-        this.dimensions[first].keyOf(Math.floor(pairKey / this.pairStride)),
-        this.dimensions[second].keyOf(pairKey % this.pairStride),
-      ];
-      const buckets: CrossBucket[] = top.top.map(([pairKey, bucket]) => ({
-        keys: keysOf(pairKey),
-        ...bucketFields(bucket, metrics),
-      }));
-      if (top.other) buckets.push({ keys: [OTHER_BUCKET_KEY, OTHER_BUCKET_KEY], ...bucketFields(top.other, metrics) });
-      return { dimensions: [dimensions[first], dimensions[second]], buckets };
-    });
-    profile.dateSeries = (this.dates?.sortedByKey() ?? []).map(([date, bucket]): DateBucket => ({ date, ...bucketFields(bucket, metrics) }));
-    const droppedDateRows = this.dates?.untrackedRowCount ?? 0;
-    if (droppedDateRows > 0) {
-      notes.push(`${droppedDateRows} rows fall on dates past the first ${limits.maxDates} distinct dates and are not in dateSeries`);
-    }
-    const invalid = profile.columns.filter((column) => column.invalidCount);
-    if (invalid.length > 0) {
-      const counts = invalid.map((column) => `${column.name} (${column.invalidCount})`).join(', ');
-      notes.push(`cells that did not fit their column's kind were read as NULL: ${counts}`);
-    }
-    return notes.length > 0 ? { ...profile, notes } : profile;
+  count(column: number, outcome: number): void {
+    if (outcome === CELL_NULL) this.nullCounts[column]++;
+    else if (outcome === CELL_INVALID) this.invalidCounts[column]++;
   }
 
-  private readFlag(cell: unknown, column: number): boolean {
+  /** Puts the metric's value (NaN when NULL or invalid) into `metricValues`; returns what it counted. */
+  readMetricCell(metric: number, cell: unknown): number {
     if (isNullCell(cell)) {
-      this.nullCounts[column]++;
-      return false;
+      this.metricValues[metric] = Number.NaN;
+      return CELL_NULL;
     }
-    return isFlagSet(cell);
+    const parsed = readNumberCell(cell);
+    this.metricValues[metric] = parsed ?? Number.NaN;
+    return parsed === undefined ? CELL_INVALID : CELL_VALUE;
   }
 
-  private dimensionKey(cell: unknown, column: number): string {
-    if (isNullCell(cell)) {
-      this.nullCounts[column]++;
-      return NULL_BUCKET_KEY;
-    }
-    const kind = this.plan.kinds[column];
-    let text: string | undefined;
-    if (kind === 'boolean') {
-      const flag = readBooleanCell(cell);
-      text = flag === undefined ? undefined : String(flag);
-    } else if (kind === 'array') {
-      text = readArrayCell(cell);
-    } else {
-      text = typeof cell === 'string' && cell.length <= this.limits.maxKeyLength ? cell : readTextCell(cell, this.limits.maxKeyLength);
-    }
-    if (text === undefined) {
-      this.invalidCounts[column]++;
-      return NULL_BUCKET_KEY;
-    }
-    return text.length > this.limits.maxKeyLength ? readTextCell(text, this.limits.maxKeyLength) : text;
+  /** The `filtered` flag: null for a NULL cell. */
+  readFlagCell(cell: unknown): boolean | null {
+    return isNullCell(cell) ? null : isFlagSet(cell);
   }
 
-  private addDate(cell: unknown, column: number, filtered: boolean): void {
-    if (isNullCell(cell)) {
-      this.nullCounts[column]++;
-      return;
-    }
+  /** The dimension's bucket id for the cell (NULL and invalid cells go to the `__null__` key). */
+  readDimensionCell(slot: number, cell: unknown): number {
+    const buckets = this.dimensions[slot];
+    if (isNullCell(cell)) return encodeCell(buckets.idFor(NULL_BUCKET_KEY), CELL_NULL);
+    const key = readDimensionKey(cell, this.plan.kinds[this.plan.dimensionColumns[slot]], this.limits.maxKeyLength);
+    if (key === undefined) return encodeCell(buckets.idFor(NULL_BUCKET_KEY), CELL_INVALID);
+    return encodeCell(buckets.idFor(key), CELL_VALUE);
+  }
+
+  /** The date bucket id for the cell; NO_DATE_ID when it is NULL or not a date. */
+  readDateCell(cell: unknown): number {
+    if (isNullCell(cell)) return encodeCell(NO_DATE_ID, CELL_NULL);
     // A result has few distinct date texts: remembering them skips most re-parsing.
     let date = this.dateCache.get(cell);
     if (date === undefined && !this.dateCache.has(cell)) {
@@ -209,33 +158,33 @@ export class ProfileAccumulator {
       date = readDateCell(cell);
       this.dateCache.set(cell, date);
     }
-    if (date === undefined) {
-      this.invalidCounts[column]++;
-      return;
-    }
+    if (date === undefined) return encodeCell(NO_DATE_ID, CELL_INVALID);
     // Dates past the cap go to the untracked bucket, which the date series leaves out (and notes).
-    this.dates!.add(date, this.metricValues, filtered);
+    return encodeCell(this.dates!.idFor(date), CELL_VALUE);
   }
 
-  private countOtherCell(cell: unknown, column: number): void {
-    if (isNullCell(cell)) {
-      this.nullCounts[column]++;
-      return;
+  /** Other columns are only counted: NULL cells, and cells of a date column that are not dates. */
+  readOtherCell(column: number, cell: unknown): number {
+    if (isNullCell(cell)) return CELL_NULL;
+    return this.plan.kinds[column] === 'date' && readDateCell(cell) === undefined ? CELL_INVALID : CELL_VALUE;
+  }
+
+  /** Adds the row read into `metricValues`, `dimensionIds` and `dateId` to every bucket. */
+  commitRow(filtered: boolean): void {
+    const { metricValues, dimensionIds } = this;
+    this.overall.add(metricValues, filtered);
+    for (let slot = 0; slot < this.dimensions.length; slot++) this.dimensions[slot].addAt(dimensionIds[slot], metricValues, filtered);
+    const crosses = this.plan.crosses;
+    for (let index = 0; index < crosses.length; index++) {
+      const firstId = dimensionIds[crosses[index][0]];
+      const secondId = dimensionIds[crosses[index][1]];
+      if (firstId === UNTRACKED_KEY_ID || secondId === UNTRACKED_KEY_ID) this.crosses[index].addUntracked(metricValues, filtered);
+      else this.crosses[index].add(firstId * this.pairStride + secondId, metricValues, filtered);
     }
-    const kind = this.plan.kinds[column];
-    if (kind === 'date' && readDateCell(cell) === undefined) this.invalidCounts[column]++;
+    if (this.dates !== null && this.dateId !== NO_DATE_ID) this.dates.addAt(this.dateId, metricValues, filtered);
   }
-}
 
-function toBucket(key: string, bucket: MetricAccumulator, metrics: readonly string[]): DimensionBucket {
-  return { key, ...bucketFields(bucket, metrics) };
-}
-
-function bucketFields(bucket: MetricAccumulator, metrics: readonly string[]): Omit<DimensionBucket, 'key'> {
-  return {
-    rowCount: bucket.rowCount,
-    filteredRowCount: bucket.filteredRowCount,
-    totals: bucket.totals(metrics),
-    ...bucket.bucketStats(metrics),
-  };
+  toProfile(rowCount: number): ResultProfile {
+    return summarizeProfile(this, rowCount);
+  }
 }

@@ -81,7 +81,7 @@ describe('profileCsvStream', () => {
     ['an empty file', '', 'no_header', 'the result is empty: no header row'],
     ['blank lines only', '\n\n\n', 'no_header', 'the result is empty: no header row'],
     ['a file without a header', '2026-10-01,100,5\n2026-10-02,200,6\n', 'no_header', 'the result has no header row: its first row holds values (2026-10-01, 100, 5), not column names'],
-    ['an unclosed quote', 'campaign,clicks\n"A,1\nB,2\n', 'csv_syntax', 'a quoted field is never closed: the file ends inside quotes (line 3)'],
+    ['an unclosed quote', 'campaign,clicks\n"A,1\nB,2\n', 'csv_syntax', 'a quoted field is never closed: the file ends inside the quote opened at line 2'],
     ['a stray quote', 'campaign,clicks\n"A"x,1\n', 'csv_syntax', 'malformed quoting at line 2: a quote inside a field must be doubled ("")'],
   ])('rejects %s with a readable UnusableResultError', async (_name, text, reason, message) => {
     const error = await profileCsvStream(fromText(text)).catch((caught: unknown) => caught);
@@ -89,11 +89,11 @@ describe('profileCsvStream', () => {
     expect(error).toMatchObject({ reason, message });
   });
 
-  it('bounds the bytes one field may buffer', async () => {
+  it('bounds the bytes one row may buffer', async () => {
     const text = `campaign,clicks\n"${'x'.repeat(5000)},1\n`;
-    await expect(profileCsvStream(fromText(text), { maxFieldBytes: 1024 })).rejects.toMatchObject({
+    await expect(profileCsvStream(fromText(text), { maxRecordBytes: 1024 })).rejects.toMatchObject({
       reason: 'record_too_large',
-      message: 'a field at line 2 is larger than 1024 bytes (is a quote never closed?)',
+      message: 'the row at line 2 is larger than 1024 bytes (is a quote never closed?)',
     });
   });
 

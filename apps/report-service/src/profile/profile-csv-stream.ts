@@ -1,45 +1,56 @@
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { ResultProfile } from '@amc-reports/contracts/src/result-profile';
-import { CsvError, parse } from 'csv-parse';
+import { CsvScanError, CsvScanner, type CsvRecordView } from './csv-scanner';
 import { ResultProfileBuilder, type ResultProfileOptions } from './result-profile-builder';
 import { UnusableResultError } from './unusable-result.error';
 
 export interface ProfileCsvOptions extends ResultProfileOptions {
   /**
-   * Largest field the parser buffers, in bytes. Bounds memory when a quote is never closed (the
-   * parser would otherwise read the rest of the file into one field). Default 1 MiB.
+   * Largest record (row) the parser buffers, in bytes. Bounds memory when a quote is never closed
+   * (the parser would otherwise read the rest of the file into one field). Default 1 MiB.
    */
-  maxFieldBytes?: number;
+  maxRecordBytes?: number;
 }
+
+const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
 /**
  * Profiles an AMC CSV result (header row first) in one streaming pass with bounded memory.
- * RFC 4180 quoting (embedded commas, quotes, newlines), a UTF-8 BOM and blank lines are accepted;
- * a row with a different number of fields than the header is an error, never padded. Errors the
- * user can act on are `UnusableResultError`s; an error of the input stream itself (a dropped
- * download) is rethrown as is, so the job retries.
+ * RFC 4180 quoting (embedded commas, quotes, newlines), a UTF-8 BOM and blank lines are accepted
+ * (see CsvScanner); a row with a different number of fields than the header is an error, never
+ * padded. Errors the user can act on are `UnusableResultError`s; an error of the input stream
+ * itself (a dropped download) is rethrown as is, so the job retries.
  */
 export async function profileCsvStream(input: Readable, options: ProfileCsvOptions = {}): Promise<ResultProfile> {
-  const parser = parse({
-    bom: true,
-    relax_column_count: false,
-    skip_empty_lines: true,
-    max_record_size: options.maxFieldBytes ?? 1024 * 1024,
-  });
-  const state: { builder: ResultProfileBuilder | null } = { builder: null };
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  let builder: ResultProfileBuilder | null = null;
+  let dataRows = 0;
+  const scanner = new CsvScanner((record: CsvRecordView) => {
+    if (builder === null) {
+      builder = new ResultProfileBuilder(record.texts(), options);
+      return;
+    }
+    dataRows++;
+    if (record.count !== builder.columnCount) {
+      throw new UnusableResultError(
+        'ragged_row',
+        `ragged row ${dataRows} (line ${record.line}): ${record.count} fields where the header has ${builder.columnCount}`,
+      );
+    }
+    builder.addCsvRecord(record);
+  }, maxRecordBytes);
   try {
-    await pipeline(input, parser, async (records: AsyncIterable<string[]>) => {
-      for await (const record of records) {
-        if (state.builder === null) state.builder = new ResultProfileBuilder(record, options);
-        else state.builder.addRow(record);
-      }
-    });
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      scanner.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    }
+    scanner.end();
   } catch (error) {
-    throw error instanceof CsvError ? toUnusableResultError(error, options) : error;
+    throw error instanceof CsvScanError ? toUnusableResultError(error, maxRecordBytes) : error;
   }
-  if (state.builder === null) throw new UnusableResultError('no_header', 'the result is empty: no header row');
-  return state.builder.finish();
+  // A local `let` assigned in a callback: TypeScript cannot see that it may have changed.
+  const profiled = builder as ResultProfileBuilder | null;
+  if (profiled === null) throw new UnusableResultError('no_header', 'the result is empty: no header row');
+  return profiled.finish();
 }
 
 /** Profiles an inline result (`{columns, rows}` of the AMC event): numbers, strings, booleans, null. */
@@ -56,35 +67,17 @@ export function profileInlineRows(
   return builder.finish();
 }
 
-function toUnusableResultError(error: CsvError, options: ProfileCsvOptions): UnusableResultError {
-  const line = typeof error.lines === 'number' ? error.lines : undefined;
-  const at = line === undefined ? '' : ` at line ${line}`;
+function toUnusableResultError(error: CsvScanError, maxRecordBytes: number): UnusableResultError {
   switch (error.code) {
-    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
-      // `records` counts the header and the rows already read: the ragged one is data row `records`.
-      const dataRow = typeof error.records === 'number' ? error.records : undefined;
-      const fields = Array.isArray(error.record) ? error.record.length : undefined;
-      const expected = /expect (\d+)/.exec(error.message)?.[1];
-      return new UnusableResultError(
-        'ragged_row',
-        `ragged row ${dataRow ?? '?'}${line === undefined ? '' : ` (line ${line})`}: ${fields ?? '?'} fields where the header has ${expected ?? '?'}`,
-      );
-    }
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return new UnusableResultError(
-        'csv_syntax',
-        `a quoted field is never closed: the file ends inside quotes${line === undefined ? '' : ` (line ${line})`}`,
-      );
-    case 'CSV_MAX_RECORD_SIZE':
+    case 'unclosed_quote':
+      return new UnusableResultError('csv_syntax', `a quoted field is never closed: the file ends inside the quote opened at line ${error.line}`);
+    case 'record_too_large':
       return new UnusableResultError(
         'record_too_large',
-        `a field${at} is larger than ${options.maxFieldBytes ?? 1024 * 1024} bytes (is a quote never closed?)`,
+        `the row at line ${error.line} is larger than ${maxRecordBytes} bytes (is a quote never closed?)`,
       );
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'INVALID_OPENING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return new UnusableResultError('csv_syntax', `malformed quoting${at}: a quote inside a field must be doubled ("")`);
-    default:
-      return new UnusableResultError('csv_syntax', `the result is not valid CSV${at}: ${error.message}`);
+    case 'invalid_closing_quote':
+    case 'invalid_opening_quote':
+      return new UnusableResultError('csv_syntax', `malformed quoting at line ${error.line}: a quote inside a field must be doubled ("")`);
   }
 }

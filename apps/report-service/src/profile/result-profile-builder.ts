@@ -1,6 +1,8 @@
 import type { ColumnKind, ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import { DIMENSION_TOP_K, NULL_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
 import { isNullCell, readTextCell } from './cell-values';
+import { CsvRecordReader } from './csv-record-reader';
+import type { CsvRecordView } from './csv-scanner';
 import { ProfileAccumulator, type ProfileLimits, type ProfilePlan } from './profile-accumulator';
 import { isFilteredFlagName, sniffCellKind, sniffColumnKinds } from './sniff-column-kinds';
 import { UnusableResultError } from './unusable-result.error';
@@ -62,6 +64,7 @@ export class ResultProfileBuilder {
   private readonly options: ResolvedOptions;
   private sample: unknown[][] = [];
   private accumulator: ProfileAccumulator | null = null;
+  private csvReader: CsvRecordReader | null = null;
   private rowCount = 0;
   private finished = false;
 
@@ -85,6 +88,25 @@ export class ResultProfileBuilder {
     }
     this.sample.push([...values]);
     if (this.sample.length >= this.options.sampleSize) this.startStreaming();
+  }
+
+  /**
+   * Adds a CSV record (valid only during the call) whose field count the caller has checked
+   * against the header. Sampled records are decoded to text; later ones are read from their bytes.
+   */
+  addCsvRecord(record: CsvRecordView): void {
+    if (this.accumulator === null) {
+      this.addRow(record.texts());
+      return;
+    }
+    if (this.finished) throw new Error('ResultProfileBuilder.addCsvRecord() after finish()');
+    this.rowCount++;
+    this.csvReader ??= new CsvRecordReader(this.accumulator);
+    this.csvReader.add(record);
+  }
+
+  get columnCount(): number {
+    return this.columns.length;
   }
 
   finish(): ResultProfile {

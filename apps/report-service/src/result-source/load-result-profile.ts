@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify';
 import type { ExecutionResult, ResultProfile } from '@amc-reports/contracts';
 import type { ObjectStorage } from '@amc-reports/storage';
 import { profileCsvStream, profileInlineRows } from '../profile/profile-csv-stream';
+import { UnusableResultError } from '../profile/unusable-result.error';
 import { openResultStream, type ResultSourcePolicy } from './open-result-stream';
 
 export interface LoadedResult {
@@ -38,16 +39,28 @@ export async function loadResultProfile(
     toProfiler.end();
     archive.stream.end();
   });
-  try {
-    const [profile] = await Promise.all([profileCsvStream(toProfiler), fanOut]);
-    await archive.commit();
-    return { profile, rawResultKey: key };
-  } catch (error) {
-    source.destroy();
+  // Either side failing stops the other, so both settle and neither waits for a drain forever.
+  const profiling = profileCsvStream(toProfiler).catch((error: unknown) => {
     toProfiler.destroy();
-    await archive.abort();
+    source.destroy();
     throw error;
+  });
+  const fannedOut = fanOut.catch((error: unknown) => {
+    toProfiler.destroy(error as Error);
+    throw error;
+  });
+  const [profiled, copied] = await Promise.allSettled([profiling, fannedOut]);
+  if (profiled.status === 'fulfilled' && copied.status === 'fulfilled') {
+    await archive.commit();
+    return { profile: profiled.value, rawResultKey: key };
   }
+  source.destroy();
+  toProfiler.destroy();
+  await archive.abort();
+  // When the profiler gives up (a duplicate header, a ragged row) it stops reading, and the copy
+  // then fails with an abort: the profiler's reason is the one a person can act on.
+  if (profiled.status === 'rejected' && (profiled.reason instanceof UnusableResultError || copied.status === 'fulfilled')) throw profiled.reason;
+  throw copied.status === 'rejected' ? copied.reason : (profiled as PromiseRejectedResult).reason;
 }
 
 /** Resolves when the stream can take more (or is gone), so the slower consumer paces the download. */

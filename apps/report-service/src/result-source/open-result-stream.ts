@@ -28,17 +28,44 @@ function byteCap(maxBytes: number): Transform {
 }
 
 async function openFile(url: URL, policy: ResultSourcePolicy): Promise<Readable> {
-  const root = await fs.promises.realpath(path.resolve(policy.resultsDir)).catch(() => path.resolve(policy.resultsDir));
-  const requested = path.resolve(fileURLToPath(url));
-  // realpath defeats ../ and symlinks that point outside the directory.
-  const real = await fs.promises.realpath(requested).catch(() => null);
-  if (!real || !(real === root || real.startsWith(`${root}${path.sep}`))) {
-    throw new ResultUnavailableError('RESULT_REFUSED', `file results must be inside RESULTS_DIR; refused ${url.pathname}`);
+  // The event contract refuses these too; an event accepted before that rule must still fail readably.
+  if (url.hostname !== '' && url.hostname.toLowerCase() !== 'localhost') {
+    throw new ResultUnavailableError('RESULT_REFUSED', 'a file:// result URL must not name a host', { host: url.hostname });
   }
-  const stat = await fs.promises.stat(real);
-  if (!stat.isFile()) throw new ResultUnavailableError('RESULT_UNAVAILABLE', `${url.pathname} is not a file`);
-  if (stat.size > policy.maxBytes) throw new ResultUnavailableError('RESULT_TOO_LARGE', `the result is larger than ${policy.maxBytes} bytes`);
-  return fs.createReadStream(real);
+  let requested: string;
+  try {
+    requested = path.resolve(fileURLToPath(url));
+  } catch (error) {
+    throw new ResultUnavailableError('RESULT_REFUSED', 'the file:// result URL does not name a file path', { url: url.href, error: (error as Error).message });
+  }
+  const configured = path.resolve(policy.resultsDir);
+  const root = await fs.promises.realpath(configured).catch(() => configured);
+  const inside = (candidate: string, roots = [root]) => roots.some((dir) => candidate === dir || candidate.startsWith(`${dir}${path.sep}`));
+  // Messages say what is wrong, never where: the server's paths go to the log only.
+  const detail = { path: requested, resultsDir: root };
+  // Lexically first (the directory as configured, or as resolved when it is itself a link), so
+  // nothing outside is even looked at.
+  if (!inside(requested, [configured, root])) throw new ResultUnavailableError('RESULT_REFUSED', 'the file:// result is outside RESULTS_DIR, the results directory', detail);
+  // realpath defeats symlinks that point outside the directory.
+  const real = await fs.promises.realpath(requested).catch((error: NodeJS.ErrnoException) => error);
+  if (real instanceof Error) {
+    if (real.code === 'ENOENT' || real.code === 'ENOTDIR') throw new ResultUnavailableError('RESULT_UNAVAILABLE', 'the result file does not exist', detail);
+    throw new ResultUnavailableError('RESULT_UNAVAILABLE', `the result file cannot be read (${real.code ?? 'error'})`, detail);
+  }
+  if (!inside(real)) throw new ResultUnavailableError('RESULT_REFUSED', 'the file:// result is outside RESULTS_DIR, the results directory (through a link)', { ...detail, realPath: real });
+  // Opened here, not lazily by the stream, so an unreadable file is a clear refusal and not a retry.
+  const handle = await fs.promises.open(real, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new ResultUnavailableError('RESULT_UNAVAILABLE', `the result file cannot be read (${error.code ?? 'error'})`, { ...detail, realPath: real });
+  });
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new ResultUnavailableError('RESULT_UNAVAILABLE', 'the file:// result is not a regular file', { ...detail, realPath: real });
+    if (stat.size > policy.maxBytes) throw new ResultUnavailableError('RESULT_TOO_LARGE', `the result is larger than ${policy.maxBytes} bytes`);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle.createReadStream();
 }
 
 async function openDownload(url: URL, policy: ResultSourcePolicy): Promise<Readable> {

@@ -8,7 +8,10 @@ export class ResultUnavailableError extends Error {
 
   constructor(
     readonly code: 'RESULT_REFUSED' | 'RESULT_UNAVAILABLE' | 'RESULT_TOO_LARGE',
+    /** Shown to users on the dashboard: says what is wrong, never where on the server. */
     message: string,
+    /** For the log line only (a server path, an errno): never stored on the execution. */
+    readonly logDetail: Record<string, string> = {},
   ) {
     super(message);
   }

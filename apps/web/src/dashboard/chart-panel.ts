@@ -1,6 +1,6 @@
 import type { DashboardView } from '../api-types';
 import { h } from '../dom';
-import { browserChartOption, categoryAxisFit, isTimeSeries } from './browser-chart-option';
+import { browserChartOption, chartHeight, isTimeSeries } from './browser-chart-option';
 import { echarts, type ChartInstance } from './echarts-runtime';
 import { createSortableTable } from './sortable-table';
 import { createViewCard, type ViewPanel } from './view-card';
@@ -14,7 +14,9 @@ export function createChartPanel(initial: DashboardView): ViewPanel {
   let view = initial;
   const card = createViewCard(view, isTimeSeries(view));
   const canvas = h('div', { class: `chart chart-${view.chart.kind}`, attrs: { role: 'img', 'aria-label': `${view.name} chart` } });
-  const table = createSortableTable(view.chart, `${view.name}: the numbers`);
+  // Series of different scales are drawn as small multiples: the chart grows to hold them.
+  canvas.style.height = `${chartHeight(view)}px`;
+  const table = createSortableTable(view.chart, `${view.name}: the numbers`, view.data?.formulas);
   const details = h('details', { class: 'chart-numbers' }, h('summary', null, 'Show the numbers'), table.element);
   card.body.append(canvas, details);
   card.setFootnotes(view);
@@ -31,13 +33,12 @@ export function createChartPanel(initial: DashboardView): ViewPanel {
       chart.on('finished', () => {
         canvas.dataset.rendered = 'true';
       });
-      chart.setOption(browserChartOption(view, width));
+      chart.setOption(browserChartOption(view, width, canvas.clientHeight));
       return;
     }
-    // Merged, not replaced: legend toggles and zoom survive a resize.
-    const axis = categoryAxisFit(view, width);
-    if (axis) chart.setOption({ xAxis: axis });
+    // Laid out again for the new width (label widths, panels); legend toggles and zoom are reset.
     chart.resize();
+    chart.setOption(browserChartOption(view, width, canvas.clientHeight), { notMerge: true });
   });
   resizes.observe(canvas);
 
@@ -46,9 +47,11 @@ export function createChartPanel(initial: DashboardView): ViewPanel {
     update(next) {
       view = next;
       // notMerge: a series that disappeared must not linger from the previous option.
+      canvas.style.height = `${chartHeight(view)}px`;
       if (chart) {
         canvas.dataset.rendered = 'false';
-        chart.setOption(browserChartOption(view, canvas.clientWidth), { notMerge: true });
+        chart.resize();
+        chart.setOption(browserChartOption(view, canvas.clientWidth, canvas.clientHeight), { notMerge: true });
       }
       table.update(view.data?.rows ?? []);
       card.setFootnotes(view);

@@ -5,17 +5,22 @@ import { h } from '../dom';
 
 const STATISTIC_LABELS: Record<string, string> = { r2: 'R²', n: 'Points', z: 'Robust z-score', mad: 'Median absolute deviation' };
 
-/** A finding's number in its own unit ("percent" values are already in percent: 6.28 means 6.28%). */
-function formatFindingNumber(value: number, unit: string | undefined): string {
+/**
+ * A finding's number in its own unit, formatted by the metric layer as the dashboard formats it
+ * ("percent" values are stored as percentages: 6.28 means 6.28%).
+ */
+function formatFindingNumber(value: number, unit: string | undefined, currency: string | undefined): string {
   switch (unit) {
     case 'count':
-      return formatValue(value, 'integer');
+      return formatValue(value, 'number');
     case 'percent':
-      return `${formatValue(value, 'number')}%`;
+      return formatValue(value / 100, 'percent');
     case 'currency':
-      return formatValue(value, 'currency');
+      return formatValue(value, 'currency', { currency });
     case 'points':
-      return `${formatValue(value, 'number')} pp`;
+      return formatValue(value / 100, 'percent').replace(/%$/, ' pp');
+    case 'ratio':
+      return formatValue(value, 'ratio');
     default:
       return formatValue(value, 'number');
   }
@@ -39,7 +44,9 @@ export function insightNumbers(insight: Insight, history: RunState[]): HTMLEleme
   const windows = new Map(history.map((run) => [run.executionId, formatWindow(run.timeWindow)]));
   const windowLabels = executionIds.map((id) => windows.get(id)).filter((label): label is string => Boolean(label));
 
-  const numberEntries = Object.entries(numbers).map(([key, value]): [string, string] => [humanize(key), formatFindingNumber(value, units[key])]);
+  // Metric numbers carry the metric layer's labels (the cards' own); the rest are named by their key.
+  const labels = finding?.labels ?? {};
+  const numberEntries = Object.entries(numbers).map(([key, value]): [string, string] => [labels[key] ?? humanize(key), formatFindingNumber(value, units[key], finding?.currency)]);
   const statisticEntries = Object.entries(statistics)
     .filter(([, value]) => typeof value === 'number')
     .map(([key, value]): [string, string] => [STATISTIC_LABELS[key] ?? humanize(key), formatValue(value, 'number')]);
@@ -52,7 +59,7 @@ export function insightNumbers(insight: Insight, history: RunState[]): HTMLEleme
   return h('details', { class: 'insight-numbers' },
     h('summary', null, 'Numbers behind this insight'),
     h('div', { class: 'number-groups' },
-      numberEntries.length ? h('div', null, h('h4', null, finding?.metricLabel ? humanize(finding.metricLabel) : 'Figures'), definitionList(numberEntries)) : null,
+      numberEntries.length ? h('div', null, h('h4', null, finding?.metricLabel ?? 'Figures'), definitionList(numberEntries)) : null,
       statisticEntries.length ? h('div', null, h('h4', null, 'Statistics'), definitionList(statisticEntries)) : null,
       h('div', null, h('h4', null, 'Source'), definitionList(provenance))));
 }

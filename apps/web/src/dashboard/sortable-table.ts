@@ -7,6 +7,8 @@ interface Column {
   label: string;
   /** Absent for the category column (text). */
   format?: ValueFormat;
+  /** The metric layer's formula of the column's numbers: the header's tooltip. */
+  formula?: string;
 }
 
 type Direction = 'ascending' | 'descending';
@@ -16,11 +18,12 @@ export interface SortableTable {
   update(rows: ChartRow[]): void;
 }
 
-function columnsOf(spec: ChartSpec): Column[] {
+function columnsOf(spec: ChartSpec, formulas: Record<string, string>): Column[] {
   const columns: Column[] = spec.x ? [{ field: spec.x.field, label: spec.x.label ?? humanize(spec.x.field) }] : [];
   for (const series of spec.series) {
     if (columns.some((column) => column.field === series.field)) continue;
-    columns.push({ field: series.field, label: series.label, format: series.format ?? spec.format ?? 'number' });
+    const formula = formulas[series.field];
+    columns.push({ field: series.field, label: series.label, format: series.format ?? spec.format ?? 'number', ...(formula ? { formula } : {}) });
   }
   return columns;
 }
@@ -37,8 +40,9 @@ function compare(a: ChartRow[string], b: ChartRow[string], direction: Direction)
  * A table of a view's rows, formatted with libs/charts' formatValue (as in the exports). Each
  * column header is a button: Enter or Space sorts, again reverses; aria-sort tells screen readers.
  */
-export function createSortableTable(spec: ChartSpec, caption: string): SortableTable {
-  const columns = columnsOf(spec);
+export function createSortableTable(spec: ChartSpec, caption: string, formulas: Record<string, string> = {}): SortableTable {
+  const columns = columnsOf(spec, formulas);
+  const currency = { currency: spec.currency };
   let rows: ChartRow[] = [];
   let sort: { field: string; direction: Direction } | null = null;
   const headRow = h('tr');
@@ -50,7 +54,7 @@ export function createSortableTable(spec: ChartSpec, caption: string): SortableT
       const active = sort?.field === column.field;
       const th = h('th', {
         class: column.format ? 'numeric' : undefined,
-        attrs: { scope: 'col', 'aria-sort': active && sort ? sort.direction : 'none' },
+        attrs: { scope: 'col', 'aria-sort': active && sort ? sort.direction : 'none', ...(column.formula ? { title: column.formula } : {}) },
       });
       const indicator = active ? (sort?.direction === 'ascending' ? '▲' : '▼') : '↕';
       th.append(h('button', {
@@ -70,7 +74,7 @@ export function createSortableTable(spec: ChartSpec, caption: string): SortableT
     }
     replaceChildren(body, ...sorted.map((row) => h('tr', null, ...columns.map((column, index) => {
       const value = row[column.field];
-      const text = column.format ? formatValue(value, column.format) : value === null || value === undefined ? MISSING_VALUE_TEXT : String(value);
+      const text = column.format ? formatValue(value, column.format, currency) : value === null || value === undefined ? MISSING_VALUE_TEXT : String(value);
       const withheld = text === MISSING_VALUE_TEXT;
       const attrs = withheld ? { title: 'Withheld by AMC or not computable' } : {};
       return index === 0 && !column.format

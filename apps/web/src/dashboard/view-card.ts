@@ -31,10 +31,15 @@ export function createViewCard(view: DashboardView, wide: boolean): ViewCardPart
     setFootnotes(current) {
       const withheld = current.data?.filteredRowCount ?? 0;
       const notes = current.data?.notes ?? [];
+      const formulas = Object.values(current.data?.formulas ?? {});
       replaceChildren(footnotes,
         withheld > 0 ? h('p', { class: 'note note-withheld' },
           `${formatValue(withheld, 'integer')} result rows were withheld by AMC's privacy thresholds: they are counted here, never summed as zero.`) : null,
-        ...notes.filter((note) => !(withheld > 0 && /withheld|filtered/i.test(note))).map((note) => h('p', { class: 'note' }, note)));
+        ...notes.filter((note) => !(withheld > 0 && /withheld|filtered/i.test(note))).map((note) => h('p', { class: 'note' }, note)),
+        // Each number's formula, from the metric layer (also the tooltip of its column header).
+        formulas.length > 0
+          ? h('details', { class: 'note formulas' }, h('summary', null, 'How these numbers are computed'), h('ul', { class: 'formula-list' }, ...formulas.map((formula) => h('li', null, formula))))
+          : null);
     },
   };
 }

@@ -5,6 +5,7 @@ import { createExportPanel, type ExportPanel } from '../dashboard/export-panel';
 import { renderInsights } from '../dashboard/insights-list';
 import { renderMetricCards } from '../dashboard/metric-cards';
 import { renderRunHistory } from '../dashboard/run-history';
+import { createDeliverySection, type DeliverySection } from '../delivery/delivery-section';
 import { formatWindow } from '../display-format';
 import { h, replaceChildren } from '../dom';
 import { ApiError } from '../gateway-api';
@@ -21,7 +22,7 @@ const RELOAD_DEBOUNCE_MS = 250;
  */
 export function renderDashboardPage(context: PageContext, reportId: string): PageCleanup {
   const header = createDashboardHeader();
-  const cards = h('div', { class: 'metric-cards', attrs: { role: 'list', 'aria-label': 'Headline metrics' } });
+  const cards = h('div', { class: 'metric-cards', attrs: { role: 'region', 'aria-label': 'Headline metrics' } });
   const viewsGrid = h('div', { class: 'views-grid' });
   const views = createViewsSection(viewsGrid);
   const insights = h('div', { class: 'insights-body' });
@@ -30,6 +31,7 @@ export function renderDashboardPage(context: PageContext, reportId: string): Pag
   replaceChildren(context.main, root);
 
   let exportPanel: ExportPanel | null = null;
+  let delivery: DeliverySection | null = null;
   let closeStream: (() => void) | null = null;
   let reloadTimer: number | undefined;
   let reloading: Promise<void> = Promise.resolve();
@@ -85,7 +87,8 @@ export function renderDashboardPage(context: PageContext, reportId: string): Pag
       h('header', { class: 'card-header' }, h('h2', { attrs: { id: 'history-title' } }, 'Execution history'),
         h('span', { class: 'muted small' }, 'Newest first, failed runs with their reason')),
       history);
-    root.append(header.alert, cards, layout, historyCard);
+    delivery = createDeliverySection(context.api, reportId, dashboard.report.organizationId, context.announce);
+    root.append(header.alert, cards, layout, historyCard, delivery.element);
     apply(dashboard, false);
     root.setAttribute('aria-busy', 'false');
     closeStream = subscribeToReportEvents(context.api.eventsUrl(reportId), {
@@ -112,6 +115,7 @@ export function renderDashboardPage(context: PageContext, reportId: string): Pag
     if (reloadTimer !== undefined) window.clearTimeout(reloadTimer);
     closeStream?.();
     exportPanel?.dispose();
+    delivery?.dispose();
     views.dispose();
   };
 }

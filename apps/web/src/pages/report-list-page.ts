@@ -1,23 +1,28 @@
-import type { Dashboard, ReportSummary } from '../api-types';
+import type { Dashboard, MyOrganization, ReportSummary } from '../api-types';
 import { confidenceBadge, runStatusPill, typeBadge } from '../components/badges';
 import { formatRelative, formatWindow } from '../display-format';
 import { h, replaceChildren } from '../dom';
-import { ApiError } from '../gateway-api';
+import { ApiError, type ReportFilter } from '../gateway-api';
 import type { PageCleanup, PageContext } from '../page-context';
 import { reportPath } from '../router';
+import { instanceLabel, organizationFilter } from './organization-filter';
 
 /** Dashboards fetched at once for the "last run" and "last insight" columns. */
 const SUMMARY_CONCURRENCY = 4;
 
-/** The reader's reports: name, dashboard type, last run state and time, last insight. */
+/** The reader's reports: name, advertiser, dashboard type, last run state and time, last insight. */
 export function renderReportListPage(context: PageContext): PageCleanup {
   const body = h('tbody');
+  const filterSlot = h('div');
+  let organizations: MyOrganization[] = [];
+  let filter: ReportFilter = {};
   const status = h('p', { class: 'muted', attrs: { role: 'status' } }, 'Loading your reports…');
   const more = h('div', { class: 'list-footer' });
   const table = h('table', { class: 'data-table report-table', attrs: { 'aria-describedby': 'reports-caption' } },
     h('caption', { class: 'sr-only', attrs: { id: 'reports-caption' } }, 'Your reports with their latest run and insight'),
     h('thead', null, h('tr', null,
       h('th', { attrs: { scope: 'col' } }, 'Report'),
+      h('th', { attrs: { scope: 'col' } }, 'Advertiser'),
       h('th', { attrs: { scope: 'col' } }, 'Dashboard'),
       h('th', { attrs: { scope: 'col' } }, 'Last run'),
       h('th', { attrs: { scope: 'col' } }, 'Last insight'))),
@@ -26,11 +31,20 @@ export function renderReportListPage(context: PageContext): PageCleanup {
     h('div', { class: 'page-header' },
       h('div', null, h('h1', null, 'Reports'),
         h('p', { class: 'lead' }, 'Every workflow with reporting on gets a dashboard that updates after each AMC execution.'))),
+    filterSlot,
     h('section', { class: 'card card-flush', attrs: { 'aria-label': 'Reports' } }, status, table, more));
 
   const loadPage = async (offset: number): Promise<void> => {
-    const page = await context.api.listReports(offset);
+    const page = await context.api.listReports(offset, 50, filter);
     if (context.signal.aborted) return;
+    if (offset === 0) body.replaceChildren();
+    table.hidden = false;
+    if (offset === 0 && page.items.length === 0 && (filter.organizationId || filter.amcInstanceId)) {
+      replaceChildren(status, 'No reports for this organization or advertiser yet.');
+      status.classList.remove('sr-only');
+      table.hidden = true;
+      return;
+    }
     if (offset === 0 && page.items.length === 0) {
       replaceChildren(status, 'No reports yet. Turn reporting on for a workflow ',
         h('code', null, 'PATCH /v1/workflows/:id {"reportEnabled": true}'), ' and its dashboard appears here after the next execution.');
@@ -40,7 +54,7 @@ export function renderReportListPage(context: PageContext): PageCleanup {
     // Kept for screen readers only: the table itself shows the reports.
     status.classList.add('sr-only');
     status.textContent = `${offset + page.items.length} reports`;
-    const rows = page.items.map((report) => reportRow(report));
+    const rows = page.items.map((report) => reportRow(report, organizations));
     body.append(...rows.map((row) => row.element));
     replaceChildren(more, page.nextOffset === null ? null : h('button', {
       class: 'button', attrs: { type: 'button' },
@@ -53,7 +67,23 @@ export function renderReportListPage(context: PageContext): PageCleanup {
     status.classList.remove('sr-only');
     replaceChildren(status, h('span', { class: 'form-error' }, `Could not load your reports: ${(error as Error).message}`));
   };
-  void loadPage(0).catch(showFailure);
+  const start = async (): Promise<void> => {
+    const mine = await context.api.listOrganizations();
+    if (context.signal.aborted) return;
+    organizations = mine.items;
+    if (organizations.length === 0) {
+      // Nothing to list, and the reader should know who can change that.
+      replaceChildren(status, mine.message ?? 'You are not a member of any organization yet.');
+      table.hidden = true;
+      return;
+    }
+    replaceChildren(filterSlot, organizationFilter(organizations, (next) => {
+      filter = next;
+      void loadPage(0).catch(showFailure);
+    }));
+    await loadPage(0);
+  };
+  void start().catch(showFailure);
   return () => undefined;
 }
 
@@ -64,13 +94,16 @@ interface ReportRow {
   lastInsight: HTMLTableCellElement;
 }
 
-function reportRow(report: ReportSummary): ReportRow {
+function reportRow(report: ReportSummary, organizations: MyOrganization[]): ReportRow {
+  const organization = organizations.find((candidate) => candidate.id === report.organizationId);
   const lastRun = h('td', { class: 'muted' }, 'Loading…');
   const lastInsight = h('td', { class: 'muted insight-cell' }, 'Loading…');
   const element = h('tr', { dataset: { reportId: report.id } },
     h('th', { attrs: { scope: 'row' } },
       h('a', { class: 'report-link', attrs: { href: `#${reportPath(report.id)}` } }, report.name),
       report.isEnabled ? null : h('span', { class: 'tag tag-muted' }, 'Paused')),
+    h('td', null, h('div', { class: 'run-cell' }, h('span', null, instanceLabel(organizations, report.amcInstanceId)),
+      organizations.length > 1 && organization ? h('span', { class: 'muted small' }, organization.name) : null)),
     h('td', null, typeBadge(report.dashboardType, report.dashboardType)),
     lastRun,
     lastInsight);

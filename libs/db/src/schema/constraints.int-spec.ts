@@ -39,7 +39,7 @@ describe('CHECK constraints', () => {
     },
     {
       column: 'query_templates.default_dashboard_type',
-      sql: (g) => [`INSERT INTO query_templates (user_id, name, sql_query, default_dashboard_type) VALUES ('${g.userId}', 'n', 's', $1)`, []],
+      sql: (g) => [`INSERT INTO query_templates (organization_id, name, sql_query, default_dashboard_type) VALUES ('${g.organizationId}', 'n', 's', $1)`, []],
       good: ['funnel', 'performance', 'attribution', 'audience', 'custom'],
       bad: ['table'],
     },
@@ -129,7 +129,7 @@ describe('export status transitions', () => {
 
 describe('defaults, triggers and cascades', () => {
   it('fills uuid primary keys from gen_random_uuid()', () => {
-    for (const id of Object.values(graph)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const [key, id] of Object.entries(graph)) if (key !== 'instanceId') expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it('moves updated_at forward on every update of a table that has it', async () => {
@@ -164,5 +164,46 @@ describe('defaults, triggers and cascades', () => {
     expect(await count('workflow_executions', other.executionId)).toBe(0);
     expect(await count('dashboard_views', other.viewId)).toBe(0);
     expect(await count('report_configurations', other.templateConfigId)).toBe(1);
+  });
+});
+
+describe('organizations own AMC instances', () => {
+  it('organization_members.role accepts owner, editor and viewer only', async () => {
+    const org = await insertOwnedGraph(db, 'roles-check');
+    for (const role of ['owner', 'editor', 'viewer']) {
+      const userId = (await db.query<{ id: string }>('INSERT INTO users DEFAULT VALUES RETURNING id')).rows[0].id;
+      expect(await attempt('INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)', [org.organizationId, userId, role])).toBe('ok');
+    }
+    const userId = (await db.query<{ id: string }>('INSERT INTO users DEFAULT VALUES RETURNING id')).rows[0].id;
+    expect(await attempt('INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)', [org.organizationId, userId, 'admin']))
+      .toMatch(/organization_members_role_check/);
+  });
+
+  it('an AMC instance belongs to one organization; a workflow may only use an instance of its own organization', async () => {
+    const first = await insertOwnedGraph(db, 'instance-a');
+    const second = await insertOwnedGraph(db, 'instance-b');
+    expect(await attempt('INSERT INTO amc_instances (instance_id, organization_id) VALUES ($1, $2)', [first.instanceId, second.organizationId]))
+      .toMatch(/amc_instances_instance_id_key/);
+    expect(await attempt(`INSERT INTO workflows (organization_id, name, sql_query, amc_instance_id) VALUES ($1, 'w', 's', $2)`,
+      [second.organizationId, first.instanceId])).toMatch(/workflows_amc_instance_fkey/);
+    expect(await attempt(`INSERT INTO workflows (organization_id, name, sql_query, amc_instance_id) VALUES ($1, 'w', 's', 'never-registered')`,
+      [second.organizationId])).toMatch(/workflows_amc_instance_fkey/);
+  });
+
+  it('an instance with workflows cannot be removed; removing the organization removes both', async () => {
+    const org = await insertOwnedGraph(db, 'instance-removal');
+    expect(await attempt('DELETE FROM amc_instances WHERE instance_id = $1', [org.instanceId])).toMatch(/workflows_amc_instance_fkey/);
+    await db.query('DELETE FROM organizations WHERE id = $1', [org.organizationId]);
+    const left = await db.query('SELECT (SELECT count(*) FROM workflows WHERE id = $1)::int AS w, (SELECT count(*) FROM amc_instances WHERE instance_id = $2)::int AS i',
+      [org.workflowId, org.instanceId]);
+    expect(left.rows[0]).toEqual({ w: 0, i: 0 });
+  });
+
+  it('removing the user who created a workflow or template keeps the organization\'s rows', async () => {
+    const org = await insertOwnedGraph(db, 'creator-removal');
+    await db.query('DELETE FROM users WHERE id = $1', [org.userId]);
+    const rows = await db.query('SELECT (SELECT created_by FROM workflows WHERE id = $1) AS w, (SELECT created_by FROM query_templates WHERE id = $2) AS t',
+      [org.workflowId, org.templateId]);
+    expect(rows.rows[0]).toEqual({ w: null, t: null });
   });
 });

@@ -5,11 +5,14 @@ import { connect } from './schema-fixtures';
 let database: TestDatabase;
 let db: Client;
 
-/** 100k-row tables shaped like production: many owners, each with a modest share of rows. */
+/** 100k-row tables shaped like production: many organizations, each with a modest share of rows. */
 const SEED = `
 INSERT INTO users (id, email) SELECT gen_random_uuid(), 'u' || g || '@example.com' FROM generate_series(1, 1000) g;
-INSERT INTO workflows (user_id, name, sql_query, amc_instance_id, amc_workflow_id)
-  SELECT id, 'wf', 'SELECT 1', 'inst', 'wf-' || row_number() OVER () FROM users;
+INSERT INTO organizations (id, name) SELECT id, 'org of ' || email FROM users;
+INSERT INTO organization_members (organization_id, user_id, role) SELECT id, id, 'owner' FROM users;
+INSERT INTO amc_instances (instance_id, organization_id) SELECT 'inst-' || id, id FROM organizations;
+INSERT INTO workflows (organization_id, created_by, name, sql_query, amc_instance_id, amc_workflow_id)
+  SELECT id, id, 'wf', 'SELECT 1', 'inst-' || id, 'wf-' || row_number() OVER () FROM users;
 INSERT INTO report_configurations (workflow_id, dashboard_type) SELECT id, 'funnel' FROM workflows;
 INSERT INTO workflow_executions (workflow_id, amc_instance_id, amc_execution_id, status, time_window_start, time_window_end, completed_at)
   SELECT w.id, 'inst', 'e-' || w.id || '-' || g, 'SUCCEEDED', timestamptz '2024-01-01' + g * interval '1 day',
@@ -22,7 +25,7 @@ INSERT INTO dashboard_insights (dashboard_view_id, execution_id, finding_id, ins
   FROM (SELECT id, row_number() OVER () AS n FROM dashboard_views LIMIT 10000) v
   JOIN (SELECT id, row_number() OVER () AS n FROM workflow_executions LIMIT 10000) e ON e.n = v.n, generate_series(1, 10);
 INSERT INTO report_exports (report_configuration_id, user_id, format, status, requested_at, expires_at)
-  SELECT c.id, w.user_id, 'pdf', (ARRAY['pending','processing','completed','failed','expired'])[1 + g % 5],
+  SELECT c.id, w.created_by, 'pdf', (ARRAY['pending','processing','completed','failed','expired'])[1 + g % 5],
          now() - g * interval '1 minute', now() + (g - 50) * interval '1 day'
   FROM report_configurations c JOIN workflows w ON w.id = c.workflow_id, generate_series(1, 100) g;
 ANALYZE;
@@ -85,6 +88,31 @@ it('executions of a workflow by time window use the window index', async () => {
     [workflowId, '2024-01-05', '2024-01-11'])).toMatch(/workflow_executions_workflow_window_idx/);
 });
 
+it("an organization's workflows use the organization index; a user's memberships the member index", async () => {
+  const organizationId = await any('SELECT id FROM organizations LIMIT 1');
+  expect(await plan('SELECT * FROM workflows WHERE organization_id = $1 ORDER BY created_at DESC LIMIT 20', [organizationId]))
+    .toMatch(/workflows_organization_(created|instance)_idx/);
+  expect(await plan('SELECT organization_id FROM organization_members WHERE user_id = $1', [organizationId]))
+    .toMatch(/organization_members_user_idx/);
+});
+
+it('under row-level security a member reads a configuration\'s views through the configuration index', async () => {
+  const { rows } = await db.query<{ user_id: string; config_id: string }>(
+    `SELECT m.user_id, c.id AS config_id FROM report_configurations c JOIN workflows w ON w.id = c.workflow_id
+     JOIN organization_members m ON m.organization_id = w.organization_id LIMIT 1`);
+  await db.query('BEGIN');
+  try {
+    await db.query(`SELECT set_config('app.user_id', $1, true)`, [rows[0].user_id]);
+    await db.query('SET LOCAL ROLE app_user');
+    expect(await plan('SELECT * FROM dashboard_views WHERE report_configuration_id = $1 ORDER BY position', [rows[0].config_id]))
+      .toMatch(/dashboard_views_configuration_(key|type_idx)/);
+    const visible = await db.query('SELECT count(*)::int AS n FROM dashboard_views WHERE report_configuration_id = $1', [rows[0].config_id]);
+    expect(visible.rows[0].n).toBe(100);
+  } finally {
+    await db.query('ROLLBACK');
+  }
+});
+
 it('the outbox relay uses the pending-events index', async () => {
   await db.query(`INSERT INTO amc_execution_events (event_id, amc_instance_id, amc_execution_id, status, payload, enqueued_at)
     SELECT 'ev' || g, 'i', 'x' || g, 'SUCCEEDED', '{}', CASE WHEN g % 1000 = 0 THEN NULL ELSE now() END FROM generate_series(1, 100000) g`);
@@ -99,7 +127,8 @@ it('declares every index the design lists (14+), each with a comment naming its 
   const names = rows.map((r) => r.indexname);
   expect(names.length).toBeGreaterThanOrEqual(14);
   expect(names).toEqual(expect.arrayContaining([
-    'query_templates_user_created_idx', 'query_templates_public_idx', 'workflows_user_created_idx', 'workflows_query_template_idx',
+    'query_templates_organization_created_idx', 'query_templates_public_idx', 'workflows_organization_created_idx',
+    'workflows_organization_instance_idx', 'workflows_query_template_idx', 'organization_members_user_idx', 'amc_instances_organization_idx',
     'workflows_amc_workflow_key', 'workflow_executions_amc_execution_key', 'workflow_executions_workflow_window_idx',
     'workflow_executions_workflow_created_idx', 'report_configurations_workflow_idx', 'report_configurations_template_idx',
     'report_configurations_workflow_source_key', 'dashboard_views_configuration_key', 'dashboard_views_configuration_type_idx',

@@ -11,7 +11,7 @@ export interface SchemaColumn {
 /**
  * The scalar columns of every model in a Prisma schema, with the Postgres type each maps to.
  * Covers the constructs this project's schema uses (@map, @@map, @db.* native types, `?`);
- * relation fields (a model type) are skipped since they are not columns.
+ * relation fields (a model type) are skipped since they are not columns; scalar lists are arrays.
  */
 export function readPrismaSchemaColumns(schemaPath: string): SchemaColumn[] {
   const text = fs.readFileSync(schemaPath, 'utf8').replace(/\/\/.*$/gm, '');
@@ -24,11 +24,12 @@ export function readPrismaSchemaColumns(schemaPath: string): SchemaColumn[] {
       const field = /^(\w+)\s+(\w+)(\?|\[\])?\s*(.*)$/.exec(line);
       if (!field || line.startsWith('@@')) continue;
       const [, fieldName, prismaType, modifier, attributes] = field;
-      if (modelNames.has(prismaType) || modifier === '[]') continue;
+      if (modelNames.has(prismaType)) continue;
       columns.push({
         table,
         column: /@map\("([^"]+)"\)/.exec(attributes)?.[1] ?? fieldName,
-        type: postgresType(prismaType, attributes),
+        // A scalar list (String[]) is a Postgres array, never NULL in Prisma's mapping.
+        type: modifier === '[]' ? 'ARRAY' : postgresType(prismaType, attributes),
         nullable: modifier === '?',
       });
     }

@@ -1,0 +1,66 @@
+import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { BullModule, getQueueToken, Processor } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import {
+  DELIVERY_QUEUE, DELIVERY_RECONCILE_EVERY_MS, DELIVERY_RECONCILE_JOB, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, KEEP_COMPLETED,
+} from '@amc-reports/contracts';
+import type { ExportWorkerEnv } from '@amc-reports/config';
+import { PRISMA, type PrismaClient } from '@amc-reports/db';
+import { producerConnectionOptions } from '@amc-reports/queue';
+import { DeliveryProcessor } from './delivery.processor';
+import { createDeliveryServices, DELIVERY_SERVICES, deliveryBackoff, type DeliveryServices } from './delivery-services';
+
+/** The delivery queue as the export worker's re-drive sweeper (pipeline.redrive) adds to it. */
+export const DELIVERY_QUEUE_FOR_REDRIVE = Symbol('DELIVERY_QUEUE_FOR_REDRIVE');
+
+class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(DELIVERY_SERVICES) private readonly services: DeliveryServices, @Inject(getQueueToken(DELIVERY_QUEUE)) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(DELIVERY_RECONCILE_JOB, { every: DELIVERY_RECONCILE_EVERY_MS }, {
+      name: DELIVERY_RECONCILE_JOB, data: {}, opts: { removeOnComplete: KEEP_COMPLETED, removeOnFail: { count: 100 } },
+    });
+    await this.services.schedules.reconcile();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.services.close();
+  }
+}
+
+/**
+ * Delivery (issue 16) as a bounded module of the export worker: its own queue and processor,
+ * channels behind one interface, and the deliveries table deciding what was sent. It reads the
+ * files the export worker renders; nothing else of the worker reaches into it.
+ */
+@Module({})
+export class DeliveryModule {
+  static register(config: ExportWorkerEnv): DynamicModule {
+    Processor(DELIVERY_QUEUE, {
+      concurrency: config.DELIVERY_CONCURRENCY,
+      settings: { backoffStrategy: deliveryBackoff(config) },
+    })(DeliveryProcessor);
+    return {
+      module: DeliveryModule,
+      imports: [
+        BullModule.registerQueue(
+          { name: DELIVERY_QUEUE },
+          { name: EXPORT_RENDER_QUEUE, connection: producerConnectionOptions(config.REDIS_URL) },
+          { name: INSIGHT_GENERATE_QUEUE, connection: producerConnectionOptions(config.REDIS_URL) },
+        ),
+      ],
+      providers: [
+        {
+          provide: DELIVERY_SERVICES,
+          inject: [PRISMA, getQueueToken(DELIVERY_QUEUE), getQueueToken(EXPORT_RENDER_QUEUE), getQueueToken(INSIGHT_GENERATE_QUEUE)],
+          useFactory: (prisma: PrismaClient, delivery: Queue, exportRender: Queue, insightGenerate: Queue) =>
+            createDeliveryServices(config, prisma, { delivery, exportRender, insightGenerate }),
+        },
+        { provide: DELIVERY_QUEUE_FOR_REDRIVE, inject: [getQueueToken(DELIVERY_QUEUE)], useFactory: (queue: Queue) => queue },
+        DeliveryProcessor,
+        DeliveryLifecycle,
+      ],
+      exports: [DELIVERY_QUEUE_FOR_REDRIVE],
+    };
+  }
+}

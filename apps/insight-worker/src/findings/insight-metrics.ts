@@ -1,0 +1,185 @@
+import type { DashboardType } from '@amc-reports/contracts/src/dashboard-view';
+import { NULL_BUCKET_KEY, OTHER_BUCKET_KEY, type MetricTotals, type ResultProfile } from '@amc-reports/contracts/src/result-profile';
+import {
+  availableMetrics,
+  BASE_METRIC_IDS,
+  buildMetricFrame,
+  chooseTouchModel,
+  columnMetric,
+  type DimensionRole,
+  type MetricDefinition,
+  type MetricFrame,
+  metricLabel,
+  type MetricSettings,
+  metricValue,
+  ratioMetric,
+  readSums,
+  resolveDimensionColumns,
+  roundMetricValue,
+  scopeProfileToTouchModel,
+} from '@amc-reports/metrics';
+import type { ExecutionProfile, NumberUnit } from './finding';
+
+/**
+ * A metric of the metric layer (libs/metrics) as findings quote it: percents as percentages
+ * (12.5 means 12.5 %, the unit verification reads), values read through each execution's own
+ * frame (its spend unit). The formulas, labels and column aliases are the layer's, never restated.
+ */
+export interface InsightMetric {
+  /** The catalogue id (`ctr`, `purchaseRateOfClicks`) or, for a result's own column, the column. */
+  key: string;
+  label: string;
+  unit: Exclude<NumberUnit, 'points'>;
+  kind: 'sum' | 'rate';
+  upIsGood: boolean | null;
+  definition: MetricDefinition;
+  /** Undefined when a column is missing or the denominator is zero: a gap, never a zero. */
+  valueOf(totals: MetricTotals | undefined, frame: MetricFrame): number | undefined;
+}
+
+export interface InsightMetrics {
+  /** How the latest result is read (columns, spend unit, currency). */
+  frame: MetricFrame;
+  metrics: InsightMetric[];
+  dimensions: Partial<Record<DimensionRole, string>>;
+  /** Funnel stages in order (≥ 2) when the dashboard is a funnel or stages were given. */
+  stages: string[];
+  /** The rate of each consecutive stage pair (length = stages − 1). */
+  stageRates: InsightMetric[];
+  /** An execution's own frame: the same settings, its own spend unit. */
+  frameOf(execution: ExecutionProfile): MetricFrame;
+}
+
+/** `data_aggregation_settings` as far as insights read them. */
+export interface InsightSettings extends MetricSettings {
+  attributionModel?: string;
+  stages?: Array<{ column: string }>;
+}
+
+export function insightMetric(definition: MetricDefinition, frame?: MetricFrame): InsightMetric {
+  const unit = definition.unit;
+  const valueOf = (totals: MetricTotals | undefined, readFrame: MetricFrame): number | undefined => {
+    // A settings stage column no metric claims is read as it is.
+    const value = definition.kind === 'column' ? totals?.[definition.column] : metricValue(definition, readSums(totals, readFrame));
+    if (value === null || value === undefined || !Number.isFinite(value)) return undefined;
+    return unit === 'percent' ? value * 100 : value;
+  };
+  return {
+    key: definition.id,
+    label: metricLabel(definition, frame),
+    unit,
+    kind: definition.kind === 'derived' ? 'rate' : 'sum',
+    upIsGood: definition.upIsGood,
+    definition,
+    valueOf,
+  };
+}
+
+/**
+ * Every execution of an attribution result reduced to one touch model (the settings', else last
+ * touch): rows of different models split the same conversions, so adding them counts them twice.
+ */
+export function scopeToTouchModel(
+  latest: ExecutionProfile,
+  history: readonly ExecutionProfile[],
+  settings: InsightSettings,
+): { latest: ExecutionProfile; history: ExecutionProfile[]; model: string | null } {
+  const column = resolveDimensionColumns(latest.profile.dimensions, settings.columns).dimensions.attributionModel;
+  const keys = column ? (latest.profile.dimensionBreakdowns[column] ?? []).map((bucket) => bucket.key) : [];
+  const choice = column ? chooseTouchModel(keys, settings.attributionModel) : null;
+  if (!column || !choice) return { latest, history: [...history], model: null };
+  const scope = (execution: ExecutionProfile): ExecutionProfile => ({ ...execution, profile: scopeProfileToTouchModel(execution.profile, column, choice.model) });
+  return { latest: scope(latest), history: history.map(scope), model: choice.model };
+}
+
+export function buildInsightMetrics(profile: ResultProfile, options: { dashboardType: DashboardType; settings?: InsightSettings }): InsightMetrics {
+  const settings = options.settings ?? {};
+  const frameSettings: MetricSettings = { columns: settings.columns, spendUnit: settings.spendUnit, currency: settings.currency };
+  const frame = buildMetricFrame(profile, frameSettings);
+  const metrics = availableMetrics(frame, { extras: true }).map((definition) => insightMetric(definition, frame));
+  const dimensions = resolveDimensionColumns(profile.dimensions, settings.columns).dimensions;
+  const stageIds = stagesOf(frame, options.dashboardType, settings.stages?.map((stage) => stage.column), profile);
+  const stageRates: InsightMetric[] = [];
+  for (let i = 0; i + 1 < stageIds.length; i++) {
+    const rate = ratioMetric(stageIds[i + 1], stageIds[i]);
+    let metric = metrics.find((candidate) => candidate.key === rate.id);
+    if (!metric) {
+      metric = insightMetric(rate, frame);
+      metrics.push(metric);
+    }
+    stageRates.push(metric);
+  }
+  for (const id of stageIds) {
+    if (!metrics.some((metric) => metric.key === id)) metrics.push(insightMetric(columnMetric(id), frame));
+  }
+  return {
+    frame,
+    metrics,
+    dimensions,
+    stages: stageRates.length > 0 ? stageIds : [],
+    stageRates,
+    frameOf: (execution) => (execution.profile === profile ? frame : buildMetricFrame(execution.profile, frameSettings)),
+  };
+}
+
+/** Stage ids: the settings' columns (as their catalogue metric when one reads that column), else the AMC funnel order. */
+function stagesOf(frame: MetricFrame, dashboardType: DashboardType, stageColumns: string[] | undefined, profile: ResultProfile): string[] {
+  if (stageColumns && stageColumns.length > 0) {
+    const present = stageColumns.filter((column) => profile.metrics.includes(column));
+    const ids = present.map((column) => BASE_METRIC_IDS.find((id) => frame.columns[id]?.columns.length === 1 && frame.columns[id]?.columns[0] === column) ?? column);
+    if (ids.length >= 2) return ids;
+  }
+  if (dashboardType !== 'funnel') return [];
+  return ['impressions', 'clicks', 'detailPageViews', 'addToCart', 'purchases'].filter((id) => frame.columns[id as (typeof BASE_METRIC_IDS)[number]]);
+}
+
+export interface SeriesPoint {
+  executionId: string;
+  value: number;
+}
+
+export interface MetricSeries {
+  metric: InsightMetric;
+  /** Oldest first; executions where the metric is undefined are left out. */
+  points: SeriesPoint[];
+}
+
+export function buildMetricSeries(catalog: InsightMetrics, history: readonly ExecutionProfile[]): MetricSeries[] {
+  const frames = history.map((execution) => catalog.frameOf(execution));
+  return catalog.metrics.map((metric) => ({
+    metric,
+    points: history.flatMap((execution, index) => {
+      const value = metric.valueOf(execution.profile.totals, frames[index]);
+      return value === undefined ? [] : [{ executionId: execution.executionId, value }];
+    }),
+  }));
+}
+
+/**
+ * Rounds a value the way it is shown everywhere (libs/metrics roundMetricValue): percents and
+ * points, stored as percentages, by the percent rule; so an insight's number reads back exactly as
+ * the dashboard and the export show it.
+ */
+export function roundForUnit(value: number, unit: NumberUnit): number {
+  if (unit === 'percent' || unit === 'points') return Number((roundMetricValue(value / 100, 'percent') * 100).toPrecision(15));
+  return roundMetricValue(value, unit);
+}
+
+/** The metrics a reader looks at first (the layer's headline list): for summaries. */
+export function headlineInsightMetrics(catalog: InsightMetrics, headline: readonly MetricDefinition[]): InsightMetric[] {
+  return headline.map((definition) => catalog.metrics.find((metric) => metric.key === definition.id) ?? insightMetric(definition, catalog.frame));
+}
+
+/** Outcome metrics first: a campaign that lost purchases matters more than one that lost impressions. */
+export function outcomeMetrics(catalog: InsightMetrics, limit: number): InsightMetric[] {
+  const chosen = ['purchases', 'sales', 'clicks', 'impressions']
+    .map((key) => catalog.metrics.find((metric) => metric.key === key))
+    .filter((metric): metric is InsightMetric => metric !== undefined);
+  const fallback = catalog.metrics.filter((metric) => metric.kind === 'sum');
+  return (chosen.length > 0 ? chosen : fallback).slice(0, limit);
+}
+
+/** `__other__` (folded keys) and `__null__` (NULL cells) are not a campaign or a bucket anyone can act on. */
+export function isNamedKey(key: string): boolean {
+  return key !== OTHER_BUCKET_KEY && key !== NULL_BUCKET_KEY;
+}

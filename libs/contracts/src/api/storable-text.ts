@@ -1,0 +1,51 @@
+/**
+ * Text Postgres and UTF-8 cannot hold faithfully: NUL (Postgres text refuses it) and lone UTF-16
+ * surrogates (they have no UTF-8 encoding; Node would silently turn them into U+FFFD). Requests
+ * carrying either are refused with a 400 naming the field, instead of failing later as a 500.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function unstorableTextProblem(text: string): string | null {
+  if (text.includes('\u0000')) return 'contains a NUL character (U+0000)';
+  if (LONE_SURROGATE.test(text)) return 'contains a lone UTF-16 surrogate (not valid Unicode text)';
+  return null;
+}
+
+export interface UnstorableText {
+  field: string;
+  message: string;
+}
+
+/** `__proto__`, or `constructor.prototype`: what replaces an object's prototype when a parsed body is merged (as secure-json-parse defines it). */
+function isPrototypeKey(key: string, value: unknown): boolean {
+  if (key === '__proto__') return true;
+  return key === 'constructor' && value !== null && typeof value === 'object' && Object.hasOwn(value, 'prototype');
+}
+
+/** The first string or object key in a parsed JSON body or query that cannot be stored, or that is a prototype key, as a field path. */
+export function findUnstorableText(value: unknown, path: string[] = [], depth = 0): UnstorableText | null {
+  const field = (): string => path.join('.') || '(body)';
+  if (typeof value === 'string') {
+    const problem = unstorableTextProblem(value);
+    return problem ? { field: field(), message: problem } : null;
+  }
+  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = findUnstorableText(value[index], [...path, String(index)], depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const key of Object.keys(value)) {
+    const keyPath = [...path, key];
+    if (isPrototypeKey(key, (value as Record<string, unknown>)[key])) {
+      return { field: keyPath.join('.'), message: `the key "${key}" is not allowed (it would replace an object's prototype)` };
+    }
+    const problem = unstorableTextProblem(key);
+    if (problem) return { field: keyPath.join('.'), message: `the key ${problem}` };
+    const found = findUnstorableText((value as Record<string, unknown>)[key], keyPath, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
