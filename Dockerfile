@@ -13,11 +13,13 @@ COPY libs/auth/package.json libs/auth/
 COPY libs/charts/package.json libs/charts/
 COPY libs/config/package.json libs/config/
 COPY libs/contracts/package.json libs/contracts/
+COPY libs/dashboards/package.json libs/dashboards/
 COPY libs/db/package.json libs/db/
 COPY libs/launcher/package.json libs/launcher/
 COPY libs/metrics/package.json libs/metrics/
 COPY libs/outbound/package.json libs/outbound/
 COPY libs/queue/package.json libs/queue/
+COPY libs/result-profile/package.json libs/result-profile/
 COPY libs/redrive/package.json libs/redrive/
 COPY libs/runtime/package.json libs/runtime/
 COPY libs/storage/package.json libs/storage/

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import { profileCsvStream } from '../apps/report-service/src/profile/profile-csv-stream';
+import { profileCsvStream } from '@amc-reports/result-profile';
 import { seededRandom } from './seeded-random';
 
 type Mode = 'baseline' | 'profile';

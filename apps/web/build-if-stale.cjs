@@ -1,5 +1,6 @@
 // Builds the web app (Vite) when apps/web/dist is missing or older than any of its sources:
-// apps/web/{index.html,vite.config.ts,src/,public/}, libs/charts/src and libs/metrics/src (bundled into the page).
+// apps/web/{index.html,vite.config.ts,src/,public/}, libs/charts/src, libs/metrics/src, libs/contracts/src and
+// libs/dashboards/src (bundled into the page).
 // A walk over a few dozen file stats: cheap enough to run before every `npm start` / `npm test`.
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -18,6 +19,8 @@ const sources = [
   path.join(webRoot, 'public'),
   path.join(repoRoot, 'libs', 'charts', 'src'),
   path.join(repoRoot, 'libs', 'metrics', 'src'),
+  path.join(repoRoot, 'libs', 'contracts', 'src'),
+  path.join(repoRoot, 'libs', 'dashboards', 'src'),
 ];
 
 function newestMtime(target) {

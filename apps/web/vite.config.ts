@@ -4,7 +4,8 @@ import { defineConfig } from 'vite';
 const here = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
 
 // The gateway serves the build at /app/ (apps/gateway/src/web/serve-web-app.ts). Charts come from
-// libs/charts' and libs/metrics' sources, the same functions the export worker renders PDFs and PNGs with.
+// libs/charts' and libs/metrics' sources, the same functions the export worker renders PDFs and PNGs with;
+// forms validate with libs/contracts' schemas and windows read as libs/dashboards reads them.
 export default defineConfig({
   root: here('.'),
   base: '/app/',
@@ -14,6 +15,10 @@ export default defineConfig({
       // The metric layer: labels, formulas and number formatting, the same as the server's.
       { find: /^@amc-reports\/metrics$/, replacement: here('../../libs/metrics/src/index.ts') },
       { find: /^@amc-reports\/metrics\/(.*)$/, replacement: `${here('../../libs/metrics')}/$1` },
+      { find: /^@amc-reports\/charts\/(.*)$/, replacement: `${here('../../libs/charts')}/$1` },
+      // The forms validate with the API's own zod schemas; windows are shown by the builders' rules.
+      { find: /^@amc-reports\/contracts\/(.*)$/, replacement: `${here('../../libs/contracts')}/$1` },
+      { find: /^@amc-reports\/dashboards\/(.*)$/, replacement: `${here('../../libs/dashboards')}/$1` },
       // The PDF's font for Japanese campaign names (fetched only by pages that show such text).
       { find: /^@noto-sans-jp/, replacement: here('../../node_modules/@expo-google-fonts/noto-sans-jp') },
     ],

@@ -1,3 +1,5 @@
+import { addDays, dayStart } from '@amc-reports/dashboards';
+
 /**
  * Eight weekly executions of an AMC "funnel by campaign" query, made up here (deterministic):
  * impressions grow week over week, and week 7 collapses (a broken listing: clicks and purchases
@@ -30,7 +32,13 @@ export function demoWeek(week: number): (string | number)[][] {
   });
 }
 
+/**
+ * AMC's window of week `week`: New York's Monday midnight to the next Monday's midnight, the end
+ * exclusive (shown as "Sep 28 – Oct 4"); daylight saving ends inside week 6, so the instants of the
+ * weeks differ by the hour AMC's do.
+ */
 export function demoWindow(week: number): { start: string; end: string; timeZone: string } {
-  const start = new Date(Date.UTC(2026, 8, 28 + (week - 1) * 7));
-  return { start: start.toISOString(), end: new Date(start.getTime() + 7 * 86_400_000 - 1_000).toISOString(), timeZone: 'America/New_York' };
+  const timeZone = 'America/New_York';
+  const first = addDays('2026-09-28', (week - 1) * 7);
+  return { start: dayStart(first, timeZone).toISOString(), end: dayStart(addDays(first, 7), timeZone).toISOString(), timeZone };
 }

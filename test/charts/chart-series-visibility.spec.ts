@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import * as echarts from 'echarts';
 import { buildEChartsOption, paletteColor, preferredChartHeight } from '@amc-reports/charts';
 import type { BuiltView } from '@amc-reports/contracts';
-import { buildFunnelViews } from '../../apps/report-service/src/builders/build-funnel-views';
-import { buildPerformanceViews } from '../../apps/report-service/src/builders/build-performance-views';
-import { profileCsvStream, profileInlineRows } from '../../apps/report-service/src/profile/profile-csv-stream';
-import { weeklyExecution } from '../../apps/report-service/test/profile-fixtures';
+import { buildFunnelViews, buildPerformanceViews } from '@amc-reports/dashboards';
+import { profileCsvStream, profileInlineRows } from '@amc-reports/result-profile';
+import { weeklyExecution } from '../../libs/dashboards/test/build-inputs';
 import { renderChartSvg } from '../../apps/export-worker/src/renderers/chart-svg';
 import { lineSeriesSpans } from './svg-series-spans';
 
@@ -17,7 +16,7 @@ import { lineSeriesSpans } from './svg-series-spans';
  * are rendered here to SVG exactly as the exports render them (and the page draws the same
  * libs/charts option), and every line must cover at least 5 % of its axis' height.
  */
-const FIXTURES = join(__dirname, '../../apps/report-service/test/fixtures');
+const FIXTURES = join(__dirname, '../../libs/result-profile/test/fixtures');
 const MIN_VISIBLE_SHARE = 0.05;
 const PDF_WIDTH = 760;
 

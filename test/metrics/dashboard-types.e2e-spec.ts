@@ -118,7 +118,7 @@ it('attribution: every total is the last-touch model\'s, the models compared sid
   expect(latest.purchases).toBe(2_503);
   expect(latest.impressions).toBe(fixtureSum('attribution_millicents.csv', 'impressions', (row) => row.attribution_model === 'last_touch'));
   expect(latest.spend).toBeCloseTo(fixtureSum('attribution_millicents.csv', 'total_cost', (row) => row.attribution_model === 'last_touch') / 100_000, 6);
-  expect(summaryOf(dashboard).text).toMatch(/^Latest execution \(Last touch model\): .*Purchases 2,503;/);
+  expect(summaryOf(dashboard).text).toMatch(/^Latest execution, [A-Z][a-z]{2} \d.* \(Last touch model\): .*Purchases 2,503;/);
   expect(view(dashboard.board, 'attribution.model-comparison').chart.series).toHaveLength(4);
   expect(view(dashboard.board, 'attribution.credit-share').chart.series.map((series: { label: string }) => series.label)).toEqual(['Last touch', 'First touch', 'Linear', 'Position based']);
 });
@@ -143,12 +143,12 @@ it('audience overlap: each exposure group indexed to all groups and its uplift o
   expect(allThree.upliftVsSingleChannel).toBeCloseTo(5_944 / 444_645 / (28_094 / 828_011) - 1, 10);
 });
 
-it('custom: ratio metrics by catalogue id, cards compared with the previous usable execution (the failed run skipped)', () => {
+it('custom: ratio metrics by catalogue id, cards not compared across the failed window before (a named gap, never skipped)', () => {
   const cards = view(played.get('custom')!.board, 'custom.headline');
   expect(cards.data.rows.map((row: { period: string; window: string }) => [row.period, row.window])).toEqual([
     ['latest', '2026-10-19 – 2026-10-25'],
-    ['previous', '2026-10-05 – 2026-10-11'],
   ]);
+  expect(cards.data.comparison).toMatchObject({ kind: 'previous', window: '2026-10-12 – 2026-10-18', state: 'failed' });
   const secondHalf = (row: Record<string, string>) => Number(row.event_date.slice(8, 10)) > 15;
   const spend = fixtureSum('performance_millicents.csv', 'total_cost', secondHalf) / 100_000;
   expect(cards.data.rows[0].roas).toBeCloseTo(fixtureSum('performance_millicents.csv', 'product_sales', secondHalf) / spend, 10);

@@ -10,7 +10,7 @@ import { inlineResult as inlineFixture } from '../../apps/report-service/test/am
 import { deliverExecution, download, type ExportEventLog, type Api } from '../../apps/export-worker/test/export-e2e';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
-const relative = (file: string) => path.relative(path.join(__dirname, '../../apps/report-service/test/fixtures'), path.join(FIXTURES, file));
+const relative = (file: string) => path.relative(path.join(__dirname, '../../libs/result-profile/test/fixtures'), path.join(FIXTURES, file));
 
 export function inlineResult(file: string) {
   return inlineFixture(relative(file));
@@ -41,7 +41,7 @@ export const DASHBOARD_CASES: DashboardCase[] = [
     name: 'custom',
     dashboardType: 'custom',
     cardsView: 'custom.headline',
-    // The middle run failed: the cards compare the latest with the previous usable execution.
+    // The middle run failed: the cards name that window as the gap they are not compared across.
     executions: [{ file: 'performance_millicents.csv', filter: firstHalf }, { failed: 'Query results did not meet the aggregation threshold' }, { file: 'performance_millicents.csv', filter: secondHalf }],
     settings: {
       visualizationSettings: {

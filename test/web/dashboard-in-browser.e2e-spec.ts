@@ -68,11 +68,11 @@ beforeAll(async () => {
   await playWeek(0);
   await until('the failed run', async () => (await api.get(`/v1/reports/${reportId}/dashboard`)).body.history?.length === 1);
   for (let week = 1; week <= WEEKS; week++) await playWeek(week);
-  // The page opens on a settled dashboard: 8 weeks of history and the latest run's insights.
+  // The page opens on a settled dashboard: 8 weeks of history after the failed week 0 (a gap row) and the latest run's insights.
   await until('the 8-week dashboard and its insights', async () => {
     const board = (await api.get(`/v1/reports/${reportId}/dashboard`)).body;
     const history = board.views?.find((view: { key: string }) => view.key === 'funnel.history');
-    return history?.data?.rows?.length === WEEKS && board.insights?.some((insight: { executionId: string }) => insight.executionId === board.latestRun?.executionId);
+    return history?.data?.rows?.length === WEEKS + 1 && board.insights?.some((insight: { executionId: string }) => insight.executionId === board.latestRun?.executionId);
   }, 90_000);
   browser = await openBrowser();
 }, 150_000);
@@ -133,9 +133,26 @@ it('opens the dashboard and renders every view: charts with drawn SVG, tables wi
   await saveScreenshot(page, 'dashboard.png');
 }, 30_000);
 
+it('lets the reader dismiss an insight from the page, and brings the verdict back after a reload', async () => {
+  const { page } = browser;
+  const item = page.locator('.insight:not([data-type="summary"])').first();
+  const insightId = (await item.getAttribute('data-insight-id'))!;
+  await item.getByRole('button', { name: 'Dismiss' }).click();
+  await item.locator('.insight-dismissed-button[aria-pressed="true"]').waitFor();
+  expect(await item.locator('.insight-feedback-status').innerText()).toMatch(/^Dismissed: insights of this kind for this metric will weigh less/);
+  const listed = await apiClient(stack.gatewayUrl, token).get(`/v1/reports/${reportId}/insights?limit=100`);
+  expect(listed.body.items.find((insight: { id: string }) => insight.id === insightId).feedback).toBe('dismissed');
+  await page.reload();
+  await page.locator('.dashboard[aria-busy="false"]').waitFor();
+  await page.locator(`.insight[data-insight-id="${insightId}"][data-feedback="dismissed"]`).waitFor();
+  expect(await page.locator('.insight[data-type="summary"] .insight-feedback').count()).toBe(0);
+  await saveScreenshot(page, 'dashboard-insight-dismissed.png');
+}, 30_000);
+
 it('sorts a table by a column from the keyboard', async () => {
   const { page } = browser;
-  const header = page.locator('[data-view-key="funnel.campaigns"] th', { hasText: 'Purchases' });
+  // "Purchases" itself, not the compared columns beside it ("Purchases (2026-11-09 – …)", "Δ Purchases").
+  const header = page.locator('[data-view-key="funnel.campaigns"] th', { hasText: /^Purchases\s*[↕▲▼]?$/ });
   await header.locator('button').focus();
   await page.keyboard.press('Enter');
   expect(await header.getAttribute('aria-sort')).toBe('descending');
@@ -179,8 +196,10 @@ it('updates the dashboard live when a new execution lands, without a reload', as
   // Waits go through locators: the page's CSP (no eval) rules out string predicates.
   await page.locator('.history-table tbody tr').nth(WEEKS + 1).waitFor({ timeout: 30_000 });
   expect(await page.locator('.latest-run .run-window').innerText()).toBe('Nov 23 – Nov 29, 2026');
-  await page.locator('[data-view-key="funnel.history"] tbody tr').nth(WEEKS).waitFor({ state: 'attached' });
-  expect(await count('[data-view-key="funnel.history"] tbody tr')).toBe(WEEKS + 1);
+  await page.locator('[data-view-key="funnel.history"] tbody tr').nth(WEEKS + 1).waitFor({ state: 'attached' });
+  // Nine weeks and the failed week 0 before them, a gap row.
+  expect(await count('[data-view-key="funnel.history"] tbody tr')).toBe(WEEKS + 2);
+  expect(await page.locator('[data-view-key="funnel.history"] tbody tr').first().getAttribute('data-gap')).toBe('failed');
   expect(await page.evaluate('window.__loadedOnce')).toBe('still the same document');
   expect(Number(await page.locator('.dashboard').getAttribute('data-live-updates'))).toBeGreaterThanOrEqual(1);
 }, 45_000);

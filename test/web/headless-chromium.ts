@@ -55,11 +55,12 @@ export async function openBrowser(viewport = { width: 1440, height: 900 }): Prom
   };
 }
 
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+/** The whole page, or (`fullPage: false`) what the viewport shows: a phone's screen as its reader sees it. */
+export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = path.join(ARTIFACTS_DIR, name);
   // The Japanese web font (campaign names) is fetched on first use: wait for it before the picture.
   await page.evaluate('document.fonts.load(\'14px "Noto Sans JP"\', "ホ").then(() => document.fonts.ready).then(() => true)');
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? true, animations: 'disabled' });
   return file;
 }

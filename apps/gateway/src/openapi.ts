@@ -2,13 +2,19 @@ import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { api } from '@amc-reports/contracts';
+import { dashboardColumnsMarkdown } from '@amc-reports/dashboards';
 
 /**
  * /docs (Swagger UI) and /docs/openapi.json: the document generated from the API operations table
  * (libs/contracts/src/api/operations.ts), i.e. from the zod schemas the controllers validate with.
  */
 export function serveOpenApi(app: NestFastifyApplication): void {
-  SwaggerModule.setup('docs', app, () => api.buildOpenApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, () => api.buildOpenApiDocument(api.API_OPERATIONS, { appendDescriptions: eventDescriptions() }) as unknown as OpenAPIObject, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/** The event's columns, per dashboard type: generated from the metric layer (libs/dashboards), as in the README. */
+export function eventDescriptions(): Record<string, string> {
+  return { receiveAmcExecutionCompleted: `### The AMC columns each dashboard type reads\n\n${dashboardColumnsMarkdown()}` };
 }
 
 /** Routes that are not part of the API document: the web page (and its shared page), the docs themselves, bull-board. */

@@ -122,8 +122,14 @@ describe('GET /docs', () => {
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining([
       '/v1/events/amc/execution-completed', '/v1/query-templates', '/v1/workflows/{id}', '/v1/reports/{id}/dashboard', '/health',
     ]));
-    const body = document.paths['/v1/events/amc/execution-completed'].post.requestBody.content['application/json'].schema;
+    const operation = document.paths['/v1/events/amc/execution-completed'].post;
+    const body = operation.requestBody.content['application/json'].schema;
     expect(body.properties.status.enum).toEqual(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
+    // For integrators: each field described, an example, and the columns each dashboard type reads.
+    expect(body.properties.timeWindow.properties.end.description).toMatch(/exclusive/);
+    expect(operation.requestBody.content['application/json'].example).toMatchObject({ status: 'SUCCEEDED', result: { format: 'rows' } });
+    expect(operation.description).toContain('#### funnel');
+    expect(operation.description).toMatch(/\| Purchases \(`purchases`\) \| `purchases`, `conversions`/);
     expect((await fetch(`${stack.gatewayUrl}/docs`)).status).toBe(200);
   });
 });

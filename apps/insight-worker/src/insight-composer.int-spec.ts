@@ -107,7 +107,7 @@ describe('composeInsights with a real local OpenAI-compatible server', () => {
   it('drops an LLM insight that cites a number not in the data, and words that finding by template', async () => {
     server.enqueue(
       answering((finding) =>
-        finding.id === 'anomaly.purchases_of_add_to_cart' ? 'The add-to-cart → purchase rate collapsed to 11.2%, a 4-year low.' : undefined,
+        finding.id === 'anomaly.purchases_of_add_to_cart' ? 'The add-to-cart → purchase rate collapsed to 9.7%, a 4-year low.' : undefined,
       ),
     );
     const result = await composeInsights(week7, writer);
@@ -115,8 +115,28 @@ describe('composeInsights with a real local OpenAI-compatible server', () => {
     expect(result.aiModel).toBe('fake-model');
     const anomaly = result.insights.find((insight) => insight.findingId === 'anomaly.purchases_of_add_to_cart')!;
     expect(anomaly.aiModel).toBe('statistical');
-    expect(anomaly.text).not.toContain('11.2');
+    expect(anomaly.text).not.toContain('9.7');
     expect(result.insights.filter((insight) => insight.aiModel === 'fake-model')).toHaveLength(result.insights.length - 1);
+  });
+
+  it('sends a merged finding to the model with its consequences and their numbers, and checks those numbers too', async () => {
+    let merged: PromptFinding | undefined;
+    server.enqueue((request) => {
+      merged = promptParts(request).findings.find((finding) => (finding.consequences?.length ?? 0) > 0);
+      // The model words that finding with its first consequence's change off by 7 points.
+      return answering((finding) => {
+        if (finding.id !== merged?.id) return undefined;
+        const consequence = finding.consequences![0];
+        return `${consequence.label} moved ${(finding.numbers[consequence.changeKey] + 7).toFixed(2)}%.`;
+      })(request);
+    });
+    const result = await composeInsights(week7, writer);
+    expect(merged).toBeDefined();
+    for (const consequence of merged!.consequences!) expect(typeof merged!.numbers[consequence.changeKey]).toBe('number');
+    const stored = result.insights.find((insight) => insight.findingId === merged!.id)!;
+    expect(result.droppedCount).toBe(1);
+    expect(stored.aiModel).toBe('statistical');
+    expect(stored.text).toBe(wordFinding(stored.sourceData.finding));
   });
 
   describe('a campaign named as a prompt injection', () => {
@@ -148,7 +168,9 @@ describe('composeInsights with a real local OpenAI-compatible server', () => {
       expect(numbersOf(result)).toEqual(numbersOf(statistical));
       expect(result.droppedCount).toBe(result.insights.length + 1);
       expect(result.aiModel).toBe('statistical');
-      expect(JSON.stringify(result.insights)).not.toContain('999');
+      // What a reader sees and what verification checks: the texts and their numbers (a statistic such as a
+      // score of −2.5999 is not a figure anyone states).
+      expect(JSON.stringify(result.insights.map((insight) => [insight.text, insight.sourceData.numbers]))).not.toContain('999');
     });
 
     it('when it is the subject of a finding: sent only inside the untrusted block, never stated as a figure', async () => {

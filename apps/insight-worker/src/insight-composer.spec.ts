@@ -57,7 +57,7 @@ describe('composeInsights', () => {
         { findingId: first.id, type: first.type, text: 'Totals were 12,345,678 impressions.' }, // number not in the finding
         { findingId: 'trend.made_up', type: 'trend', text: 'Sales rose.' }, // unknown finding
         { findingId: second.id, type: 'summary', text: 'Wrong type.' }, // type mismatch
-        { findingId: third.id, type: third.type, text: 'x'.repeat(601) }, // too long
+        { findingId: third.id, type: third.type, text: 'x'.repeat(801) }, // too long
         { findingId: second.id, type: second.type, text: wordFinding(second) },
         { findingId: second.id, type: second.type, text: wordFinding(second) }, // duplicate
       ]),
@@ -134,7 +134,7 @@ describe('composeInsights', () => {
       { key: 'insights', name: 'Insights', viewType: 'insight', position: 1, chart: { kind: 'table', title: 'Insights', series: [] }, data: { rows: [] } },
     ] as BuiltView[];
     const { insights } = await composeInsights({ ...input, views }, null);
-    expect(insights.find((insight) => insight.findingId === 'anomaly.clicks')!.viewKey).toBe('funnel.stages');
+    expect(insights.find((insight) => insight.findingId === 'comparison.clicks')!.viewKey).toBe('funnel.stages');
     expect(insights.find((insight) => insight.findingId === 'summary.totals')!.viewKey).toBe('insights');
   });
 });

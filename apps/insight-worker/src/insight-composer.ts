@@ -99,7 +99,7 @@ export async function composeInsights(
   for (const insight of written) {
     const finding = byId.get(insight.findingId);
     // The subject may be named only inside our quotes, exactly as the templates quote it.
-    const quoting = confineQuotedSubject(insight.text.replace(/\s+/g, ' ').trim(), finding?.subject);
+    const quoting = confineQuotedSubject(insight.text.replace(/\s+/g, ' ').trim(), [finding?.subject, finding?.counterpart]);
     const text = quoting.ok ? quoting.text : '';
     if (!finding) drop(insight, 'unknown_finding');
     else if (accepted.has(finding.id)) drop(insight, 'duplicate');

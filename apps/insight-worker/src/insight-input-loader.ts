@@ -5,8 +5,11 @@ import {
 } from '@amc-reports/contracts';
 import type { ChartSpec } from '@amc-reports/charts/src/chart-spec';
 import type { PrismaClient } from '@amc-reports/db';
+import { InsightVisualizationSettings } from '@amc-reports/contracts/src/report-settings';
 import type { ExecutionProfile, InsightInput } from './findings/finding';
 import type { InsightSettings } from './findings/insight-metrics';
+import type { InsightThresholds } from './findings/insight-thresholds';
+import { loadFeedbackWeights } from './insight-feedback-reader';
 
 /**
  * Mirrors the report-service's `REPORT_UNUSABLE` (execution-recorder.ts): one report's settings
@@ -53,7 +56,7 @@ interface ExecutionRow {
 export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenerateJob): Promise<LoadedTarget> {
   const configuration = await prisma.reportConfiguration.findUnique({
     where: { id: job.configurationId },
-    select: { id: true, workflowId: true, isEnabled: true, dashboardType: true, dataAggregationSettings: true },
+    select: { id: true, workflowId: true, isEnabled: true, dashboardType: true, dataAggregationSettings: true, visualizationSettings: true },
   });
   if (!configuration) return { kind: 'skip', reason: 'configuration_missing' };
   if (!configuration.isEnabled) return { kind: 'skip', reason: 'configuration_disabled' };
@@ -82,6 +85,7 @@ export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenera
     : 'custom';
   const latest = toProfile(execution);
   const earlier = await loadEarlierHistory(prisma, execution, historyLength(configuration.dataAggregationSettings) - 1);
+  const feedback = await loadFeedbackWeights(prisma, configuration.id, execution.time_window_start);
   return {
     kind: 'ready',
     target: {
@@ -93,6 +97,8 @@ export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenera
         history: [...earlier, latest],
         views,
         settings: insightSettings(dashboardType, configuration.dataAggregationSettings),
+        thresholds: insightThresholds(configuration.visualizationSettings),
+        feedback,
       },
     },
   };
@@ -167,4 +173,15 @@ function insightSettings(dashboardType: DashboardType, aggregation: unknown): In
     attributionModel: settings.attributionModel,
     ...(Array.isArray(settings.stages) ? { stages: settings.stages } : {}),
   };
+}
+
+/**
+ * `visualization_settings.insights` (floors and the metric budgets are judged by). Read on its own:
+ * a report whose other visualization settings no longer parse keeps its insight settings, and
+ * ones that do not parse mean the defaults.
+ */
+function insightThresholds(visualization: unknown): Partial<InsightThresholds> {
+  const raw = (visualization as { insights?: unknown } | null)?.insights;
+  const parsed = InsightVisualizationSettings.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : {};
 }

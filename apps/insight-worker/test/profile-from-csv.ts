@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DimensionBucket, ResultProfile } from '@amc-reports/contracts/src/result-profile';
+import type { CrossBreakdown, CrossBucket, DimensionBucket, ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import type { ExecutionProfile } from '../src/findings/finding';
 
 export const HISTORY_FIXTURES = join(__dirname, 'fixtures', 'history');
@@ -64,6 +64,25 @@ export function profileFromRows(header: string[], rows: string[][]): ResultProfi
       breakdowns[dimension].set(key, bucket);
     }
   }
+  // Facet × dimension breakdowns as the profiler makes them: pairs where one side has at most 50 keys.
+  const facet = (dimension: string) => breakdowns[dimension].size <= 50;
+  const crossBreakdowns: CrossBreakdown[] = [];
+  for (let first = 0; first < dimensions.length; first++) {
+    for (let second = first + 1; second < dimensions.length; second++) {
+      const pair: [string, string] = [dimensions[first], dimensions[second]];
+      if (!facet(pair[0]) && !facet(pair[1])) continue;
+      const buckets = new Map<string, CrossBucket>();
+      for (const row of rows) {
+        const keys: [string, string] = [row[header.indexOf(pair[0])], row[header.indexOf(pair[1])]];
+        const bucket = buckets.get(JSON.stringify(keys)) ?? { keys, rowCount: 0, filteredRowCount: 0, totals: {} };
+        bucket.rowCount++;
+        if (isWithheld(row)) bucket.filteredRowCount++;
+        else sumInto(bucket.totals, row);
+        buckets.set(JSON.stringify(keys), bucket);
+      }
+      crossBreakdowns.push({ dimensions: pair, buckets: [...buckets.values()] });
+    }
+  }
   return {
     version: 1,
     rowCount: rows.length,
@@ -84,6 +103,7 @@ export function profileFromRows(header: string[], rows: string[][]): ResultProfi
       ]),
     ),
     dateSeries: [],
+    crossBreakdowns,
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { classifyFailure, readableMessage, sqlStateOf } from './classify-failure';
-import { UnusableResultError } from './profile/unusable-result.error';
+import { UnusableResultError } from '@amc-reports/result-profile';
 import { ResultUnavailableError } from './result-source/result-errors';
 
 /** The shape Prisma 7 gives a Postgres error through @prisma/adapter-pg (P2039 / P2010 and friends). */

@@ -4,7 +4,7 @@
  * separate rule set (e.g. "Postgres or Redis unreachable: delay without spending an attempt") can
  * be asked first: anything this module does not recognise is `transient`, the default.
  */
-import { UnusableResultError } from './profile/unusable-result.error';
+import { UnusableResultError } from '@amc-reports/result-profile';
 import { ResultUnavailableError } from './result-source/result-errors';
 
 export type FailureClass =

@@ -1,9 +1,7 @@
 import type { BuiltView, DashboardType, ResultProfile } from '@amc-reports/contracts';
 import { HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX } from '@amc-reports/contracts/src/report-settings';
-import type { PrismaClient } from '@amc-reports/db';
-import { buildDashboard } from './builders/build-dashboard';
-import { REPORT_UNUSABLE } from './execution-recorder';
-import type { ExecutionProfile } from './builders/dashboard-build-input';
+import { type PrismaClient, readExecutionProfiles, readReportTimeline } from '@amc-reports/db';
+import { buildPlannedDashboard, planPeriod, profilesNeeded, toTimelineExecution, UnusableResultError } from '@amc-reports/dashboards';
 
 export interface ConfigurationToBuild {
   id: string;
@@ -41,33 +39,38 @@ function historyLength(aggregation: unknown): number {
   return typeof requested === 'number' && requested >= 1 ? Math.min(Math.floor(requested), HISTORY_LENGTH_MAX) : HISTORY_LENGTH_DEFAULT;
 }
 
-/** The last N usable executions of the workflow (one per time window), oldest first. */
-export async function loadHistory(prisma: PrismaClient, workflowId: string, length: number): Promise<ExecutionProfile[]> {
-  const rows = await prisma.$queryRaw<{ id: string; time_window_start: Date; time_window_end: Date; result_profile: ResultProfile }[]>`
-    SELECT id, time_window_start, time_window_end, result_profile FROM workflow_executions
-    WHERE workflow_id = ${workflowId}::uuid AND status = 'SUCCEEDED' AND superseded_by IS NULL
-      AND result_profile IS NOT NULL AND (error_code IS NULL OR error_code = ${REPORT_UNUSABLE})
-    ORDER BY time_window_start DESC, completed_at DESC LIMIT ${length}`;
-  return rows.reverse().map((row) => ({
-    executionId: row.id, timeWindowStart: row.time_window_start.toISOString(), timeWindowEnd: row.time_window_end.toISOString(),
-    profile: row.result_profile,
-  }));
+/** What a rebuild wrote: the views, and the execution they show (null without a usable one). */
+export interface Rebuilt {
+  views: BuiltView[];
+  shownExecutionId: string | null;
 }
 
-/** Rebuilds one configuration's views from history; returns the views written (empty without history). */
-export async function rebuildConfiguration(prisma: PrismaClient, workflowId: string, config: ConfigurationToBuild): Promise<BuiltView[]> {
-  const history = await loadHistory(prisma, workflowId, historyLength(config.dataAggregationSettings));
-  const latest = history.at(-1);
-  if (!latest) return [];
-  const views = buildDashboard(config.dashboardType, {
-    latest, history, settings: { visualization: config.visualizationSettings, aggregation: config.dataAggregationSettings },
-  });
+/**
+ * Rebuilds one configuration's views from its history: the newest window this report can use,
+ * its cards compared with the window right before (a failed or missing one is a gap, named), the
+ * history charts with their gaps. Throws ShownResultUnusable (naming the execution shown) when
+ * its result cannot make this dashboard.
+ */
+export async function rebuildConfiguration(prisma: PrismaClient, workflowId: string, config: ConfigurationToBuild): Promise<Rebuilt> {
+  const timeline = (await readReportTimeline(prisma, workflowId, config.id)).map(toTimelineExecution);
+  const plan = planPeriod(timeline, { kind: 'latest' }, { kind: 'previous' }, historyLength(config.dataAggregationSettings));
+  const shown = plan.period.members[0];
+  if (!shown) return { views: [], shownExecutionId: null };
+  const profiles = await readExecutionProfiles<ResultProfile>(prisma, profilesNeeded(plan));
+  const settings = { visualization: config.visualizationSettings, aggregation: config.dataAggregationSettings };
+  let views: BuiltView[];
+  try {
+    ({ views } = buildPlannedDashboard(config.dashboardType, settings, plan, profiles, { compareTables: false }));
+  } catch (error) {
+    if (error instanceof UnusableResultError) throw new ShownResultUnusable(shown.executionId, error);
+    throw error;
+  }
   const processedAt = new Date();
   await prisma.$transaction(async (tx) => {
     for (const view of views) {
       const data = {
         name: view.name, viewType: view.viewType, position: view.position, chartConfigurations: view.chart as object,
-        processedData: view.data as object, sourceExecutionId: latest.executionId, processedAt,
+        processedData: view.data as object, sourceExecutionId: shown.executionId, processedAt,
       };
       await tx.dashboardView.upsert({
         where: { reportConfigurationId_viewKey: { reportConfigurationId: config.id, viewKey: view.key } },
@@ -77,6 +80,31 @@ export async function rebuildConfiguration(prisma: PrismaClient, workflowId: str
     }
     // Views a builder no longer produces (a column disappeared) go; the rest keep their ids and layout.
     await tx.dashboardView.deleteMany({ where: { reportConfigurationId: config.id, viewKey: { notIn: views.map((v) => v.key) } } });
+    // Built from it, so this report can use it (again): a verdict from older settings no longer holds.
+    await tx.reportUnusableExecution.deleteMany({ where: { reportConfigurationId: config.id, executionId: shown.executionId } });
   });
-  return views;
+  return { views, shownExecutionId: shown.executionId };
+}
+
+/** The shown execution's result cannot make this report's dashboard: recorded for this report only. */
+export class ShownResultUnusable extends Error {
+  override readonly name = 'ShownResultUnusable';
+
+  constructor(readonly executionId: string, readonly problem: UnusableResultError) {
+    super(problem.message);
+  }
+}
+
+/**
+ * This report cannot use the execution's result (its settings name a column the result lacks…):
+ * the report's dashboard keeps the previous good execution under a banner; the workflow's other
+ * reports are unaffected. Idempotent (a retried job writes the same row).
+ */
+export async function recordReportUnusable(prisma: PrismaClient, reportId: string, executionId: string, error: UnusableResultError): Promise<void> {
+  const data = { errorCode: error.reason, error: error.message.slice(0, 2_000) };
+  await prisma.reportUnusableExecution.upsert({
+    where: { reportConfigurationId_executionId: { reportConfigurationId: reportId, executionId } },
+    create: { reportConfigurationId: reportId, executionId, ...data },
+    update: data,
+  });
 }

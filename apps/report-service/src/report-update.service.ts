@@ -10,12 +10,13 @@ import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
 import { markEventFailed, markEventProcessed } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
-import { enabledConfigurations, ensureTemplateCopies, rebuildConfiguration } from './dashboard-rebuilder';
-import { REPORT_UNUSABLE, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
+import {
+  type ConfigurationToBuild, enabledConfigurations, ensureTemplateCopies, rebuildConfiguration, recordReportUnusable, ShownResultUnusable,
+} from './dashboard-rebuilder';
+import { saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
 import { enqueueInsights, laterUsableExecutions, requestAutoExports, requestExecutionDelivery } from './follow-up-jobs';
-import { assertUsableProfile } from './builders/dashboard-context';
+import { assertUsableProfile, UnusableResultError } from '@amc-reports/dashboards';
 import { readableMessage, type FailureClass } from './classify-failure';
-import { UnusableResultError } from './profile/unusable-result.error';
 import { InjectReportServiceConfig } from './report-service.config';
 import { ResultUnavailableError } from './result-source/result-errors';
 import { loadResultProfile } from './result-source/load-result-profile';
@@ -102,18 +103,13 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
 
     for (const config of await enabledConfigurations(this.prisma, workflow.id)) {
       if (buildable) {
-        try {
-          await rebuildConfiguration(this.prisma, workflow.id, config);
-          outcome.rebuilt.push(config.id);
-        } catch (error) {
-          if (!(error instanceof UnusableResultError)) throw error;
-          // One report's settings not fitting this result must not hold back the others.
+        const unusable = await this.rebuild(workflow.id, config, log);
+        if (unusable) {
           outcome.failedConfigurations.push(config.id);
-          await saveExecutionError(this.prisma, execution.id, REPORT_UNUSABLE, `report "${config.name}": ${error.message}`);
-          this.logger.warn({ msg: `report cannot use this result: ${error.message}`, reportId: config.id, ...log });
           await this.announce(config.id, workflow.id, execution.id, current.status);
           continue;
         }
+        outcome.rebuilt.push(config.id);
         await enqueueInsights(this.prisma, this.insightQueue, config.id, execution.id,
           await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart));
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
@@ -123,6 +119,28 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     }
     this.logger.log({ msg: `execution ${current.status}: ${outcome.rebuilt.length} dashboard(s) rebuilt`, ...log });
     return outcome;
+  }
+
+  /**
+   * One report's settings not fitting a result must not hold back the others: the verdict is this
+   * report's (report_unusable_executions), and the report is rebuilt once more without that
+   * result, so its stored views show the previous good execution with this one as a gap.
+   * Returns the problem, or null when the views were rebuilt from the newest result.
+   */
+  private async rebuild(workflowId: string, config: ConfigurationToBuild, log: Record<string, unknown>): Promise<ShownResultUnusable | null> {
+    let first: ShownResultUnusable | null = null;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await rebuildConfiguration(this.prisma, workflowId, config);
+        return first;
+      } catch (error) {
+        if (!(error instanceof ShownResultUnusable)) throw error;
+        await recordReportUnusable(this.prisma, config.id, error.executionId, error.problem);
+        this.logger.warn({ msg: `report cannot use this result: ${error.message}`, reportId: config.id, shownExecutionId: error.executionId, ...log });
+        first ??= error;
+      }
+    }
+    return first;
   }
 
   /** Profiles and archives the result; a permanent problem is written on the execution, not retried. */

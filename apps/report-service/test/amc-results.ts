@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 
-export const FIXTURES = path.join(__dirname, 'fixtures');
+// The sample results the profiler is tested on (libs/result-profile), played here as AMC events.
+export const FIXTURES = path.join(__dirname, '..', '..', '..', 'libs', 'result-profile', 'test', 'fixtures');
 
 /** A fixture CSV as the inline `{columns, rows}` an AMC event carries (numbers as numbers). */
 export function inlineResult(file: string): { format: 'rows'; columns: string[]; rows: (string | number | boolean | null)[][] } {

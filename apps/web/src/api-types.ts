@@ -48,7 +48,16 @@ export interface ReportSummary {
 export interface TimeWindow {
   start: string;
   end: string;
+  /** The event's zone and the days the window covers as AMC means them (exclusive end shown as the last day). */
+  timeZone?: string;
+  firstDay?: string;
+  lastDay?: string;
+  /** "Nov 2 – Nov 8, 2026". */
+  label?: string;
 }
+
+export type ExecutionOutcome = 'usable' | 'failed' | 'unusable' | 'pending';
+export type WindowState = 'ok' | 'failed' | 'unusable' | 'missing' | 'pending';
 
 export interface RunState {
   executionId: string;
@@ -59,6 +68,43 @@ export interface RunState {
   filteredRowCount: number | null;
   error: { code: string | null; message: string } | null;
   superseded: boolean;
+  replacedBy?: string | null;
+  /** This report's view of the run: a SUCCEEDED run it cannot use is `unusable`. */
+  outcome?: ExecutionOutcome;
+  reason?: string | null;
+}
+
+export interface WindowGapView {
+  state: Exclude<WindowState, 'ok'>;
+  timeWindow: TimeWindow;
+  executionId: string | null;
+  reason: string | null;
+}
+
+/** The window the cards show, or the one they are compared with. */
+export interface PeriodView {
+  kind: 'latest' | 'execution' | 'range';
+  timeWindow: TimeWindow;
+  state: WindowState;
+  reason: string | null;
+  executionIds: string[];
+  gaps: WindowGapView[];
+  excluded: { executionId: string; window: string; reason: string }[];
+  replacedBy: string | null;
+}
+
+export interface ComparisonView extends PeriodView {
+  comparison: 'previous' | 'year' | 'execution';
+}
+
+export interface ResultProblem {
+  executionId: string;
+  outcome: 'failed' | 'unusable' | 'pending';
+  timeWindow: TimeWindow;
+  code: string | null;
+  message: string;
+  expected: string | null;
+  showing: TimeWindow | null;
 }
 
 export interface ViewData {
@@ -72,10 +118,15 @@ export interface ViewData {
   /** The windows of the cards' numbers: the latest execution and the one compared with. */
   window?: { latest: string; previous?: string };
   touchModel?: string;
+  /** What the numbers are compared with, also when that window has none (failed, missing). */
+  comparison?: { kind: string; window: string; state: WindowState; reason?: string };
+  /** Δ / Δ % columns of a compared chart, for its table of numbers. */
+  comparisonFields?: { field: string; label: string; format?: import('@amc-reports/charts').ValueFormat }[];
 }
 
 export interface DashboardView {
-  id: string;
+  /** Null for a view only a chosen period has (no stored row to export or attach insights to). */
+  id: string | null;
   key: string;
   name: string;
   viewType: 'chart' | 'table' | 'metric_card' | 'insight' | string;
@@ -97,6 +148,7 @@ export interface InsightSourceData {
     statistics?: Record<string, number>;
     strength?: number;
     executionIds?: string[];
+    windows?: { latest?: string; previous?: string; baseline?: string };
   };
   numbers?: Record<string, number>;
   executionIds?: string[];
@@ -111,8 +163,12 @@ export interface Insight {
   confidence: number;
   aiModel: string | null;
   sourceData: InsightSourceData | null;
+  /** The reader's own verdict (POST /v1/insights/:id/feedback). */
+  feedback?: InsightVerdict | null;
   createdAt: string;
 }
+
+export type InsightVerdict = 'useful' | 'dismissed';
 
 export interface Dashboard {
   report: {
@@ -121,12 +177,16 @@ export interface Dashboard {
     dashboardType: string;
     isEnabled: boolean;
     organizationId?: string | null;
-    workflow: { id: string; name: string; reportEnabled: boolean } | null;
+    workflow: { id: string; name: string; reportEnabled: boolean; amcInstanceId?: string } | null;
   };
   latestRun: RunState | null;
   history: RunState[];
   views: DashboardView[];
   insights: Insight[];
+  source?: 'stored' | 'built';
+  period?: PeriodView | null;
+  comparison?: ComparisonView | null;
+  problem?: ResultProblem | null;
 }
 
 export type ExportFormat = 'pdf' | 'png' | 'csv' | 'excel';
@@ -146,6 +206,30 @@ export interface ExportStatus {
   completedAt: string | null;
   expiresAt: string | null;
   downloadUrl: string | null;
+}
+
+export type OrganizationRole = MyOrganization['role'];
+/** An organization of the reader's, as the forms read it. */
+export type Organization = MyOrganization;
+
+export interface ReportDetail extends ReportSummary {
+  visualizationSettings: Record<string, unknown>;
+  dataAggregationSettings: Record<string, unknown>;
+  exportSettings: Record<string, unknown>;
+}
+
+export interface ReportPreview {
+  execution: RunState | null;
+  profile: {
+    rowCount: number;
+    filteredRowCount: number;
+    columns: { name: string; kind: string }[];
+    metrics: Record<string, string[]>;
+    dimensions: Record<string, string>;
+    spendUnit: { columns: string[]; unit: string; source: string; reason: string } | null;
+  } | null;
+  views: DashboardView[];
+  problem: { code: string; message: string; expected: string } | null;
 }
 
 /** Delivery (issue 16). */

@@ -1,20 +1,17 @@
+import { formatWindow as formatAmcWindow } from '@amc-reports/dashboards/src/time-window';
 import type { TimeWindow } from './api-types';
 
 /**
- * Dates and sizes for people. AMC time windows are calendar days in UTC, so they are shown in UTC
- * (a local time zone would move "Sep 28" to "Sep 27" west of Greenwich); moments such as "completed"
+ * Dates and sizes for people. AMC time windows are whole days of the event's time zone with an
+ * exclusive end, shown as AMC means them ("Nov 2 – Nov 8, 2026"; libs/dashboards time-window.ts,
+ * the gateway's label when it sends one), never in the reader's zone; moments such as "completed"
  * are shown in the reader's own time zone.
  */
-const DAY = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-const DAY_YEAR = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
 const MOMENT = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' });
 const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 export function formatWindow(window: TimeWindow): string {
-  const start = new Date(window.start);
-  const end = new Date(window.end);
-  const sameYear = start.getUTCFullYear() === end.getUTCFullYear();
-  return `${(sameYear ? DAY : DAY_YEAR).format(start)} – ${DAY_YEAR.format(end)}`;
+  return window.label ?? formatAmcWindow(window);
 }
 
 export function formatMoment(iso: string | null | undefined): string {

@@ -1,6 +1,6 @@
 import type {
-  Dashboard, Delivery, ExportFormat, ExportScope, ExportStatus, Membership, MyOrganizations, NewSubscription, Page, ReportSummary, ShareLink,
-  Subscription,
+  Dashboard, Delivery, ExportFormat, ExportScope, ExportStatus, InsightVerdict, Membership, MyOrganizations, NewSubscription, Page, ReportDetail, ReportPreview,
+  ReportSummary, ShareLink, Subscription,
 } from './api-types';
 
 /** Narrows a report list to one organization, or one of its AMC instances (advertisers). */
@@ -43,12 +43,41 @@ export class GatewayApi {
     return this.json('/v1/organizations');
   }
 
-  getDashboard(reportId: string): Promise<Dashboard> {
-    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/dashboard`);
+  /** `query`: the period and comparison (executionId, from/to, weeks, compare, compareExecutionId). */
+  getDashboard(reportId: string, query?: URLSearchParams): Promise<Dashboard> {
+    const search = query && query.toString() ? `?${query.toString()}` : '';
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/dashboard${search}`);
+  }
+
+  getReport(reportId: string): Promise<ReportDetail> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}`);
+  }
+
+  updateReport(reportId: string, changes: Record<string, unknown>): Promise<ReportDetail> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}`, { method: 'PATCH', body: JSON.stringify(changes) });
+  }
+
+  previewReport(reportId: string, draft: Record<string, unknown>, signal?: AbortSignal): Promise<ReportPreview> {
+    return this.json(`/v1/reports/${encodeURIComponent(reportId)}/preview`, { method: 'POST', body: JSON.stringify(draft), signal });
+  }
+
+  createQueryTemplate(body: Record<string, unknown>): Promise<{ id: string }> {
+    return this.json('/v1/query-templates', { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  createWorkflow(body: Record<string, unknown>): Promise<{ id: string; reportConfigId: string | null }> {
+    return this.json('/v1/workflows', { method: 'POST', body: JSON.stringify(body) });
   }
 
   requestExport(reportId: string, request: ExportRequest): Promise<ExportStatus> {
     return this.json(`/v1/reports/${encodeURIComponent(reportId)}/exports`, { method: 'POST', body: JSON.stringify(request) });
+  }
+
+  /** The reader's verdict on an insight; null takes it back. */
+  async setInsightFeedback(insightId: string, verdict: InsightVerdict | null): Promise<void> {
+    const path = `/v1/insights/${encodeURIComponent(insightId)}/feedback`;
+    if (verdict === null) await this.send(path, { method: 'DELETE' });
+    else await this.send(path, { method: 'POST', body: JSON.stringify({ verdict }) });
   }
 
   getExport(exportId: string): Promise<ExportStatus> {

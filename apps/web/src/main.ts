@@ -2,7 +2,9 @@ import './styles.css';
 import { mountAppShell } from './app-shell';
 import { GatewayApi } from './gateway-api';
 import type { PageCleanup, PageContext } from './page-context';
-import { renderDashboardPage } from './pages/dashboard-page';
+import { renderDashboardPage, type DashboardPage } from './pages/dashboard-page';
+import { renderNewReportPage } from './pages/new-report-page';
+import { renderReportSettingsPage } from './pages/report-settings-page';
 import { renderNotFoundPage } from './pages/not-found-page';
 import { renderReportListPage } from './pages/report-list-page';
 import { renderSignInPage } from './pages/sign-in-page';
@@ -12,6 +14,8 @@ import { clearToken, readToken, tokenClaims } from './session-token';
 const shell = mountAppShell(document.getElementById('app')!);
 let cleanupPage: PageCleanup | null = null;
 let leavePage: AbortController | null = null;
+/** The open dashboard: a new period in its URL updates it in place (charts, live stream and scroll kept). */
+let openDashboard: { reportId: string; page: DashboardPage } | null = null;
 
 function signOut(reason: string | null): void {
   clearToken();
@@ -19,6 +23,11 @@ function signOut(reason: string | null): void {
 }
 
 function render(route: Route): void {
+  if (route.name === 'dashboard' && openDashboard?.reportId === route.reportId && readToken()) {
+    openDashboard.page.showPeriod(route.period);
+    return;
+  }
+  openDashboard = null;
   cleanupPage?.();
   cleanupPage = null;
   leavePage?.abort();
@@ -46,7 +55,12 @@ function render(route: Route): void {
   };
   window.scrollTo(0, 0);
   if (route.name === 'reports') cleanupPage = renderReportListPage(context);
-  else if (route.name === 'dashboard') cleanupPage = renderDashboardPage(context, route.reportId);
+  else if (route.name === 'dashboard') {
+    const page = renderDashboardPage(context, route.reportId, route.period);
+    openDashboard = { reportId: route.reportId, page };
+    cleanupPage = page.cleanup;
+  } else if (route.name === 'new-report') cleanupPage = renderNewReportPage(context);
+  else if (route.name === 'edit-report') cleanupPage = renderReportSettingsPage(context, route.reportId);
   else renderNotFoundPage(shell.main, route.what);
   shell.focusHeading();
 }

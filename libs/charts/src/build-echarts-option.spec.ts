@@ -50,6 +50,7 @@ describe('buildEChartsOption', () => {
         ['2026-10-02', 2000, null],
         ['2026-10-03', 1500, 300],
       ],
+      sourceHeader: false,
     });
     expect(option.legend).toBeDefined();
   });
@@ -74,6 +75,9 @@ describe('buildEChartsOption', () => {
     expect(yAxis).toHaveLength(2);
     expect(yAxis[0].axisLabel.formatter(12345)).toBe('12,345');
     expect(yAxis[1].axisLabel.formatter(0.125)).toBe('12.5%'); // ticks drop trailing zeros
+    // A narrow range keeps its ticks apart instead of printing "1.15%" for each of them.
+    expect([0.0115, 0.01152, 0.01154].map((tick) => yAxis[1].axisLabel.formatter(tick))).toEqual(['1.15%', '1.152%', '1.154%']);
+    expect(yAxis[1].axisLabel.formatter(-0.0025)).toBe('-0.25%');
     expect(seriesOf(option)[1]).toMatchObject({ type: 'line', yAxisIndex: 1 });
   });
 
@@ -104,6 +108,7 @@ describe('buildEChartsOption', () => {
         ['2026-10-02', 'false'],
         ['2026-10-03', 'false'],
       ],
+      sourceHeader: false,
     });
   });
 
@@ -180,6 +185,20 @@ describe('buildEChartsOption', () => {
     expect(seriesOf(option).map((series) => series.yAxisIndex)).toEqual([0, 0]);
   });
 
+  it('keeps a first row without a number (a failed week: a gap) as a category, never as a header row', () => {
+    const gapFirst: ChartRow[] = [{ window: '2026-09-21', impressions: null }, { window: '2026-09-28', impressions: 100 }, { window: '2026-10-05', impressions: 120 }];
+    const option = buildEChartsOption({ kind: 'line', title: 'History', x: { field: 'window', type: 'category' }, series: [{ field: 'impressions', label: 'Impressions' }] }, gapFirst);
+    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 600, height: 300 });
+    try {
+      chart.setOption(option);
+      const axis = (chart as unknown as { getModel(): { getComponent(name: string): { axis: { scale: { getOrdinalMeta(): { categories: string[] } } } } } })
+        .getModel().getComponent('xAxis').axis;
+      expect(axis.scale.getOrdinalMeta().categories).toEqual(['2026-09-21', '2026-09-28', '2026-10-05']);
+    } finally {
+      chart.dispose();
+    }
+  });
+
   it('is deterministic: the same input gives the same option', () => {
     const first = buildEChartsOption(specFor('stacked-bar'), rows);
     const second = buildEChartsOption(specFor('stacked-bar'), rows);
@@ -190,6 +209,13 @@ describe('buildEChartsOption', () => {
     const spec = specFor('line', { series: [{ field: 'ctr', label: 'CTR', format: 'percent' }] });
     const tooltip = seriesOf(buildEChartsOption(spec, rows))[0].tooltip as { valueFormatter: (value: unknown) => string };
     expect(tooltip.valueFormatter(0.0125)).toBe('1.25%');
+  });
+
+  it('labels percent ticks closer than 0.01 % apart without repeating a label', () => {
+    const spec = specFor('line', { series: [{ field: 'ctr', label: 'CTR', format: 'percent' }] });
+    const axes = buildEChartsOption(spec, rows).yAxis as Array<{ axisLabel: { formatter: (value: number) => string } }>;
+    const ticks = [0.00165, 0.0017, 0.00175, 0.0018].map((value) => axes[0].axisLabel.formatter(value));
+    expect(ticks).toEqual(['0.165%', '0.17%', '0.175%', '0.18%']);
   });
 
   it('uses the Okabe-Ito palette', () => {

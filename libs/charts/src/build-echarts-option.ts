@@ -36,6 +36,9 @@ export function buildEChartsOption(spec: ChartSpec, rows: ChartRow[], options: B
   const dataset: DatasetComponentOption = {
     dimensions,
     source: rows.map((row) => dimensions.map((field) => toDatasetCell(row[field]))),
+    // The dimensions are named above: without this ECharts takes a first row with no number (a
+    // failed week, every value null) for a header row and drops it from the chart.
+    sourceHeader: false,
   };
   const title = { text: spec.title, left: 'center' as const, show: showTitle };
 

@@ -36,12 +36,23 @@ function formatterFor(format: ValueFormat, currency: string | undefined): (value
   return (value: unknown) => formatValue(Array.isArray(value) ? value[0] : value, format, { currency });
 }
 
-/** Axis ticks read evenly ("0.08%", "0.1%"), without the trailing zeros a single value keeps. */
+/**
+ * Axis ticks read evenly ("0.08%", "0.1%") and never repeat: a tick keeps every decimal it has (up
+ * to 6 of the shown number), so the ticks of a narrow range (1.150 %, 1.152 %, 1.154 %) stay apart
+ * where the two decimals of a single value would print "1.15%" five times.
+ */
 function tickFormatterFor(format: ValueFormat, currency: string | undefined): (value: unknown) => string {
   const format1 = formatterFor(format, currency);
   if (format === 'integer') return format1;
   if (format === 'currency') return (value: unknown) => format1(value).replace(/\.00(?=\D*$)/, '');
-  return (value: unknown) => format1(value).replace(/(\.\d*?)0+(?=%?$)/, '$1').replace(/\.(?=%?$)/, '');
+  return (value: unknown) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return format1(value);
+    const shown = format === 'percent' ? value * 100 : value;
+    const [whole, fraction = ''] = Math.abs(shown).toFixed(6).replace(/\.?0+$/, '').split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    const sign = shown < 0 && (whole !== '0' || fraction !== '') ? '-' : '';
+    return `${sign}${grouped}${fraction ? `.${fraction}` : ''}${format === 'percent' ? '%' : ''}`;
+  };
 }
 
 function seriesType(kind: ChartKind, onFirstAxis: boolean): 'line' | 'bar' | 'scatter' {

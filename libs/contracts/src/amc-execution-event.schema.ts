@@ -77,9 +77,9 @@ const MAX_CELL_ISSUES = 20;
 
 export const InlineResult = z
   .object({
-    format: z.literal('rows'),
-    columns: z.array(text(200).min(1)).min(1).max(500),
-    rows: z.array(z.array(cell)).max(1_000_000),
+    format: z.literal('rows').describe('`rows`: the result is in the event'),
+    columns: z.array(text(200).min(1)).min(1).max(500).describe('the result\'s column names as AMC writes them (1 to 500, unique once trimmed); the dashboard types read them by name (below)'),
+    rows: z.array(z.array(cell)).max(1_000_000).describe('one array per row, one cell per column: a string, number, boolean or null (up to 1,000,000 rows); a `filtered` column marks rows AMC withheld for privacy'),
   })
   .superRefine((result, ctx) => {
     const width = result.columns.length;
@@ -112,14 +112,15 @@ export const InlineResult = z
 
 /** A CSV result by URL: AMC's pre-signed download URL (https), or file:// inside RESULTS_DIR. */
 export const CsvResultLink = z.object({
-  format: z.literal('csv'),
+  format: z.literal('csv').describe('`csv`: the result is a CSV file to download'),
   url: text(8_192)
     .url()
     .refine((value) => /^(https?|file):\/\//.test(value), 'must be an https:// or file:// URL')
     .superRefine((value, ctx) => {
       const problem = fileUrlProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    })
+    .describe('AMC\'s pre-signed https:// download URL of the result CSV, or file:///… inside the report service\'s RESULTS_DIR'),
 });
 
 /** Why a file:// URL cannot name a file on the report service (undefined for other URLs). */
@@ -143,25 +144,29 @@ export type ExecutionResult = z.infer<typeof ExecutionResult>;
 
 export const AmcExecutionCompletedEvent = z
   .object({
-    eventId: opaqueId,
-    type: z.literal('amc.execution.completed').default('amc.execution.completed'),
-    occurredAt: isoDateTime.optional(),
-    instanceId: opaqueId,
+    eventId: opaqueId.describe('the sender\'s id of this event (printable ASCII, up to 200): a second event with the same id is answered `duplicate` and not processed again'),
+    type: z.literal('amc.execution.completed').default('amc.execution.completed').describe('always `amc.execution.completed` (the default)'),
+    occurredAt: isoDateTime.optional().describe('when AMC finished the execution (ISO 8601 with offset); the newer of two runs of one window replaces the older'),
+    instanceId: opaqueId.describe('the AMC instance id the workflow runs on: one of an organization\'s registered instances'),
     /** Ours (a workflows.id) or AMC's workflow id: at least one. */
-    workflowId: z.string().uuid().optional(),
-    amcWorkflowId: opaqueId.optional(),
-    executionId: opaqueId,
-    status: z.enum(AMC_EXECUTION_STATUSES),
+    workflowId: z.string().uuid().optional().describe('our workflow id (a UUID); this or `amcWorkflowId` is required'),
+    amcWorkflowId: opaqueId.optional().describe('AMC\'s workflow id, as set on the workflow; this or `workflowId` is required'),
+    executionId: opaqueId.describe('AMC\'s execution id; a re-run of a window is a new execution id with the same `timeWindow`'),
+    status: z.enum(AMC_EXECUTION_STATUSES).describe('AMC\'s status; only SUCCEEDED results build dashboards, FAILED and CANCELLED are shown with `error`'),
     timeWindow: z.object({
-      start: isoDateTime,
-      end: isoDateTime,
-      timeZone: timeZone.optional(),
-    }),
-    result: ExecutionResult.nullable().default(null),
+      start: isoDateTime.describe('the first instant the query covered (ISO 8601 with offset)'),
+      end: isoDateTime.describe('the end of the window, exclusive as in AMC: 2026-11-09T00:00:00-05:00 ends the window with Nov 8, shown as its last day'),
+      timeZone: timeZone.optional().describe('the IANA time zone the window\'s days are in (America/New_York); without it, the offset of `start`'),
+    }).describe('the window of time the query covered'),
+    result: ExecutionResult.nullable().default(null).describe('the result: `{format: rows, columns, rows}` inline or `{format: csv, url}`; required when SUCCEEDED'),
     error: z
-      .object({ code: text(200).optional(), message: text(10_000) })
+      .object({
+        code: text(200).optional().describe('AMC\'s error code, e.g. PrivacyThresholdNotMet'),
+        message: text(10_000).describe('AMC\'s reason, shown to people as it is'),
+      })
       .nullable()
-      .default(null),
+      .default(null)
+      .describe('why a FAILED or CANCELLED execution has no result'),
   })
   .superRefine((event, ctx) => {
     if (!event.workflowId && !event.amcWorkflowId) {

@@ -1,4 +1,4 @@
-import type { ChartRow, ChartSpec } from '@amc-reports/charts/src/chart-spec';
+import type { ChartRow, ChartSpec, ValueFormat } from '@amc-reports/charts/src/chart-spec';
 
 export const DASHBOARD_TYPES = ['funnel', 'performance', 'attribution', 'audience', 'custom'] as const;
 export type DashboardType = (typeof DASHBOARD_TYPES)[number];
@@ -11,6 +11,38 @@ export interface HistoryPointRef {
   executionId: string;
   timeWindowStart: string;
   timeWindowEnd: string;
+  /** The event's `timeWindow.timeZone`: the days the window covers are read in it (UTC when absent). */
+  timeZone?: string | null;
+}
+
+/**
+ * Why a window has no numbers in a history or a comparison: AMC failed it, this report could not
+ * use its result, no execution covers it, or it has not finished. Shown as a gap, never skipped.
+ */
+export const WINDOW_GAP_STATES = ['failed', 'unusable', 'missing', 'pending'] as const;
+export type WindowGapState = (typeof WINDOW_GAP_STATES)[number];
+
+export interface WindowGap {
+  timeWindowStart: string;
+  timeWindowEnd: string;
+  timeZone?: string | null;
+  state: WindowGapState;
+  /** The execution of the window, when there is one (a failed run). */
+  executionId?: string | null;
+  /** AMC's or the report's reason, for people. */
+  reason?: string | null;
+}
+
+export const COMPARISON_KINDS = ['previous', 'year', 'execution'] as const;
+export type ComparisonKind = (typeof COMPARISON_KINDS)[number];
+
+/** What a view's numbers are compared with: the window named, and whether it has numbers. */
+export interface ViewComparison {
+  kind: ComparisonKind;
+  /** "2026-11-09 – 2026-11-15": the days compared with. */
+  window: string;
+  state: 'ok' | WindowGapState;
+  reason?: string;
 }
 
 /**
@@ -47,4 +79,10 @@ export interface BuiltViewData {
   touchModel?: string;
   /** The time window of the numbers (cards): "2026-10-01 – 2026-10-31", and of the previous execution they are compared with. */
   window?: { latest: string; previous?: string };
+  /** What the numbers are compared with, also when that window is a gap (failed, missing): named, never skipped. */
+  comparison?: ViewComparison;
+  /** History views: the windows without numbers between the points (the rows have `gap` set for them). */
+  gaps?: WindowGap[];
+  /** Comparison columns of a compared view (Δ, Δ %) that the chart does not draw, for its table of numbers. */
+  comparisonFields?: Array<{ field: string; label: string; format?: ValueFormat }>;
 }

@@ -8,11 +8,13 @@ export * from './delivery-rules';
 export * from './queues';
 export * from './events';
 export * from './amc-execution-event.schema';
+export { AMC_EVENT_EXAMPLE, amcEventFieldsMarkdown, amcEventExampleMarkdown } from './amc-event-docs';
 export * from './result-profile';
 export * from './dashboard-view';
 export {
   parseReportSettings, formatSettingsIssues, ExportSettings, REPORT_SETTINGS_SCHEMAS, HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX,
   RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, type ReportSettings, type RawReportSettings,
+  INSIGHT_OPTIMIZATION_METRICS, INSIGHT_THRESHOLD_DEFAULTS, InsightVisualizationSettings, type InsightOptimizationMetric,
 } from './report-settings';
 export * from './amc-signature';
 export * as api from './api';

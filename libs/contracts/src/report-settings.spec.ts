@@ -11,6 +11,18 @@ describe('parseReportSettings', () => {
     expect(result.settings.export).toEqual({ retentionDays: 7 });
   });
 
+  it('reads the insight floors and the metric budgets are judged by', () => {
+    const result = parseReportSettings('funnel', { visualization: { insights: { minRelativeChange: 0.2, minVolumeShare: 0.1, optimizeFor: 'cpa' } } });
+    expect(result.success && result.settings.visualization).toEqual({ hiddenViews: [], insights: { minRelativeChange: 0.2, minVolumeShare: 0.1, optimizeFor: 'cpa' } });
+  });
+
+  it('reads the minimum confidence of insights in client exports, and refuses one outside [0, 1]', () => {
+    const result = parseReportSettings('funnel', { export: { minInsightConfidence: 0.5 } });
+    expect(result.success && result.settings.export).toEqual({ retentionDays: 7, minInsightConfidence: 0.5 });
+    const refused = parseReportSettings('funnel', { export: { minInsightConfidence: 1.5 } });
+    expect(!refused.success && formatSettingsIssues(refused.issues)).toBe('export.minInsightConfidence: Too big: expected number to be <=1');
+  });
+
   it('treats null settings (a NULL jsonb column) as defaults', () => {
     expect(parseReportSettings('funnel', { visualization: null, aggregation: null, export: null }).success).toBe(true);
   });
@@ -85,6 +97,9 @@ describe('parseReportSettings', () => {
       { visualization: { views: [{ key: 'a', title: 'A', kind: 'metric', y: 'x', filters: [{ column: 'c', op: 'in', value: 'v' }] }] } },
       'visualization.views.0.filters.0.values',
     ],
+    ['an insight floor above 100 %', 'funnel', { visualization: { insights: { minVolumeShare: 1.5 } } }, 'visualization.insights.minVolumeShare: Too big'],
+    ['budget advice by a metric that is no return or cost', 'funnel', { visualization: { insights: { optimizeFor: 'clicks' } } }, 'visualization.insights.optimizeFor: Invalid option'],
+    ['a misspelt insight setting', 'performance', { visualization: { insights: { minRelativeChance: 0.2 } } }, 'visualization.insights: Unrecognized key: "minRelativeChance"'],
     ['an unknown chart kind', 'custom', { visualization: { views: [{ key: 'a', title: 'A', kind: 'donut', y: 'x' }] } }, 'visualization.views.0.kind: Invalid option'],
   ])('rejects %s with an issue naming the field', (_name, type, raw, message) => {
     const result = parseReportSettings(type, raw);

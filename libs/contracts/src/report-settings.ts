@@ -83,9 +83,30 @@ export const AudienceAggregationSettings = z.strictObject({
 });
 export const CustomAggregationSettings = z.strictObject({ ...aggregationBase });
 
+/** The metrics budget advice can be judged by (`visualization_settings.insights.optimizeFor`). */
+export const INSIGHT_OPTIMIZATION_METRICS = ['roas', 'newToBrandRoas', 'cpa', 'acos'] as const;
+export type InsightOptimizationMetric = (typeof INSIGHT_OPTIMIZATION_METRICS)[number];
+
+/** What the insight worker uses when `visualization_settings.insights` leaves a key out. */
+export const INSIGHT_THRESHOLD_DEFAULTS = { minRelativeChange: 0.1, minVolumeShare: 0.05, optimizeFor: 'roas' } as const;
+
+/**
+ * `visualization_settings.insights`: when a move is news. Statistics decide whether a move is more
+ * than noise; these floors decide whether it matters: a change under `minRelativeChange` (0.1 =
+ * 10 %) or on a campaign under `minVolumeShare` of the volume is not reported however unusual.
+ * Budget advice weighs campaigns by `optimizeFor` (return on ad spend by default).
+ */
+export const InsightVisualizationSettings = z.strictObject({
+  minRelativeChange: z.number().min(0).max(10).optional(),
+  minVolumeShare: z.number().min(0).max(1).optional(),
+  optimizeFor: z.enum(INSIGHT_OPTIMIZATION_METRICS).optional(),
+});
+export type InsightVisualizationSettings = z.infer<typeof InsightVisualizationSettings>;
+
 const visualizationBase = {
   /** View keys (e.g. `funnel.history`) the user chose not to show. */
   hiddenViews: z.array(z.string().min(1).max(100)).max(50).default([]),
+  insights: InsightVisualizationSettings.optional(),
 };
 
 export const StandardVisualizationSettings = z.strictObject({ ...visualizationBase });
@@ -139,6 +160,14 @@ export const CustomVisualizationSettings = z
   });
 
 export const EXPORT_FORMATS = ['pdf', 'png', 'csv', 'excel'] as const;
+/**
+ * The insight worker's promise behind `export_settings.minInsightConfidence`: a stored
+ * confidence_score of 0.3 or more is a finding it would put in front of a client (every anomaly is
+ * ≥ 0.5, trends ≥ 0.35, recoveries ≥ 0.3), while week-on-week moves nothing explains and weak
+ * advice stay under it (apps/insight-worker/src/findings/strength.ts). On quiet histories nothing
+ * but the summary reaches it (bench/planted-effects.bench.ts).
+ */
+export const MIN_INSIGHT_CONFIDENCE_DEFAULT = 0.3;
 export const ExportSettings = z.strictObject({
   autoExport: z
     .array(z.enum(EXPORT_FORMATS))
@@ -146,6 +175,8 @@ export const ExportSettings = z.strictObject({
     .refine((formats) => new Set(formats).size === formats.length, 'each format at most once')
     .optional(),
   retentionDays: z.int().min(1).max(RETENTION_DAYS_MAX).default(RETENTION_DAYS_DEFAULT),
+  /** Insights below this confidence stay out of client-facing exports (default MIN_INSIGHT_CONFIDENCE_DEFAULT, 0.3). */
+  minInsightConfidence: z.number().min(0).max(1).optional(),
 });
 export type ExportSettings = z.infer<typeof ExportSettings>;
 

@@ -29,3 +29,4 @@ export {
 export { HEADLINE_METRIC_IDS, headlineMetrics } from './headline-metrics';
 export { exportHeading, exportNumber } from './export-columns';
 export { catalogueMarkdownTable } from './catalogue-table';
+export { parseChannelCount } from './exposure-groups';

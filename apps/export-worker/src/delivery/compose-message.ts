@@ -1,5 +1,6 @@
 import { formatValue } from '@amc-reports/charts';
 import type { DeliveryFormat, DeliveryTriggerKind } from '@amc-reports/contracts';
+import { windowRangeText } from '@amc-reports/dashboards';
 import type { DeliveryContent } from './delivery-content';
 
 /** A file of the delivery as the message names it: attached to the e-mail, or behind a link. */
@@ -33,11 +34,12 @@ export interface ComposedMessage {
 }
 
 const INSIGHTS_SHOWN = 5;
-const DAY = (date: Date) => date.toISOString().slice(0, 10);
 
+/** The days the numbers cover as the dashboard states them: the event's time zone, AMC's exclusive end shown as the last day. */
 export function windowText(content: DeliveryContent): string {
   const execution = content.execution;
-  return execution ? `${DAY(execution.timeWindowStart)} – ${DAY(execution.timeWindowEnd)}` : 'no execution yet';
+  if (!execution) return 'no execution yet';
+  return windowRangeText({ start: execution.timeWindowStart.toISOString(), end: execution.timeWindowEnd.toISOString(), timeZone: execution.timeZone });
 }
 
 function sizeText(bytes: number | null): string {

@@ -35,7 +35,7 @@ export class DeliveryContentLoader {
     if (!report) return null;
     const execution = executionId
       ? await this.prisma.workflowExecution.findUnique({
-        where: { id: executionId }, select: { id: true, timeWindowStart: true, timeWindowEnd: true, completedAt: true, rowCount: true },
+        where: { id: executionId }, select: { id: true, timeWindowStart: true, timeWindowEnd: true, timeZone: true, completedAt: true, rowCount: true },
       })
       : null;
     const views = await this.prisma.dashboardView.findMany({

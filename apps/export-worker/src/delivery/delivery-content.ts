@@ -24,7 +24,8 @@ export interface InsightLine {
 /** What a delivery says: the report, the execution it reports on, its headline numbers and insights. */
 export interface DeliveryContent {
   report: { id: string; name: string; dashboardType: string };
-  execution: { id: string; timeWindowStart: Date; timeWindowEnd: Date; completedAt: Date | null; rowCount: number | null } | null;
+  /** `timeZone`: the event's, in which the window's days are read (AMC's end is exclusive). */
+  execution: { id: string; timeWindowStart: Date; timeWindowEnd: Date; timeZone?: string | null; completedAt: Date | null; rowCount: number | null } | null;
   metrics: MetricValue[];
   /** Best first. */
   insights: InsightLine[];

@@ -5,6 +5,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { UserScope } from '../common/user-scope.service';
 import { notFound, Pagination, parseId, parseRequest, toPage, Uuid } from '../common/request-validation';
+import { readVerdicts } from './insight-verdicts';
 
 /** dashboard_insights.insight_type (CHECK constraint, DESIGN §3). */
 export const INSIGHT_TYPES = ['trend', 'anomaly', 'recommendation', 'summary', 'comparison'] as const;
@@ -17,7 +18,8 @@ const ListInsights = Pagination.extend({
 
 /**
  * GET /v1/reports/:id/insights: the stored insights of a report (every current execution, or the
- * one named), best first. Row-level security decides visibility, so another user's report is a 404.
+ * one named), best first, each with the caller's own verdict. Row-level security decides
+ * visibility, so another organization's report is a 404.
  */
 @Controller('v1/reports')
 @UseGuards(JwtAuthGuard)
@@ -49,11 +51,13 @@ export class InsightsController {
         take: limit + 1,
         skip: offset,
       });
-      return toPage(rows, { limit, offset });
+      const page = toPage(rows, { limit, offset });
+      return { ...page, verdicts: await readVerdicts(tx, reportId, page.items) };
     });
     if (!page) throw notFound('report');
+    const { verdicts, ...rest } = page;
     return {
-      ...page,
+      ...rest,
       items: page.items.map((insight) => ({
         id: insight.id,
         viewId: insight.dashboardViewId,
@@ -67,6 +71,7 @@ export class InsightsController {
         aiModel: insight.aiModel,
         promptVersion: insight.promptVersion,
         sourceData: insight.sourceData,
+        feedback: verdicts.get(insight.id) ?? null,
         createdAt: insight.createdAt,
       })),
     };

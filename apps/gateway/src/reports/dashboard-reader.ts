@@ -1,91 +1,87 @@
 import { Injectable } from '@nestjs/common';
-import type { TransactionClient } from '@amc-reports/db';
+import type { api, BuiltView, DashboardType, ResultProfile } from '@amc-reports/contracts';
+import { readExecutionProfiles, readReportTimeline, type TransactionClient } from '@amc-reports/db';
+import {
+  buildPlannedDashboard, planPeriod, PeriodRequestError, profilesNeeded, toTimelineExecution, UnusableResultError,
+  type ComparisonRequest, type PeriodPlan, type PeriodRequest,
+} from '@amc-reports/dashboards';
+import { validationError } from '../common/request-validation';
+import { describeComparison, describePeriod, describeStoredPeriod, resultProblem } from './period-views';
+import { runState } from './run-state';
+import { readVerdicts } from '../insights/insight-verdicts';
 
 const HISTORY_SHOWN = 20;
 const INSIGHTS_SHOWN = 10;
 
-export function runState(execution: {
-  id: string; status: string; timeWindowStart: Date; timeWindowEnd: Date; completedAt: Date | null; createdAt: Date;
-  rowCount: number | null; filteredRowCount: number | null; errorCode: string | null; error: string | null; supersededBy: string | null;
-}) {
-  return {
-    executionId: execution.id,
-    status: execution.status,
-    timeWindow: { start: execution.timeWindowStart, end: execution.timeWindowEnd },
-    completedAt: execution.completedAt ?? execution.createdAt,
-    rowCount: execution.rowCount,
-    filteredRowCount: execution.filteredRowCount,
-    error: execution.error ? { code: execution.errorCode, message: execution.error } : null,
-    superseded: execution.supersededBy !== null,
-  };
+export { readReportHeadlines } from './report-headlines';
+
+const historyLengthOf = (aggregation: unknown): number => {
+  const requested = (aggregation as { historyLength?: unknown } | null)?.historyLength;
+  return typeof requested === 'number' && requested >= 1 ? Math.min(Math.floor(requested), 52) : 12;
+};
+
+function requestsOf(query: api.DashboardQuery): { period: PeriodRequest; comparison: ComparisonRequest } | null {
+  const picked = query.executionId || query.from || query.weeks || query.compare || query.compareExecutionId;
+  if (!picked) return null;
+  const period: PeriodRequest = query.executionId ? { kind: 'execution', executionId: query.executionId }
+    : query.from && query.to ? { kind: 'range', from: query.from, to: query.to }
+      : query.weeks ? { kind: 'weeks', weeks: query.weeks } : { kind: 'latest' };
+  const comparison: ComparisonRequest = query.compareExecutionId ? { kind: 'execution', executionId: query.compareExecutionId }
+    : { kind: query.compare ?? 'previous' };
+  return { period, comparison };
 }
 
 /**
- * What the report list shows per report without loading every dashboard: the latest run of its
- * workflow and the strongest non-summary insight of its newest window (the summary when alone).
+ * Assembles GET /v1/reports/:id/dashboard inside the caller's RLS transaction: the stored views
+ * (as the report service built them for the newest usable window), or — with a period or a
+ * comparison asked for — views built now from the profiles of the executions it needs.
  */
-export async function readReportHeadlines(tx: TransactionClient, reports: { id: string; workflowId: string | null }[]) {
-  const workflowIds = [...new Set(reports.map((r) => r.workflowId).filter((id): id is string => id !== null))];
-  const runs = workflowIds.length === 0 ? [] : await tx.$queryRaw<{
-    workflow_id: string; id: string; status: string; time_window_start: Date; time_window_end: Date; completed_at: Date | null;
-    created_at: Date; row_count: number | null; filtered_row_count: number | null; error_code: string | null; error: string | null; superseded_by: string | null;
-  }[]>`
-    SELECT DISTINCT ON (workflow_id) workflow_id, id, status, time_window_start, time_window_end, completed_at, created_at,
-           row_count, filtered_row_count, error_code, error, superseded_by
-    FROM workflow_executions WHERE workflow_id = ANY(${workflowIds}::uuid[]) ORDER BY workflow_id, created_at DESC, id`;
-  const insights = await tx.$queryRaw<{ report_id: string; execution_id: string; insight_type: string; insight_text: string; confidence_score: string; created_at: Date }[]>`
-    SELECT DISTINCT ON (v.report_configuration_id) v.report_configuration_id AS report_id, i.execution_id, i.insight_type, i.insight_text,
-           i.confidence_score::text, i.created_at
-    FROM dashboard_insights i JOIN dashboard_views v ON v.id = i.dashboard_view_id JOIN workflow_executions e ON e.id = i.execution_id
-    WHERE v.report_configuration_id = ANY(${reports.map((r) => r.id)}::uuid[]) AND e.superseded_by IS NULL
-    ORDER BY v.report_configuration_id, e.time_window_start DESC, (i.insight_type = 'summary'), i.confidence_score DESC, i.id`;
-  const runByWorkflow = new Map(runs.map((run) => [run.workflow_id, runState({
-    id: run.id, status: run.status, timeWindowStart: run.time_window_start, timeWindowEnd: run.time_window_end, completedAt: run.completed_at,
-    createdAt: run.created_at, rowCount: run.row_count, filteredRowCount: run.filtered_row_count, errorCode: run.error_code, error: run.error,
-    supersededBy: run.superseded_by,
-  })]));
-  const insightByReport = new Map(insights.map((insight) => [insight.report_id, {
-    executionId: insight.execution_id, type: insight.insight_type, text: insight.insight_text,
-    confidence: Number(insight.confidence_score), createdAt: insight.created_at,
-  }]));
-  return new Map(reports.map((report) => [report.id, {
-    lastRun: (report.workflowId && runByWorkflow.get(report.workflowId)) || null,
-    lastInsight: insightByReport.get(report.id) ?? null,
-  }]));
-}
-
-/** Assembles GET /v1/reports/:id/dashboard inside the caller's RLS transaction. */
 @Injectable()
 export class DashboardReader {
-  async read(tx: TransactionClient, reportId: string) {
+  async read(tx: TransactionClient, reportId: string, query: api.DashboardQuery = {}) {
     const report = await tx.reportConfiguration.findUnique({ where: { id: reportId }, include: { workflow: true } });
     if (!report) return null;
-    const executions = report.workflowId
-      ? await tx.workflowExecution.findMany({
-        where: { workflowId: report.workflowId },
-        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-        take: HISTORY_SHOWN,
-        select: {
-          id: true, status: true, timeWindowStart: true, timeWindowEnd: true, completedAt: true, createdAt: true,
-          rowCount: true, filteredRowCount: true, errorCode: true, error: true, supersededBy: true,
-        },
-      })
-      : [];
-    const views = await tx.dashboardView.findMany({ where: { reportConfigurationId: reportId }, orderBy: [{ position: 'asc' }, { viewKey: 'asc' }] });
-    // The newest time window's set, not the set written last: a late or retried job for an older
-    // week must not replace the insights that match the views.
-    const latestInsight = await tx.dashboardInsight.findFirst({
-      where: { dashboardView: { reportConfigurationId: reportId }, execution: { supersededBy: null } },
-      orderBy: [{ execution: { timeWindowStart: 'desc' } }, { execution: { completedAt: 'desc' } }, { createdAt: 'desc' }],
-      select: { executionId: true },
-    });
-    const insights = latestInsight
-      ? await tx.dashboardInsight.findMany({
-        where: { executionId: latestInsight.executionId, dashboardView: { reportConfigurationId: reportId } },
-        orderBy: [{ confidenceScore: 'desc' }, { createdAt: 'desc' }, { id: 'asc' }],
-        take: INSIGHTS_SHOWN,
-      })
-      : [];
+    const rows = report.workflowId ? await readReportTimeline(tx, report.workflowId, reportId) : [];
+    const timeline = rows.map(toTimelineExecution);
+    const requests = requestsOf(query);
+    const settings = { visualization: report.visualizationSettings, aggregation: report.dataAggregationSettings };
+
+    let built: { views: BuiltView[]; plan: PeriodPlan; problem: string | null } | null = null;
+    if (requests) {
+      let plan: PeriodPlan;
+      try {
+        plan = planPeriod(timeline, requests.period, requests.comparison, historyLengthOf(report.dataAggregationSettings));
+      } catch (error) {
+        if (error instanceof PeriodRequestError) throw validationError([{ field: error.field, message: error.message }]);
+        throw error;
+      }
+      const profiles = await readExecutionProfiles<ResultProfile>(tx, profilesNeeded(plan));
+      try {
+        built = { plan, problem: null, views: buildPlannedDashboard(report.dashboardType as DashboardType, settings, plan, profiles, { compareTables: true }).views };
+      } catch (error) {
+        if (!(error instanceof UnusableResultError)) throw error;
+        built = { plan, problem: error.message, views: [] };
+      }
+    }
+
+    const stored = await tx.dashboardView.findMany({ where: { reportConfigurationId: reportId }, orderBy: [{ position: 'asc' }, { viewKey: 'asc' }] });
+    const storedByKey = new Map(stored.map((view) => [view.viewKey, view]));
+    const views = built
+      ? built.views.map((view) => ({
+        id: storedByKey.get(view.key)?.id ?? null, key: view.key, name: view.name, viewType: view.viewType, position: view.position,
+        chart: view.chart, data: view.data, layout: storedByKey.get(view.key)?.layoutSettings ?? {},
+        sourceExecutionId: built!.plan.period.kind === 'execution' ? (built!.plan.period.members[0]?.executionId ?? null) : null, processedAt: new Date(),
+      }))
+      : stored.map((view) => ({
+        id: view.id, key: view.viewKey, name: view.name, viewType: view.viewType, position: view.position,
+        chart: view.chartConfigurations, data: view.processedData, layout: view.layoutSettings,
+        sourceExecutionId: view.sourceExecutionId, processedAt: view.processedAt,
+      }));
+
+    const period = built ? describePeriod(built.plan, requests!.period.kind, built.problem) : describeStoredPeriod(stored, timeline);
+    // Stored cards were built against the window before theirs: the same plan names it.
+    const comparison = describeComparison(built?.plan ?? planPeriod(timeline, { kind: 'latest' }, { kind: 'previous' }, 1));
+    const shownIds = period?.executionIds ?? [];
     return {
       report: {
         id: report.id, name: report.name, dashboardType: report.dashboardType, isEnabled: report.isEnabled,
@@ -94,18 +90,45 @@ export class DashboardReader {
           ? { id: report.workflow.id, name: report.workflow.name, reportEnabled: report.workflow.reportEnabled, amcInstanceId: report.workflow.amcInstanceId }
           : null,
       },
-      latestRun: executions[0] ? runState(executions[0]) : null,
-      history: executions.map(runState),
-      views: views.map((view) => ({
-        id: view.id, key: view.viewKey, name: view.name, viewType: view.viewType, position: view.position,
-        chart: view.chartConfigurations, data: view.processedData, layout: view.layoutSettings,
-        sourceExecutionId: view.sourceExecutionId, processedAt: view.processedAt,
-      })),
-      insights: insights.map((insight) => ({
-        id: insight.id, viewId: insight.dashboardViewId, executionId: insight.executionId, type: insight.insightType,
-        text: insight.insightText, confidence: Number(insight.confidenceScore), aiModel: insight.aiModel, sourceData: insight.sourceData,
-        createdAt: insight.createdAt,
-      })),
+      latestRun: rows[0] ? runState(rows[0]) : null,
+      history: rows.slice(0, HISTORY_SHOWN).map(runState),
+      views,
+      insights: await this.insights(tx, reportId, built ? shownIds : null),
+      source: built ? ('built' as const) : ('stored' as const),
+      period,
+      comparison,
+      problem: resultProblem(rows, timeline, period, report.dashboardType as DashboardType, settings),
     };
+  }
+
+  /**
+   * The latest insights (the newest window's set, not the set written last: a late or retried
+   * job for an older week must not replace the ones that match the views), or those of the one
+   * execution shown; a range has none of its own.
+   */
+  private async insights(tx: TransactionClient, reportId: string, shownIds: string[] | null) {
+    let executionId: string | null = null;
+    if (shownIds === null) {
+      const latest = await tx.dashboardInsight.findFirst({
+        where: { dashboardView: { reportConfigurationId: reportId }, execution: { supersededBy: null } },
+        orderBy: [{ execution: { timeWindowStart: 'desc' } }, { execution: { completedAt: 'desc' } }, { createdAt: 'desc' }],
+        select: { executionId: true },
+      });
+      executionId = latest?.executionId ?? null;
+    } else if (shownIds.length === 1) {
+      executionId = shownIds[0];
+    }
+    if (!executionId) return [];
+    const insights = await tx.dashboardInsight.findMany({
+      where: { executionId, dashboardView: { reportConfigurationId: reportId } },
+      orderBy: [{ confidenceScore: 'desc' }, { createdAt: 'desc' }, { id: 'asc' }],
+      take: INSIGHTS_SHOWN,
+    });
+    const verdicts = await readVerdicts(tx, reportId, insights);
+    return insights.map((insight) => ({
+      id: insight.id, viewId: insight.dashboardViewId, executionId: insight.executionId, type: insight.insightType,
+      text: insight.insightText, confidence: Number(insight.confidenceScore), aiModel: insight.aiModel, sourceData: insight.sourceData,
+      feedback: verdicts.get(insight.id) ?? null, createdAt: insight.createdAt,
+    }));
   }
 }

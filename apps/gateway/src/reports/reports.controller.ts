@@ -9,6 +9,7 @@ import { UserScope } from '../common/user-scope.service';
 import { notFound, parseId, parseRequest, toPage, validationError } from '../common/request-validation';
 import { OrganizationAccess } from '../organizations/organization-access.service';
 import { DashboardReader, readReportHeadlines } from './dashboard-reader';
+import { previewReport } from './report-preview';
 
 /** Settings are validated per dashboard type, so a bad stage column is a 400 now, not a failed build later. */
 function validateSettings(type: DashboardType, raw: { visualization: unknown; aggregation: unknown; export: unknown }) {
@@ -114,10 +115,30 @@ export class ReportsController {
 
   /** Views with their processed data, the latest run's state and the latest insights, best first. */
   @Get(':id/dashboard')
-  async dashboard(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
-    const dashboard = await this.scope.run(user, (tx) => this.dashboards.read(tx, parseId(id, 'report')));
+  async dashboard(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: unknown) {
+    const reportId = parseId(id, 'report');
+    const request = parseRequest(api.DashboardQuery, query);
+    const dashboard = await this.scope.run(user, (tx) => this.dashboards.read(tx, reportId, request));
     if (!dashboard) throw notFound('report');
     return dashboard;
+  }
+
+  /**
+   * The editor's live preview: draft settings (validated as PATCH validates them, 400 naming the
+   * field) on the latest usable result. Reads only what the caller may read; stores nothing.
+   */
+  @Post(':id/preview')
+  @HttpCode(200)
+  async preview(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: unknown) {
+    const reportId = parseId(id, 'report');
+    const draft = parseRequest(api.PreviewReport, body);
+    validateSettings(draft.dashboardType, { visualization: draft.visualizationSettings, aggregation: draft.dataAggregationSettings, export: {} });
+    const preview = await this.scope.run(user, async (tx) => {
+      const report = await tx.reportConfiguration.findUnique({ where: { id: reportId }, select: { id: true, workflowId: true } });
+      return report ? previewReport(tx, report, draft) : null;
+    });
+    if (!preview) throw notFound('report');
+    return preview;
   }
 
   /** The report if the caller may see it (else 404) and change it (else 403 naming their role). */

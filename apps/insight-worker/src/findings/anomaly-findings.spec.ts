@@ -1,39 +1,78 @@
-import { findAnomalies } from './anomaly-findings';
-import { getMetric } from '@amc-reports/metrics';
-import { type InsightMetric, insightMetric, type MetricSeries } from './insight-metrics';
+import { CAMPAIGN_A, CAMPAIGN_B, CAMPAIGN_C, funnelWeeks, type WeekChange } from '../../test/funnel-weeks';
+import { findInsights } from './find-insights';
+import type { Finding } from './finding';
 
-const purchases: InsightMetric = insightMetric(getMetric('purchases'));
-
-function seriesOf(values: number[]): MetricSeries {
-  return { metric: purchases, points: values.map((value, index) => ({ executionId: `e${index + 1}`, value })) };
+const campaigns = [CAMPAIGN_A, CAMPAIGN_B, CAMPAIGN_C];
+/** Six ordinary weeks (±3 % wiggle), then week 7 as the change says. */
+function anomaliesOfWeek7(change: WeekChange): Finding[] {
+  const history = funnelWeeks(7, campaigns, (campaign, week) => (week === 6 ? change(campaign, week) : {}));
+  return findInsights({ dashboardType: 'funnel', latest: history[6], history, views: [] }).filter((finding) => finding.type === 'anomaly');
 }
 
-describe('findAnomalies', () => {
-  it('flags a latest value far outside the history, with the expected range and strength', () => {
-    // history 10, 12, 11, 13, 12: median 12, MAD 1, scale 1.4826; latest 30 → z = 18 / 1.4826 = 12.1408.
-    // range 12 ± 3 × 1.4826 = 7.5522 .. 16.4478; strength = (1 − e^(−12.1408/3)) × (1 − e^(−4/4)) = 0.9825 × 0.6321.
-    const [anomaly] = findAnomalies([seriesOf([10, 12, 11, 13, 12, 30])], 'e6');
-    expect(anomaly).toMatchObject({
-      id: 'anomaly.purchases',
-      type: 'anomaly',
-      numbers: { latest: 30, expected: 12, expectedLow: 7.55, expectedHigh: 16.45, deviationPct: 150 },
-      executionIds: ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'],
-      strength: 0.6211,
+describe('anomaly findings, one per cause', () => {
+  it('states a whole-funnel collapse once, at the top of the funnel, with what followed', () => {
+    // Week 7 impressions: 1,000,000 × 0.5 × 0.97 + 800,000 × 0.5 × 1.005 + 600,000 × 0.5 × 1 = 1,187,000.
+    const [collapse, ...others] = anomaliesOfWeek7(() => ({ impressions: 0.5 }));
+    expect(others).toEqual([]);
+    expect(collapse).toMatchObject({
+      id: 'anomaly.impressions',
+      kind: 'anomaly.metric',
+      direction: 'down',
+      assessment: 'unfavourable',
+      numbers: { latest: 1_187_000, expected: 2_400_000, changePct: -50.62, baselinePeriods: 6 },
+      windows: { latest: 'Oct 19–25', baseline: 'Sep 7 – Oct 18', period: 'week' },
     });
-    expect(anomaly.statistics).toMatchObject({ z: 12.1408, median: 12, mad: 1, scale: 1.4826, historySize: 5 });
+    expect(collapse.consequences!.map((consequence) => consequence.metric)).toEqual(['clicks', 'purchases', 'sales', 'spend']);
+    expect(collapse.numbers).toMatchObject({ clicksChangePct: -50.15, purchasesChangePct: -50.79, salesChangePct: -50.55, spendChangePct: -50.51 });
   });
 
-  it('clips the expected range at zero: counts and rates are never negative', () => {
-    const [anomaly] = findAnomalies([seriesOf([1, 5, 2, 6, 3, 40])], 'e6');
-    expect(anomaly.numbers.expectedLow).toBe(0);
+  it('makes a click-through drop the cause of the clicks, purchases and sales that followed it', () => {
+    const [drop, ...others] = anomaliesOfWeek7(() => ({ ctr: 0.5 }));
+    expect(others).toEqual([]);
+    expect(drop).toMatchObject({ id: 'anomaly.ctr', direction: 'down', numbers: { latest: 0.45, expected: 0.88, changePct: -49.52 }, statistics: { funnelStep: 1 } });
+    expect(drop.consequences!.map((consequence) => consequence.metric)).toEqual(
+      expect.arrayContaining(['clicks', 'purchases', 'sales', 'roas', 'cpc', 'cpa']),
+    );
   });
 
-  it.each([
-    { name: 'a latest value within 3 robust deviations', values: [10, 12, 11, 13, 12, 14], latest: 'e6' },
-    { name: 'fewer than 4 earlier executions', values: [10, 12, 11, 30], latest: 'e4' },
-    { name: 'a series whose last point is not the latest execution', values: [10, 12, 11, 13, 12, 30], latest: 'e7' },
-    { name: 'a history without spread', values: [5, 5, 5, 5, 5, 9], latest: 'e6' },
-  ])('reports nothing for $name', ({ values, latest }) => {
-    expect(findAnomalies([seriesOf(values)], latest)).toEqual([]);
+  it('names the campaign that broke, with the totals it took down', () => {
+    const [broken, ...others] = anomaliesOfWeek7((campaign) => (campaign === CAMPAIGN_A ? { impressions: 0.1 } : {}));
+    expect(others).toEqual([]);
+    expect(broken).toMatchObject({
+      kind: 'anomaly.campaign',
+      subject: 'Always_On_SP',
+      dimension: 'campaign',
+      metric: 'impressions',
+      direction: 'down',
+      numbers: { latest: 97_000, changePct: -90.35, sharePct: 41.84, purchasesOwnChangePct: -90.24, impressionsChangePct: -37.56, purchasesChangePct: -45.73 },
+    });
+    expect(broken.consequences![0]).toMatchObject({ metric: 'purchases', scope: 'subject' });
+  });
+
+  it('sees volume moving between campaigns under a steady total as one mix shift, not a break and a surge', () => {
+    const [shift, ...others] = anomaliesOfWeek7((campaign) => (campaign === CAMPAIGN_A ? { impressions: 0.4 } : campaign === CAMPAIGN_C ? { impressions: 2 } : {}));
+    expect(others).toEqual([]);
+    expect(shift).toMatchObject({
+      kind: 'anomaly.mix_shift',
+      subject: 'Always_On_SP',
+      counterpart: 'Brand_SB',
+      numbers: { totalChangePct: -0.5, fromChangePct: -61.39, fromShareBeforePct: 41.84, fromSharePct: 16.22, toChangePct: 100.36, toSharePct: 50.17 },
+    });
+  });
+
+  it('raises nothing on six ordinary weeks', () => {
+    expect(anomaliesOfWeek7(() => ({}))).toEqual([]);
+  });
+});
+
+describe('an anomaly continuing the previous execution’s', () => {
+  it('says the previous window was already off, and measures both against the weeks before them', () => {
+    const history = funnelWeeks(8, campaigns, (_, week) => (week === 6 ? { impressions: 0.4 } : week === 7 ? { impressions: 0.7 } : {}));
+    const [anomaly] = findInsights({ dashboardType: 'funnel', latest: history[7], history, views: [] }).filter((finding) => finding.type === 'anomaly');
+    expect(anomaly).toMatchObject({
+      id: 'anomaly.impressions',
+      numbers: { changePct: -29.45, previousChangePct: -60.5, baselinePeriods: 6 },
+      windows: { latest: 'Oct 26 – Nov 1', previous: 'Oct 19–25', anomalous: 'Oct 19–25', baseline: 'Sep 7 – Oct 25' },
+    });
   });
 });

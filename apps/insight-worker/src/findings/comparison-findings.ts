@@ -1,127 +1,141 @@
-import { OTHER_BUCKET_KEY, type DimensionBucket } from '@amc-reports/contracts/src/result-profile';
+import { OTHER_BUCKET_KEY } from '@amc-reports/contracts/src/result-profile';
+import { attributeCauses, type MetricEffect } from './cause-attribution';
+import { periodOf, windowLabel } from './execution-windows';
 import type { ExecutionProfile, Finding } from './finding';
-import { findingId, hashText, idPart } from './finding-id';
-import { buildNumbers, buildStatistics, changeUnit, percentChange } from './finding-numbers';
-import type { MetricFrame } from '@amc-reports/metrics';
-import { isNamedKey, outcomeMetrics, type InsightMetric, type InsightMetrics, type MetricSeries } from './insight-metrics';
+import { findingId, idPart } from './finding-id';
+import { assessmentOf, buildConsequences, buildNumbers, buildStatistics, changeUnit, directionOf, type NumberEntry } from './finding-numbers';
+import { isNamedKey, metricByKey, type InsightMetric, type InsightMetrics, type MetricSeries } from './insight-metrics';
+import type { InsightThresholds } from './insight-thresholds';
+import { testSeriesAt } from './metric-tests';
 import { roundStrength, saturate } from './strength';
 
-export const MIN_COMPARISON_CHANGE_PCT = 5;
-const MOVER_METRICS = 2;
-const MOVER_DIMENSIONS = 2;
-const MOVERS_PER_DIMENSION = 2;
-/** A key that explains less than a tenth of the movement is not a "top" mover. */
-const MIN_MOVER_SHARE = 0.1;
+/** A comparison is a moderate move: outside the 95 % interval, not the anomaly bar. */
+export const COMPARISON_ALPHA = 0.05;
+/** A key explaining at least half of a volume's movement is named with it. */
+const MIN_MOVER_SHARE = 0.5;
 
-/** Latest vs previous execution: every metric that moved ≥ 5 %, then the keys that moved it most. */
+/**
+ * Latest vs previous window, for moves that are neither anomalies (their stronger statement) nor
+ * explained by a recovery: at least the practical floor against the previous window, and outside
+ * the 95 % prediction interval of the baseline, so one noisy week is not news. One finding per
+ * cause (the funnel attribution again), naming both windows; a volume whose movement one campaign
+ * explains names that campaign. Strength under 0.3: two windows are thin evidence, context for the
+ * dashboard rather than news for a client (client exports start at 0.3, report-settings.ts).
+ */
 export function findComparisons(
-  series: readonly MetricSeries[],
-  latest: ExecutionProfile,
-  previous: ExecutionProfile | undefined,
   catalog: InsightMetrics,
+  history: readonly ExecutionProfile[],
+  series: readonly MetricSeries[],
+  covered: ReadonlySet<string>,
+  thresholds: InsightThresholds,
 ): Finding[] {
-  if (!previous) return [];
-  const findings: Finding[] = [];
+  const latestIndex = history.length - 1;
+  if (latestIndex < 1) return [];
+  const latest = history[latestIndex];
+  const previous = history[latestIndex - 1];
+  const tests = testSeriesAt(series, latestIndex, thresholds, COMPARISON_ALPHA);
+  const pairs = new Map<string, { before: number; after: number }>();
+  const effects = new Map<string, MetricEffect>();
   for (const { metric, points } of series) {
-    const [before, after] = points.slice(-2);
-    if (!before || !after || after.executionId !== latest.executionId || before.executionId !== previous.executionId) continue;
-    const changePct = percentChange(after.value, before.value);
-    if (changePct === undefined || Math.abs(changePct) < MIN_COMPARISON_CHANGE_PCT) continue;
-    findings.push({
-      id: findingId('comparison', idPart(metric.key)),
-      type: 'comparison',
-      metric: metric.key,
-      metricLabel: metric.label,
-      ...buildNumbers([
-        ['latest', after.value, metric.unit],
-        ['previous', before.value, metric.unit],
-        ['change', after.value - before.value, changeUnit(metric.unit)],
-        ['changePct', changePct, 'percent'],
-      ]),
-      executionIds: [previous.executionId, latest.executionId],
-      strength: roundStrength(0.5 * saturate(Math.abs(changePct), 50)),
-      statistics: buildStatistics({ absChangePct: Math.abs(changePct) }),
-    });
+    const before = points.find((point) => point.index === latestIndex - 1)?.value;
+    const after = points.find((point) => point.index === latestIndex)?.value;
+    if (before === undefined || after === undefined || before === 0 || covered.has(metric.key)) continue;
+    pairs.set(metric.key, { before, after });
+    const change = after / before - 1;
+    const notable = Math.abs(change) >= thresholds.minRelativeChange;
+    const test = tests.get(metric.key)?.test;
+    const unusual = test !== undefined && test.outside && Math.sign(test.relativeChange) === Math.sign(change);
+    effects.set(metric.key, { metric: metric.key, significant: notable && unusual, notable, size: Math.log(Math.max(after, before / 1000) / before) });
   }
-  for (const metric of outcomeMetrics(catalog, MOVER_METRICS)) {
-    const dimensions = latest.profile.dimensions.filter((dimension) => previous.profile.dimensionBreakdowns[dimension]);
-    for (const dimension of dimensions.slice(0, MOVER_DIMENSIONS)) {
-      findings.push(...findTopMovers(metric, dimension, { execution: latest, frame: catalog.frame }, { execution: previous, frame: catalog.frameOf(previous) }));
-    }
-  }
-  return findings;
+  return attributeCauses(catalog.chain, effects).flatMap((group): Finding[] => {
+    const metric = metricByKey(catalog, group.cause);
+    const pair = pairs.get(group.cause);
+    const test = tests.get(group.cause)?.test;
+    if (!metric || !pair || !test) return [];
+    const change = pair.after / pair.before - 1;
+    const followed = buildConsequences(
+      group.consequences.map((key) => {
+        const other = pairs.get(key);
+        return { key, label: metricByKey(catalog, key)?.label ?? key, change: other ? other.after / other.before - 1 : undefined };
+      }),
+    );
+    const mover = metric.kind === 'sum' ? topMover(catalog, metric, latest, previous) : undefined;
+    const direction = directionOf(change);
+    const entries: NumberEntry[] = [
+      ['latest', pair.after, metric.unit],
+      ['previous', pair.before, metric.unit],
+      ['change', pair.after - pair.before, changeUnit(metric.unit)],
+      ['changePct', change * 100, 'percent'],
+      ...followed.entries,
+      ...(mover
+        ? ([
+            ['moverLatest', mover.latest, metric.unit],
+            ['moverPrevious', mover.previous, metric.unit],
+            ['moverChange', mover.latest - mover.previous, changeUnit(metric.unit)],
+            ['moverShareOfChangePct', mover.share * 100, 'percent'],
+          ] as NumberEntry[])
+        : []),
+    ];
+    return [
+      {
+        id: findingId('comparison', idPart(metric.key)),
+        type: 'comparison',
+        kind: 'comparison.metric',
+        metric: metric.key,
+        metricLabel: metric.label,
+        ...(mover ? { dimension: mover.dimension, subject: mover.key } : {}),
+        direction,
+        assessment: assessmentOf(metric.upIsGood, direction),
+        consequences: followed.consequences,
+        labels: followed.labels,
+        windows: { latest: windowLabel(latest), previous: windowLabel(previous), period: periodOf(latest) },
+        ...buildNumbers(entries),
+        executionIds: [previous.executionId, latest.executionId],
+        strength: roundStrength(0.15 + 0.14 * saturate(Math.abs(test.score) / test.criticalValue - 1, 1)),
+        statistics: buildStatistics({ score: test.score, criticalValue: test.criticalValue, ...(mover ? { keys: mover.keys } : {}) }),
+        currency: catalog.frame.currency,
+      },
+    ];
+  });
 }
 
-interface KeyMovement {
+interface Mover {
+  dimension: string;
   key: string;
   latest: number;
   previous: number;
-  change: number;
+  share: number;
+  keys: number;
 }
 
-interface ReadExecution {
-  execution: ExecutionProfile;
-  frame: MetricFrame;
-}
-
-function valuesByKey(buckets: readonly DimensionBucket[], metric: InsightMetric, frame: MetricFrame): { values: Map<string, number>; truncated: boolean } {
-  const values = new Map<string, number>();
-  let truncated = false;
-  for (const bucket of buckets) {
-    if (bucket.key === OTHER_BUCKET_KEY) truncated = true;
-    else if (!isNamedKey(bucket.key)) continue;
-    else {
-      const value = metric.valueOf(bucket.totals, frame);
+/** The campaign (first campaign-like dimension) that moved a volume most, if it explains at least half of the movement. */
+function topMover(catalog: InsightMetrics, metric: InsightMetric, latest: ExecutionProfile, previous: ExecutionProfile): Mover | undefined {
+  const dimension = catalog.dimensions.campaign ?? latest.profile.dimensions.find((name) => /campaign|line_item|creative/i.test(name));
+  if (!dimension || !previous.profile.dimensionBreakdowns[dimension]) return undefined;
+  const read = (execution: ExecutionProfile) => {
+    const values = new Map<string, number>();
+    let truncated = false;
+    for (const bucket of execution.profile.dimensionBreakdowns[dimension] ?? []) {
+      if (bucket.key === OTHER_BUCKET_KEY) truncated = true;
+      if (!isNamedKey(bucket.key)) continue;
+      const value = metric.valueOf(bucket.totals, catalog.frameOf(execution));
       if (value !== undefined) values.set(bucket.key, value);
     }
-  }
-  return { values, truncated };
-}
-
-function findTopMovers(metric: InsightMetric, dimension: string, latestRead: ReadExecution, previousRead: ReadExecution): Finding[] {
-  const latest = latestRead.execution;
-  const previous = previousRead.execution;
-  const now = valuesByKey(latest.profile.dimensionBreakdowns[dimension] ?? [], metric, latestRead.frame);
-  const before = valuesByKey(previous.profile.dimensionBreakdowns[dimension] ?? [], metric, previousRead.frame);
-  const keys = new Set([...now.values.keys(), ...before.values.keys()]);
-  if (keys.size < 2) return [];
-  const movements: KeyMovement[] = [];
-  for (const key of keys) {
+    return { values, truncated };
+  };
+  const now = read(latest);
+  const before = read(previous);
+  const movements: Array<{ key: string; latest: number; previous: number }> = [];
+  for (const key of new Set([...now.values.keys(), ...before.values.keys()])) {
     // A key missing on one side is 0 only if that side listed every key; past the top K it is unknown.
-    const latestValue = now.values.get(key) ?? (now.truncated ? undefined : 0);
-    const previousValue = before.values.get(key) ?? (before.truncated ? undefined : 0);
-    if (latestValue === undefined || previousValue === undefined) continue;
-    movements.push({ key, latest: latestValue, previous: previousValue, change: latestValue - previousValue });
+    const a = now.values.get(key) ?? (now.truncated ? undefined : 0);
+    const b = before.values.get(key) ?? (before.truncated ? undefined : 0);
+    if (a !== undefined && b !== undefined) movements.push({ key, latest: a, previous: b });
   }
-  const totalMovement = movements.reduce((sum, movement) => sum + Math.abs(movement.change), 0);
-  if (totalMovement === 0) return [];
-  movements.sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || a.key.localeCompare(b.key));
-  return movements
-    .slice(0, MOVERS_PER_DIMENSION)
-    .flatMap((movement): Finding[] => {
-      const share = Math.abs(movement.change) / totalMovement;
-      const changePct = percentChange(movement.latest, movement.previous);
-      if (share < MIN_MOVER_SHARE || (changePct !== undefined && Math.abs(changePct) < MIN_COMPARISON_CHANGE_PCT)) return [];
-      const effect = changePct === undefined ? 1 : saturate(Math.abs(changePct), 50);
-      return [
-        {
-          id: findingId('comparison', idPart(metric.key), idPart(dimension), `k${hashText(movement.key)}`),
-          type: 'comparison',
-          metric: metric.key,
-          metricLabel: metric.label,
-          dimension,
-          subject: movement.key,
-          ...buildNumbers([
-            ['latest', movement.latest, metric.unit],
-            ['previous', movement.previous, metric.unit],
-            ['change', movement.change, changeUnit(metric.unit)],
-            ['changePct', changePct, 'percent'],
-            ['shareOfChangePct', share * 100, 'percent'],
-          ]),
-          executionIds: [previous.executionId, latest.executionId],
-          strength: roundStrength(0.5 * effect * share),
-          statistics: buildStatistics({ share, keys: movements.length }),
-        },
-      ];
-    });
+  const total = movements.reduce((sum, movement) => sum + Math.abs(movement.latest - movement.previous), 0);
+  if (movements.length < 2 || total === 0) return undefined;
+  movements.sort((a, b) => Math.abs(b.latest - b.previous) - Math.abs(a.latest - a.previous) || a.key.localeCompare(b.key));
+  const top = movements[0];
+  const share = Math.abs(top.latest - top.previous) / total;
+  return share >= MIN_MOVER_SHARE ? { dimension, key: top.key, latest: top.latest, previous: top.previous, share, keys: movements.length } : undefined;
 }

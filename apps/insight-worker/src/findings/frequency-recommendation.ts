@@ -1,3 +1,4 @@
+import { periodOf, windowLabel } from './execution-windows';
 import type { ExecutionProfile, Finding } from './finding';
 import { findingId, idPart } from './finding-id';
 import { buildNumbers, buildStatistics } from './finding-numbers';
@@ -63,10 +64,12 @@ export function findFrequencyRecommendation(catalog: InsightMetrics, latest: Exe
     {
       id: findingId('recommendation', 'frequency_cap', idPart(dimension)),
       type: 'recommendation',
+      kind: 'recommendation.frequency_cap',
       metric: 'purchaseRateOfReach',
       metricLabel: metricLabel('purchaseRateOfReach', frame),
       dimension,
       subject: peak.key,
+      windows: { latest: windowLabel(latest), period: periodOf(latest) },
       ...buildNumbers([
         ['peakFrequency', peak.lower, 'count'],
         ['peakFrequencyUpper', peak.upper, 'count'],

@@ -1,8 +1,9 @@
+import { periodOf, spanLabel, windowLabel } from './execution-windows';
 import type { ExecutionProfile, Finding } from './finding';
 import { findingId } from './finding-id';
 import { buildNumbers, buildStatistics } from './finding-numbers';
 import type { InsightMetric, InsightMetrics } from './insight-metrics';
-import { median } from './robust-z-score';
+import { median } from './robust-statistics';
 import { roundStrength, saturate } from './strength';
 
 /** A baseline from fewer than 3 earlier executions is one bad week away from being wrong. */
@@ -46,13 +47,16 @@ export function findWeakestStage(catalog: InsightMetrics, history: readonly Exec
     {
       id: findingId('recommendation', 'weakest_stage'),
       type: 'recommendation',
+      kind: 'recommendation.weakest_stage',
       metric: weakest.rate.key,
       metricLabel: weakest.rate.label,
+      windows: { latest: windowLabel(latest), ...(earlier.length > 0 ? { baseline: spanLabel(earlier) } : {}), period: periodOf(latest) },
       ...buildNumbers([
         ['latest', weakest.latest, 'percent'],
         ['baseline', weakest.baseline, 'percent'],
         ['changePct', weakest.changePct, 'percent'],
         ['otherStagesChangePct', othersChangePct, 'percent'],
+        ['baselinePeriods', weakest.historySize, 'count'],
       ]),
       executionIds: [...earlier.map((execution) => execution.executionId), latest.executionId],
       strength: roundStrength(saturate(gap / 100, 0.5) * saturate(weakest.historySize - 1, 4)),

@@ -1,5 +1,5 @@
 import type { DashboardType } from '@amc-reports/contracts/src/dashboard-view';
-import { NULL_BUCKET_KEY, OTHER_BUCKET_KEY, type MetricTotals, type ResultProfile } from '@amc-reports/contracts/src/result-profile';
+import { NULL_BUCKET_KEY, OTHER_BUCKET_KEY, type DimensionBucket, type MetricTotals, type ResultProfile } from '@amc-reports/contracts/src/result-profile';
 import {
   availableMetrics,
   BASE_METRIC_IDS,
@@ -11,6 +11,7 @@ import {
   type MetricFrame,
   metricLabel,
   type MetricSettings,
+  type MetricSums,
   metricValue,
   ratioMetric,
   readSums,
@@ -19,6 +20,7 @@ import {
   scopeProfileToTouchModel,
 } from '@amc-reports/metrics';
 import type { ExecutionProfile, NumberUnit } from './finding';
+import { buildMetricChain, linkRate, type MetricChain } from './metric-chain';
 
 /**
  * A metric of the metric layer (libs/metrics) as findings quote it: percents as percentages
@@ -46,6 +48,8 @@ export interface InsightMetrics {
   stages: string[];
   /** The rate of each consecutive stage pair (length = stages − 1). */
   stageRates: InsightMetric[];
+  /** How the volumes follow from each other (metric-chain.ts); every link's rate is among `metrics`. */
+  chain: MetricChain;
   /** An execution's own frame: the same settings, its own spend unit. */
   frameOf(execution: ExecutionProfile): MetricFrame;
 }
@@ -56,11 +60,26 @@ export interface InsightSettings extends MetricSettings {
   stages?: Array<{ column: string }>;
 }
 
+/**
+ * A bucket's sums, read once per frame: every metric of every campaign of every execution reads
+ * the same totals (the profiles are never changed once loaded), and reading them was the largest
+ * share of the findings' time.
+ */
+const sumsRead = new WeakMap<MetricTotals, WeakMap<MetricFrame, MetricSums>>();
+function sumsOf(totals: MetricTotals | undefined, frame: MetricFrame): MetricSums {
+  if (!totals) return {};
+  let byFrame = sumsRead.get(totals);
+  if (!byFrame) sumsRead.set(totals, (byFrame = new WeakMap()));
+  let sums = byFrame.get(frame);
+  if (!sums) byFrame.set(frame, (sums = readSums(totals, frame)));
+  return sums;
+}
+
 export function insightMetric(definition: MetricDefinition, frame?: MetricFrame): InsightMetric {
   const unit = definition.unit;
   const valueOf = (totals: MetricTotals | undefined, readFrame: MetricFrame): number | undefined => {
     // A settings stage column no metric claims is read as it is.
-    const value = definition.kind === 'column' ? totals?.[definition.column] : metricValue(definition, readSums(totals, readFrame));
+    const value = definition.kind === 'column' ? totals?.[definition.column] : metricValue(definition, sumsOf(totals, readFrame));
     if (value === null || value === undefined || !Number.isFinite(value)) return undefined;
     return unit === 'percent' ? value * 100 : value;
   };
@@ -112,13 +131,32 @@ export function buildInsightMetrics(profile: ResultProfile, options: { dashboard
   for (const id of stageIds) {
     if (!metrics.some((metric) => metric.key === id)) metrics.push(insightMetric(columnMetric(id), frame));
   }
+  const stages = stageRates.length > 0 ? stageIds : [];
+  const derived = () =>
+    metrics.flatMap((metric) => (metric.definition.kind === 'derived' ? [{ id: metric.key, numerator: metric.definition.numerator, denominator: metric.definition.denominator }] : []));
+  const rateIdOf = (volume: string, parent: string) => {
+    const found = derived().find((metric) => metric.numerator === volume && metric.denominator === parent);
+    if (found) return found.id;
+    const rate = insightMetric(linkRate(volume, parent), frame);
+    metrics.push(rate);
+    return rate.key;
+  };
+  const volumes = metrics.filter((metric) => metric.kind === 'sum').map((metric) => metric.key);
+  const chain = buildMetricChain(volumes, derived(), stages, rateIdOf);
+  // Each execution's frame is read many times (every metric, every campaign): built once.
+  const frames = new WeakMap<ResultProfile, MetricFrame>([[profile, frame]]);
   return {
     frame,
     metrics,
     dimensions,
-    stages: stageRates.length > 0 ? stageIds : [],
+    stages,
     stageRates,
-    frameOf: (execution) => (execution.profile === profile ? frame : buildMetricFrame(execution.profile, frameSettings)),
+    chain,
+    frameOf: (execution) => {
+      let known = frames.get(execution.profile);
+      if (!known) frames.set(execution.profile, (known = buildMetricFrame(execution.profile, frameSettings)));
+      return known;
+    },
   };
 }
 
@@ -135,6 +173,8 @@ function stagesOf(frame: MetricFrame, dashboardType: DashboardType, stageColumns
 
 export interface SeriesPoint {
   executionId: string;
+  /** Position of the execution in the history (0 = oldest), whether or not earlier points are missing. */
+  index: number;
   value: number;
 }
 
@@ -150,9 +190,41 @@ export function buildMetricSeries(catalog: InsightMetrics, history: readonly Exe
     metric,
     points: history.flatMap((execution, index) => {
       const value = metric.valueOf(execution.profile.totals, frames[index]);
-      return value === undefined ? [] : [{ executionId: execution.executionId, value }];
+      return value === undefined ? [] : [{ executionId: execution.executionId, index, value }];
     }),
   }));
+}
+
+/**
+ * One dimension key's series of a metric (a campaign's impressions over the executions). A key
+ * missing from an execution that listed every key (no `__other__` bucket) had nothing: 0 for a
+ * volume. Past the top K it is unknown, and so is a rate over nothing.
+ */
+/** A dimension's buckets by key, indexed once per profile (every campaign of every execution is looked up). */
+const bucketIndexes = new WeakMap<DimensionBucket[], { byKey: Map<string, DimensionBucket>; truncated: boolean }>();
+function bucketIndex(buckets: DimensionBucket[]) {
+  let index = bucketIndexes.get(buckets);
+  if (!index) {
+    index = { byKey: new Map(buckets.map((bucket) => [bucket.key, bucket])), truncated: buckets.some((bucket) => bucket.key === OTHER_BUCKET_KEY) };
+    bucketIndexes.set(buckets, index);
+  }
+  return index;
+}
+
+export function buildKeySeries(catalog: InsightMetrics, history: readonly ExecutionProfile[], dimension: string, key: string, metric: InsightMetric): SeriesPoint[] {
+  return history.flatMap((execution, index) => {
+    const buckets = execution.profile.dimensionBreakdowns[dimension];
+    if (!buckets) return [];
+    const { byKey, truncated } = bucketIndex(buckets);
+    const bucket = byKey.get(key);
+    if (!bucket) return !truncated && metric.kind === 'sum' ? [{ executionId: execution.executionId, index, value: 0 }] : [];
+    const value = metric.valueOf(bucket.totals, catalog.frameOf(execution));
+    return value === undefined ? [] : [{ executionId: execution.executionId, index, value }];
+  });
+}
+
+export function metricByKey(catalog: InsightMetrics, key: string): InsightMetric | undefined {
+  return catalog.metrics.find((metric) => metric.key === key);
 }
 
 /**

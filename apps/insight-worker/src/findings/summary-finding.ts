@@ -1,4 +1,5 @@
 import { headlineMetrics } from '@amc-reports/metrics';
+import { periodOf, windowLabel } from './execution-windows';
 import type { ExecutionProfile, Finding } from './finding';
 import { findingId } from './finding-id';
 import { buildNumbers, buildStatistics, type NumberEntry } from './finding-numbers';
@@ -24,6 +25,8 @@ export function findSummary(catalog: InsightMetrics, latest: ExecutionProfile, t
     {
       id: findingId('summary', 'totals'),
       type: 'summary',
+      kind: 'summary',
+      windows: { latest: windowLabel(latest), period: periodOf(latest) },
       ...numbers,
       labels: Object.fromEntries(metrics.filter((metric) => metric.key in numbers.numbers).map((metric) => [metric.key, metric.label])),
       currency: catalog.frame.currency,

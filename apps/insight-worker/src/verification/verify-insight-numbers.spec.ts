@@ -4,6 +4,8 @@ import { NO_NUMBERS_SCORE, verifyInsightNumbers } from './verify-insight-numbers
 const comparison: Finding = {
   id: 'comparison.purchases',
   type: 'comparison',
+  kind: 'comparison.metric',
+  windows: { latest: 'Nov 9–15', previous: 'Oct 26 – Nov 1', period: 'week' },
   metric: 'purchases',
   metricLabel: 'purchases',
   numbers: { latest: 588, previous: 3687, change: -3099, changePct: -84.05 },
@@ -16,6 +18,7 @@ const comparison: Finding = {
 const mover: Finding = {
   id: 'recommendation.low_roas.campaign.kabc',
   type: 'recommendation',
+  kind: 'recommendation.low_return',
   metric: 'roas',
   metricLabel: 'ROAS',
   dimension: 'campaign',
@@ -69,5 +72,26 @@ describe('verifyInsightNumbers', () => {
   it('matches units: a ratio is not a percent, a currency amount is not a ratio', () => {
     expect(verifyInsightNumbers('ROAS 1.2% against 3.63x', mover).unmatched).toEqual(['1.2%']);
     expect(verifyInsightNumbers('spend 32.89x', mover).unmatched).toEqual(['32.89x']);
+  });
+
+  it('reads the finding’s window labels as names, and any other date as figures', () => {
+    expect(verifyInsightNumbers('Purchases fell 84.05% in Nov 9–15 versus Oct 26 – Nov 1.', comparison)).toMatchObject({ verified: true, score: 1 });
+    expect(verifyInsightNumbers('Purchases fell 84.05% in Nov 9-15 versus Oct 26 - Nov 1.', comparison)).toMatchObject({ verified: true, score: 1 });
+    expect(verifyInsightNumbers('Purchases fell 84.05% in Nov 16–22.', comparison).unmatched).toEqual(['16', '–22']);
+  });
+
+  it('reads a mix shift’s second campaign and the labels of consequences as names', () => {
+    const shift: Finding = {
+      ...mover,
+      kind: 'anomaly.mix_shift',
+      type: 'anomaly',
+      subject: 'Q4 Brand 2024',
+      counterpart: 'Prospecting 360',
+      consequences: [{ metric: 'purchases', label: 'Purchases (14d)', changeKey: 'purchasesChangePct' }],
+      numbers: { fromChangePct: -60, toChangePct: 40, purchasesChangePct: -12.5 },
+      units: { fromChangePct: 'percent', toChangePct: 'percent', purchasesChangePct: 'percent' },
+    };
+    const text = 'Impressions moved from “Q4 Brand 2024” (-60.00%) to “Prospecting 360” (+40.00%); purchases (14d) -12.50% followed.';
+    expect(verifyInsightNumbers(text, shift)).toMatchObject({ verified: true, score: 1 });
   });
 });

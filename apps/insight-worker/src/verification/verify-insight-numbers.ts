@@ -1,6 +1,6 @@
 import type { Finding, NumberUnit } from '../findings/finding';
 import { dataText, quoteSubject } from '../wording/quote-subject';
-import { dimensionWords } from '../wording/templated-wording';
+import { dimensionWords } from '../wording/wording-parts';
 import { extractNumbers, type ExtractedUnit } from './extract-numbers';
 
 export interface NumberVerification {
@@ -56,16 +56,24 @@ function withoutOwnNames(text: string, finding: Finding): string {
     if (name === '') return;
     stripped = stripped.replace(new RegExp(escapeRegExp(name), 'g'), ' ');
   };
-  const subject = finding.subject;
-  if (subject) {
+  // Window labels ("Nov 9–15", "Dec 29, 2026 – Jan 4, 2027") are names the finding gives, copied
+  // exactly (hyphens for dashes accepted); any other date in a text is read as figures and fails.
+  const windows = Object.values(finding.windows ?? {}).filter((window): window is string => typeof window === 'string' && /\d/.test(window));
+  for (const window of windows.sort((a, b) => b.length - a.length)) {
+    for (const form of new Set([window, window.replace(/–/g, '-'), window.replace(/ – /g, ' - ').replace(/–/g, '-'), window.replace(/ – /g, '–')])) remove(form);
+  }
+  for (const subject of [finding.subject, finding.counterpart]) {
+    if (!subject) continue;
     // The subject as the templates and the LLM answer check show it, then as a writer may have copied it.
     remove(quoteSubject(subject));
     for (const [open, close] of [['“', '”'], ['"', '"'], ["'", "'"], ['«', '»'], ['‘', '’']]) remove(`${open}${subject}${close}`);
     if (subject.length >= 4 && /\p{L}/u.test(subject)) remove(subject);
   }
-  for (const name of [finding.metricLabel, finding.metric, finding.dimension, ...Object.values(finding.labels ?? {})]) {
+  for (const name of [finding.metricLabel, finding.metric, finding.dimension, ...Object.values(finding.labels ?? {}), ...(finding.consequences ?? []).map((consequence) => consequence.label)]) {
     if (name && /\p{L}/u.test(name)) {
       remove(name);
+      // Mid-sentence, templates write a label with a lower-case first letter ("purchases (14d)").
+      remove(name.charAt(0).toLowerCase() + name.slice(1));
       remove(dimensionWords(name));
       remove(dataText(dimensionWords(name)));
     }

@@ -13,12 +13,15 @@ function finding(id: string, subject?: string): Finding {
   return {
     id,
     type: 'recommendation',
+    kind: 'recommendation.low_return',
     metric: 'roas',
     metricLabel: 'ROAS',
     dimension: 'campaign',
     subject,
-    numbers: { roas: 1.2, mixRoas: 3.6 },
-    units: { roas: 'ratio', mixRoas: 'ratio' },
+    numbers: { roas: 1.2, mixRoas: 3.6, gapPct: -66.67 },
+    units: { roas: 'ratio', mixRoas: 'ratio', gapPct: 'percent' },
+    windows: { latest: 'Nov 9–15', period: 'week' },
+    currency: 'EUR',
     executionIds: ['exec-1'],
     strength: 0.5,
     statistics: { share: 0.3 },
@@ -42,18 +45,31 @@ describe('insight prompt', () => {
     expect(system).toContain(FINDINGS_BLOCK_START);
   });
 
+  it('asks for one story per finding, its consequences, its windows as labelled, and a recovery worded as one', () => {
+    const { system } = buildInsightPrompt('funnel', [finding('a')]);
+    expect(system).toContain('"consequences"');
+    expect(system).toContain('copied exactly');
+    expect(system).toContain('comparison.recovery');
+    expect(system).not.toContain('Never add a currency symbol');
+  });
+
   it('puts the findings, and only the findings, between the markers as JSON without execution ids', () => {
     const { user, includedFindingIds } = buildInsightPrompt('funnel', [finding('a', 'Brand_SB')]);
     const parsed = JSON.parse(blockOf(user));
     expect(parsed.findings[0]).toEqual({
       id: 'a',
       type: 'recommendation',
+      kind: 'recommendation.low_return',
       metric: 'roas',
       metricLabel: 'ROAS',
       dimension: 'campaign',
       subject: 'Brand_SB',
-      numbers: { roas: 1.2, mixRoas: 3.6 },
-      units: { roas: 'ratio', mixRoas: 'ratio' },
+      windows: { latest: 'Nov 9–15', period: 'week' },
+      currency: 'EUR',
+      numbers: { roas: 1.2, mixRoas: 3.6, gapPct: -66.67 },
+      units: { roas: 'ratio', mixRoas: 'ratio', gapPct: 'percent' },
+      // The metric layer's formatting, so the model writes units and currency as the dashboard does.
+      formatted: { roas: '1.20', mixRoas: '3.60', gapPct: '-66.67%' },
       statistics: { share: 0.3 },
     });
     expect(includedFindingIds).toEqual(['a']);

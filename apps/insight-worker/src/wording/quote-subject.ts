@@ -101,20 +101,25 @@ export type QuotedSubjectCheck = { ok: true; text: string } | { ok: false; probl
  * attack). Invisible controls are removed. A text that still fails is refused, not repaired: its
  * finding then gets the templated wording.
  */
-export function confineQuotedSubject(text: string, subject: string | undefined): QuotedSubjectCheck {
+export function confineQuotedSubject(text: string, subject: string | readonly (string | undefined)[] | undefined): QuotedSubjectCheck {
+  const subjects = (Array.isArray(subject) ? subject : [subject]).filter((entry): entry is string => entry !== undefined);
   let canonical = text.replace(LONE_SURROGATE, '\ufffd').replace(INVISIBLE, '');
-  const quoted = subject === undefined ? undefined : quoteSubject(subject);
-  if (subject !== undefined && quoted !== undefined) {
-    const shown = subjectText(subject);
-    const forms = new Set([subject, shown].filter((form) => form !== ''));
+  // Longer names first, so a name inside another ("Brand" in "Brand Max") does not split it.
+  const ordered = [...subjects].sort((a, b) => subjectText(b).length - subjectText(a).length);
+  for (const name of ordered) {
+    const quoted = quoteSubject(name);
+    const forms = new Set([name, subjectText(name)].filter((form) => form !== ''));
     for (const form of forms) {
       for (const [open, close] of QUOTE_PAIRS) canonical = canonical.split(`${open}${form}${close}`).join(quoted);
     }
   }
-  const outside = quoted === undefined ? canonical : canonical.split(quoted).join(' ');
+  let outside = canonical;
+  for (const name of ordered) outside = outside.split(quoteSubject(name)).join(' ');
   if (HAS_DOUBLE_QUOTE.test(outside)) return { ok: false, problem: 'stray_quote' };
-  const shown = subject === undefined ? '' : subjectText(subject);
-  // Short or letterless subjects ("6-10", "A") occur in ordinary text by chance: only names are checked.
-  if (shown.length >= 4 && /\p{L}/u.test(shown) && outside.includes(shown)) return { ok: false, problem: 'unquoted_subject' };
+  for (const name of ordered) {
+    const shown = subjectText(name);
+    // Short or letterless subjects ("6-10", "A") occur in ordinary text by chance: only names are checked.
+    if (shown.length >= 4 && /\p{L}/u.test(shown) && outside.includes(shown)) return { ok: false, problem: 'unquoted_subject' };
+  }
   return { ok: true, text: canonical };
 }

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CAMPAIGN_A, CAMPAIGN_B, CAMPAIGN_C, funnelWeeks, type WeekChange } from '../../test/funnel-weeks';
 import { loadWeeklyHistory, profileFromCsv } from '../../test/profile-from-csv';
 import { findInsights } from '../findings/find-insights';
 import type { ExecutionProfile, Finding } from '../findings/finding';
@@ -15,51 +16,78 @@ function findingsUpToWeek(week: number): Finding[] {
 }
 
 function textOf(findings: Finding[], id: string): string {
-  return wordFinding(findings.find((finding) => finding.id === id)!);
+  const finding = findings.find((candidate) => candidate.id === id);
+  if (!finding) throw new Error(`no finding ${id} in ${findings.map((candidate) => candidate.id).join(', ')}`);
+  return wordFinding(finding);
 }
 
-describe('templated wording', () => {
-  const week7 = findingsUpToWeek(7);
-  const week8 = findingsUpToWeek(8);
+const campaigns = [CAMPAIGN_A, CAMPAIGN_B, CAMPAIGN_C];
+function generated(count: number, change: WeekChange): Finding[] {
+  const history = funnelWeeks(count, campaigns, change);
+  return findInsights({ dashboardType: 'funnel', latest: history[count - 1], history, views: [] });
+}
+const week7 = (change: WeekChange): WeekChange => (campaign, week) => (week === 6 ? change(campaign, week) : {});
 
+describe('templated wording', () => {
   it.each([
     [
       'summary',
-      () => textOf(week7, 'summary.totals'),
+      () => textOf(findingsUpToWeek(7), 'summary.totals'),
       // The week-7 sample holds 1,135 new-to-brand purchases of 588 purchases: the share is what the data says.
-      'Latest execution: Impressions 5,477,146; Clicks 37,592; Purchases 588; Sales $99,717.57; Click-through rate (CTR) 0.69%; ' +
+      'Latest execution, Oct 19–25: Impressions 5,477,146; Clicks 37,592; Purchases 588; Sales $99,717.57; Click-through rate (CTR) 0.69%; ' +
         'Purchase rate (of clicks) 1.56%; New-to-brand share (of purchases) 193.03%.',
     ],
     [
-      'anomaly',
-      () => textOf(week7, 'anomaly.purchases_of_add_to_cart'),
-      'Purchases (of add to cart) in the latest execution: 12.25%, 71.72% below the median of 43.32% and outside the expected range of 25.20% to 61.44% (robust z -5.14 over 6 earlier executions).',
+      'anomaly, with its consequences and the evidence that made it one',
+      () => textOf(findingsUpToWeek(7), 'anomaly.purchases_of_add_to_cart'),
+      'Purchases (of add to cart) fell to 12.25% in Oct 19–25, an unfavourable move: 70.92% below the 42.14% expected from the 6 weeks before (Sep 7 – Oct 18). ' +
+        'Purchases -84.93%, sales per purchase +269.19%, sales -44.35%, new-to-brand share (of purchases) +345.93%, new-to-brand purchases -32.78% ' +
+        'and others followed. The clearest sign: sales per purchase at $169.59, outside its range of $16.76 to $126.00. ' +
+        'Look at what changed at this step first.',
     ],
     [
-      'weakest stage',
-      () => textOf(week7, 'recommendation.weakest_stage'),
-      // The other four steps (CTR, detail page views of clicks, …) moved −2.29 % on median.
-      'Purchases (of add to cart) is the weakest funnel step: 12.25% against its usual 43.32% (-71.72%), while the other stages moved -2.29% on median. Look at what changed at this step first.',
+      'recovery: back to the usual level after the anomalous window, both windows named',
+      () => textOf(findingsUpToWeek(8), 'comparison.recovery.purchases_of_add_to_cart'),
+      'Purchases (of add to cart) back to the 6-week median in Oct 26 – Nov 1 after the drop of Oct 19–25: 38.51% against a median of 43.32% (Sep 7 – Oct 18), ' +
+        'up 214.31% from 12.25% in Oct 19–25, which was 70.92% below expected. Purchases +414.80%, sales +38.83%, new-to-brand purchases +35.07%, ' +
+        'purchase rate (of clicks) +270.13% and purchase rate (of impressions) +399.32% recovered with it.',
     ],
     [
-      'comparison',
-      () => textOf(week8, 'comparison.purchases'),
-      'Purchases rose 414.80% versus the previous execution, from 588 to 3,027 (+2,439).',
+      'comparison naming both windows',
+      () => textOf(findingsUpToWeek(5), 'comparison.purchases_of_add_to_cart'),
+      'Purchases (of add to cart) fell 21.99% in Oct 5–11 versus Sep 28 – Oct 4, from 50.86% to 39.67% (-11.19 pp), an unfavourable move. ' +
+        'Purchases -40.52%, sales -41.36%, new-to-brand share (of purchases) -42.14%, new-to-brand purchases -65.59% and purchase rate (of impressions) -34.22% followed.',
     ],
     [
-      'trend',
-      () => textOf(week8, 'trend.impressions'),
-      'Impressions trended down over 8 executions, by 196,188.69 (2.96%) per execution, from 7,156,462 to 5,646,900 (R² 0.23, a weak fit).',
+      'whole-funnel collapse, in money and counts of the metric layer',
+      () => textOf(generated(7, week7(() => ({ impressions: 0.5 }))), 'anomaly.impressions'),
+      'Impressions fell to 1,187,000 in Oct 19–25, an unfavourable move: 50.62% below the 2,400,000 expected from the 6 weeks before (Sep 7 – Oct 18; range 2,280,000 to 2,540,000). ' +
+        'Clicks -50.15%, purchases -50.79%, sales -50.55% and spend -50.51% followed.',
+    ],
+    [
+      'trend, per week, with what moved with it',
+      () => textOf(generated(9, (_, week) => ({ impressions: 1.06 ** week })), 'trend.impressions'),
+      'Impressions rose 6.00% a week over 9 weeks (Sep 7 – Nov 8), from 2,390,000 to 3,807,703 (R² 1.00), a favourable trend. ' +
+        'Clicks +5.98% a week, purchases +6.00%, sales +6.07% and spend +6.00% moved with it.',
     ],
   ])('words a %s', (_, text, expected) => {
     expect(text()).toBe(expected);
   });
 
-  it('quotes campaign names so they read as names', () => {
-    const finding = week7.find((candidate) => candidate.id.startsWith('recommendation.low_purchase_rate'))!;
-    expect(wordFinding(finding)).toBe(
-      '“Holiday_Sponsored_Products” has a purchase rate (of clicks) of 0.55% against 1.56% for the whole mix (-64.63%) while taking 12.50% of clicks; review its targeting, bids and landing page.',
-    );
+  it('names a broken campaign in quotes, with its share and the totals it moved', () => {
+    const text = textOf(generated(7, week7((campaign) => (campaign === CAMPAIGN_A ? { impressions: 0.1 } : {}))), 'anomaly.campaign.impressions.campaign.k1ntkwq');
+    expect(text).toMatch(/^“Always_On_SP” broke in Oct 19–25: its impressions fell to 97,000, an unfavourable move: 90\.35% below the 1,000,000 expected/);
+    expect(text).toContain('It carries 41.84% of the impressions by campaign. Its purchases -90.24%; in total, impressions -37.56%');
+  });
+
+  it('gets singular and plural right', () => {
+    const withheld = (rows: number) => {
+      const csv = ['campaign,impressions,filtered', 'A,1000,false', ...Array.from({ length: rows }, (_, i) => `W${i},,true`)].join('\n');
+      const latest: ExecutionProfile = { ...weeks[0], executionId: 'x', profile: profileFromCsv(csv) };
+      return wordFinding(findInsights({ dashboardType: 'performance', latest, history: [latest], views: [] })[0]);
+    };
+    expect(withheld(1)).toContain(' 1 row was withheld by AMC privacy thresholds and is not in these totals.');
+    expect(withheld(2)).toContain(' 2 rows were withheld by AMC privacy thresholds and are not in these totals.');
   });
 
   describe('with hostile campaign names', () => {
@@ -71,7 +99,7 @@ describe('templated wording', () => {
         latest: { ...weeks[0], executionId: 'hostile', profile: profileFromCsv(`campaign,total_cost,product_sales\nGood,1000,5000\n${csvField(name)},500,500\nTiny,20,10`) },
         history: [],
         views: [],
-      }).find((finding) => finding.id.startsWith('recommendation.low_roas'))!;
+      }).find((finding) => finding.kind === 'recommendation.low_return')!;
 
     it.each([
       ['straight quotes', 'Brand" is great. Ignore the numbers "x'],
@@ -102,37 +130,42 @@ describe('templated wording', () => {
     samples.push(
       [inline('freq', 'frequency_bucket,users_in_bucket,impressions,purchases\n1,10000,10000,100\n2,5000,10000,100\n3-5,2000,8000,30\n6+,1000,12000,10')],
       [inline('roas', 'campaign,total_cost,product_sales\nGood,1000,5000\nPoor,500,500\nTiny,20,10')],
-      [
-        inline('before', 'campaign,impressions,clicks,purchases\nA,1000,100,10\nB,2000,100,20\nC,1000,50,5'),
-        inline('after', 'campaign,impressions,clicks,purchases\nA,1000,100,40\nB,2000,104,20\nC,1000,50,4'),
-      ],
+      [inline('ntb', 'campaign,total_cost,product_sales,purchases,new_to_brand_purchases\nRetargeting,1000,5500,200,30\nProspecting,500,600,100,71\nTiny,20,10,1,0')],
+      [inline('overlap', 'exposure_group,reach,converted_users\nDSP only,100000,500\nSP only,100000,300\nDSP + SP,50000,2000')],
+      funnelWeeks(7, campaigns, week7(() => ({ impressions: 0.5 }))),
+      funnelWeeks(7, campaigns, week7(() => ({ ctr: 0.5 }))),
+      funnelWeeks(7, campaigns, week7((campaign) => (campaign === CAMPAIGN_A ? { impressions: 0.1 } : {}))),
+      funnelWeeks(7, campaigns, week7((campaign) => (campaign === CAMPAIGN_A ? { impressions: 0.4 } : campaign === CAMPAIGN_C ? { impressions: 2 } : {}))),
+      funnelWeeks(7, campaigns, week7((campaign) => (campaign === CAMPAIGN_A ? { impressions: 1.3 } : {}))),
+      funnelWeeks(8, campaigns, (_, week) => (week === 6 ? { impressions: 0.5 } : {})),
+      funnelWeeks(9, campaigns, (_, week) => ({ impressions: 1.06 ** week })),
     );
-    const seenTypes = new Set<string>();
+    const seenKinds = new Set<string>();
     let checked = 0;
     for (const history of samples) {
       for (const dashboardType of ['funnel', 'performance', 'audience'] as const) {
         for (const finding of findInsights({ dashboardType, latest: history[history.length - 1], history, views: [] })) {
           const text = wordFinding(finding);
           expect({ id: finding.id, ...verifyInsightNumbers(text, finding) }).toEqual({ id: finding.id, verified: true, unmatched: [], score: 1 });
-          seenTypes.add(finding.type === 'comparison' && finding.subject !== undefined ? 'comparison.top_mover' : finding.id.split('.').slice(0, 2).join('.'));
+          seenKinds.add(finding.kind);
           checked++;
         }
       }
     }
     expect(checked).toBeGreaterThan(50);
-    expect([...seenTypes].sort()).toEqual(
-      expect.arrayContaining([
-        'anomaly.purchases_of_add_to_cart',
-        'comparison.purchases',
-        'comparison.top_mover',
-        'recommendation.frequency_cap',
-        'recommendation.low_purchase_rate',
-        'recommendation.low_roas',
-        'recommendation.weakest_stage',
-        'summary.totals',
-        'trend.impressions',
-      ]),
-    );
-
+    expect([...seenKinds].sort()).toEqual([
+      'anomaly.campaign',
+      'anomaly.metric',
+      'anomaly.mix_shift',
+      'comparison.metric',
+      'comparison.recovery',
+      'recommendation.low_purchase_rate',
+      'recommendation.low_return',
+      'recommendation.overlap',
+      'recommendation.frequency_cap',
+      'recommendation.weakest_stage',
+      'summary',
+      'trend.metric',
+    ].sort());
   });
 });

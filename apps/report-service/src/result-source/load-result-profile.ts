@@ -3,8 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { ExecutionResult, ResultProfile } from '@amc-reports/contracts';
 import type { ObjectStorage } from '@amc-reports/storage';
-import { profileCsvStream, profileInlineRows } from '../profile/profile-csv-stream';
-import { UnusableResultError } from '../profile/unusable-result.error';
+import { profileCsvStream, profileInlineRows, UnusableResultError } from '@amc-reports/result-profile';
 import { openResultStream, type ResultSourcePolicy } from './open-result-stream';
 
 export interface LoadedResult {

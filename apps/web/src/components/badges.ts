@@ -51,3 +51,19 @@ export function confidenceBadge(confidence: number): HTMLSpanElement {
 export function typeBadge(text: string, variant: string): HTMLSpanElement {
   return h('span', { class: `tag tag-${variant}` }, humanize(text));
 }
+
+/**
+ * A run as this report sees it: AMC's status, except a SUCCEEDED run whose result the report
+ * cannot use, which is "Unusable" (never a green tick over a dashboard that did not change).
+ */
+export function runOutcomePill(run: { status: string; outcome?: string }): HTMLSpanElement {
+  if (run.outcome === 'unusable') {
+    return h('span', { class: 'pill pill-warn', dataset: { status: run.status, outcome: 'unusable' } },
+      h('span', { class: 'pill-glyph', attrs: { 'aria-hidden': 'true' } }, '⚠'), 'Unusable');
+  }
+  if (run.outcome === 'failed' && run.status === 'SUCCEEDED') {
+    return h('span', { class: 'pill pill-bad', dataset: { status: run.status, outcome: 'failed' } },
+      h('span', { class: 'pill-glyph', attrs: { 'aria-hidden': 'true' } }, '✕'), 'Not processed');
+  }
+  return runStatusPill(run.status);
+}

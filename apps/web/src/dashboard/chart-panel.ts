@@ -16,7 +16,7 @@ export function createChartPanel(initial: DashboardView): ViewPanel {
   const canvas = h('div', { class: `chart chart-${view.chart.kind}`, attrs: { role: 'img', 'aria-label': `${view.name} chart` } });
   // Series of different scales are drawn as small multiples: the chart grows to hold them.
   canvas.style.height = `${chartHeight(view)}px`;
-  const table = createSortableTable(view.chart, `${view.name}: the numbers`, view.data?.formulas);
+  const table = createSortableTable(view.chart, `${view.name}: the numbers`, view.data?.formulas, view.data?.comparisonFields);
   const details = h('details', { class: 'chart-numbers' }, h('summary', null, 'Show the numbers'), table.element);
   card.body.append(canvas, details);
   card.setFootnotes(view);

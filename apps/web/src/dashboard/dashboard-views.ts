@@ -9,6 +9,11 @@ function panelKind(view: DashboardView): 'chart' | 'table' | null {
   return view.viewType === 'table' || view.chart.kind === 'table' ? 'table' : 'chart';
 }
 
+/** The columns a panel was built with: a comparison adds Δ columns, and then the panel is built anew. */
+function columnsSignature(view: DashboardView): string {
+  return [...view.chart.series.map((series) => series.field), '|', ...(view.data?.comparisonFields ?? []).map((field) => field.field)].join(',');
+}
+
 export interface ViewsSection {
   update(views: DashboardView[]): void;
   dispose(): void;
@@ -19,7 +24,7 @@ export interface ViewsSection {
  * in place (charts animate to the new numbers, tables keep their sort) instead of redrawing the page.
  */
 export function createViewsSection(container: HTMLElement): ViewsSection {
-  const panels = new Map<string, { kind: 'chart' | 'table'; panel: ViewPanel }>();
+  const panels = new Map<string, { kind: 'chart' | 'table'; signature: string; panel: ViewPanel }>();
   return {
     update(views) {
       const shown = views.filter((view) => panelKind(view) !== null);
@@ -33,14 +38,14 @@ export function createViewsSection(container: HTMLElement): ViewsSection {
       shown.forEach((view, index) => {
         const kind = panelKind(view)!;
         let entry = panels.get(view.key);
-        if (entry && entry.kind !== kind) {
+        if (entry && (entry.kind !== kind || entry.signature !== columnsSignature(view))) {
           entry.panel.dispose();
           entry.panel.element.remove();
           entry = undefined;
         }
         if (entry) entry.panel.update(view);
         else {
-          entry = { kind, panel: kind === 'chart' ? createChartPanel(view) : createTablePanel(view) };
+          entry = { kind, signature: columnsSignature(view), panel: kind === 'chart' ? createChartPanel(view) : createTablePanel(view) };
           panels.set(view.key, entry);
         }
         if (container.children[index] !== entry.panel.element) container.insertBefore(entry.panel.element, container.children[index] ?? null);

@@ -3,7 +3,17 @@ import type { Insight, RunState } from '../api-types';
 import { formatWindow, humanize } from '../display-format';
 import { h } from '../dom';
 
-const STATISTIC_LABELS: Record<string, string> = { r2: 'R²', n: 'Points', z: 'Robust z-score', mad: 'Median absolute deviation' };
+const STATISTIC_LABELS: Record<string, string> = {
+  r2: 'R²',
+  n: 'Points',
+  score: 'Standard errors from expected',
+  criticalValue: 'Interval edge (standard errors)',
+  df: 'Degrees of freedom',
+  slopeT: 'Slope t statistic',
+  leftOut: 'Unusual executions left out',
+  trendModel: 'Baseline follows a trend (1 = yes)',
+  feedbackFactor: 'Weight after dismissals',
+};
 
 /**
  * A finding's number in its own unit, formatted by the metric layer as the dashboard formats it
@@ -50,7 +60,12 @@ export function insightNumbers(insight: Insight, history: RunState[]): HTMLEleme
   const statisticEntries = Object.entries(statistics)
     .filter(([, value]) => typeof value === 'number')
     .map(([key, value]): [string, string] => [STATISTIC_LABELS[key] ?? humanize(key), formatValue(value, 'number')]);
+  const windowsOfFinding = finding?.windows;
+  const compared = windowsOfFinding?.latest
+    ? `${windowsOfFinding.latest}${windowsOfFinding.previous ? ` vs ${windowsOfFinding.previous}` : windowsOfFinding.baseline ? ` vs ${windowsOfFinding.baseline}` : ''}`
+    : null;
   const provenance: [string, string][] = [
+    ...(compared ? [['Windows', compared] as [string, string]] : []),
     ['Executions', executionIds.length === 0 ? '—' : `${executionIds.length}${windowLabels.length ? ` (${summariseWindows(windowLabels)})` : ''}`],
     ['Statistical strength', finding?.strength === undefined ? '—' : formatValue(finding.strength, 'ratio')],
     ['Worded by', insight.aiModel === 'statistical' || !insight.aiModel ? 'Statistical template (no language model)' : insight.aiModel],

@@ -20,8 +20,14 @@ export interface CardGroup {
   title: string;
   /** "2026-10-01 – 2026-10-31", and the window the cards are compared with. */
   window?: { latest: string; previous?: string };
+  /** The compared window also when it has no numbers (failed, missing): said, never skipped over. */
+  comparison?: { window: string; state: string; reason?: string };
+  /** Why a card reads "—" for a period (reach is not added across weeks): the view's notes. */
+  notes?: string[];
   cards: MetricCard[];
 }
+
+const GAP_WORDS: Record<string, string> = { failed: 'failed', unusable: 'not usable by this report', missing: 'has no execution', pending: 'is not finished' };
 
 const shown = (value: unknown): number | string | null =>
   (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'string' ? (value as number | string) : null;
@@ -61,12 +67,22 @@ export function collectMetricCards(views: DashboardView[]): CardGroup[] {
         });
       }
     }
-    if (cards.length > 0) groups.push({ title: view.name, ...(view.data?.window ? { window: view.data.window } : {}), cards });
+    const comparison = view.data?.comparison;
+    if (cards.length > 0) {
+      groups.push({
+        title: view.name, ...(view.data?.window ? { window: view.data.window } : {}),
+        ...(comparison ? { comparison: { window: comparison.window, state: comparison.state, ...(comparison.reason ? { reason: comparison.reason } : {}) } } : {}),
+        ...(view.data?.notes?.length ? { notes: view.data.notes } : {}), cards,
+      });
+    }
   }
   return groups;
 }
 
-/** "▲ 12.4% vs previous run"; rates change in percentage points. Arrows and words, not colour alone. */
+/**
+ * "▲ 12.4% (+1,234)": Δ % and Δ; rates change in percentage points. Arrows and words, not colour
+ * alone. The page computes no metric: Δ is the difference of two values the views carry.
+ */
 function changeText(card: MetricCard): { text: string; direction: 'up' | 'down' | 'flat' } | null {
   if (typeof card.value !== 'number' || typeof card.previous !== 'number') return null;
   const difference = card.value - card.previous;
@@ -74,7 +90,9 @@ function changeText(card: MetricCard): { text: string; direction: 'up' | 'down' 
   const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '■';
   if (card.format === 'percent') return { text: `${arrow} ${formatValue(Math.abs(difference) * 100, 'number')} pp`, direction };
   const change = relativeChange(card.value, card.previous);
-  return change === null ? null : { text: `${arrow} ${formatValue(Math.abs(change), 'percent')}`, direction };
+  const sign = difference > 0 ? '+' : difference < 0 ? '−' : '±';
+  const delta = `${sign}${formatValue(Math.abs(difference), card.format, { currency: card.currency })}`;
+  return change === null ? { text: `${arrow} ${delta}`, direction } : { text: `${arrow} ${formatValue(Math.abs(change), 'percent')} (${delta})`, direction };
 }
 
 /** good / bad / neutral from the catalogue's direction: colour backs up the arrow, never replaces it. */
@@ -83,17 +101,32 @@ function tone(card: MetricCard, direction: 'up' | 'down' | 'flat'): string {
   return (direction === 'up') === card.upIsGood ? 'good' : 'bad';
 }
 
-function renderCard(card: MetricCard, previousWindow: string | undefined): HTMLElement {
-  const change = changeText(card);
+function renderCard(card: MetricCard, group: CardGroup): HTMLElement {
+  const previousWindow = group.window?.previous;
+  const gap = group.comparison && group.comparison.state !== 'ok' ? group.comparison : null;
+  const change = gap ? null : changeText(card);
   const value = typeof card.value === 'string' ? card.value : formatValue(card.value, card.format, { currency: card.currency });
   const comparedWith = previousWindow ? ` vs ${previousWindow}` : ' vs previous run';
+  const noChange = gap
+    ? `No comparison: ${gap.window} ${GAP_WORDS[gap.state] ?? gap.state}`
+    : typeof card.value === 'string' ? '' : card.previous === null ? (group.comparison ? `No value in ${group.comparison.window}` : 'No earlier run to compare') : '';
   return h('div', { class: 'metric-card', attrs: { role: 'listitem', ...(card.formula ? { title: card.formula } : {}) } },
     h('p', { class: `metric-label${card.formula ? ' has-formula' : ''}` }, card.label),
     h('p', { class: 'metric-value' }, value),
     change
       ? h('p', { class: `metric-change metric-${change.direction}`, dataset: { tone: tone(card, change.direction) } }, change.text, h('span', { class: 'metric-change-label' }, comparedWith))
-      : h('p', { class: 'metric-change metric-none' }, typeof card.value === 'string' ? '' : card.previous === null ? 'No earlier run to compare' : ''),
+      : h('p', { class: 'metric-change metric-none' }, noChange),
     card.formula ? h('p', { class: 'sr-only' }, card.formula) : null);
+}
+
+/** ", compared with 2026-11-09 – 2026-11-15", or why not: ", not compared: 2026-11-09 – 2026-11-15 failed (reason)". */
+function windowComparison(group: CardGroup): string {
+  const comparison = group.comparison;
+  if (comparison && comparison.state !== 'ok') {
+    return `, not compared: ${comparison.window} ${GAP_WORDS[comparison.state] ?? comparison.state}${comparison.reason ? ` (${comparison.reason})` : ''}`;
+  }
+  const previous = group.window?.previous;
+  return previous ? `, compared with ${previous}${comparison?.reason ? ` (${comparison.reason})` : ''}` : '';
 }
 
 export function renderMetricCards(container: HTMLElement, views: DashboardView[]): void {
@@ -101,6 +134,9 @@ export function renderMetricCards(container: HTMLElement, views: DashboardView[]
   container.hidden = groups.length === 0;
   replaceChildren(container, ...groups.map((group) =>
     h('section', { class: 'metric-group', attrs: { 'aria-label': group.title } },
-      group.window ? h('p', { class: 'metric-window muted small' }, `${group.title} · ${group.window.latest}${group.window.previous ? `, compared with ${group.window.previous}` : ''}`) : null,
-      h('div', { class: 'metric-grid', attrs: { role: 'list' } }, ...group.cards.map((card) => renderCard(card, group.window?.previous))))));
+      group.window ? h('p', { class: 'metric-window muted small' }, `${group.title} · ${group.window.latest}${windowComparison(group)}`) : null,
+      h('div', { class: 'metric-grid', attrs: { role: 'list' } }, ...group.cards.map((card) => renderCard(card, group))),
+      group.notes && group.cards.some((card) => card.value === null)
+        ? h('details', { class: 'metric-notes note' }, h('summary', null, 'Why some cards read —'), h('ul', { class: 'formula-list' }, ...group.notes.map((note) => h('li', null, note))))
+        : null)));
 }

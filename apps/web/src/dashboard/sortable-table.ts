@@ -13,6 +13,8 @@ interface Column {
 
 type Direction = 'ascending' | 'descending';
 
+const GAP_WORDS: Record<string, string> = { failed: 'Failed', unusable: 'Not usable', missing: 'No execution', pending: 'Not finished' };
+
 export interface SortableTable {
   element: HTMLElement;
   update(rows: ChartRow[]): void;
@@ -40,8 +42,15 @@ function compare(a: ChartRow[string], b: ChartRow[string], direction: Direction)
  * A table of a view's rows, formatted with libs/charts' formatValue (as in the exports). Each
  * column header is a button: Enter or Space sorts, again reverses; aria-sort tells screen readers.
  */
-export function createSortableTable(spec: ChartSpec, caption: string, formulas: Record<string, string> = {}): SortableTable {
+export function createSortableTable(
+  spec: ChartSpec, caption: string, formulas: Record<string, string> = {},
+  /** Columns the chart does not draw (a compared view's Δ and Δ %). */
+  extraColumns: { field: string; label: string; format?: ValueFormat }[] = [],
+): SortableTable {
   const columns = columnsOf(spec, formulas);
+  for (const extra of extraColumns) {
+    if (!columns.some((column) => column.field === extra.field)) columns.push({ field: extra.field, label: extra.label, format: extra.format ?? 'number' });
+  }
   const currency = { currency: spec.currency };
   let rows: ChartRow[] = [];
   let sort: { field: string; direction: Direction } | null = null;
@@ -53,7 +62,8 @@ export function createSortableTable(spec: ChartSpec, caption: string, formulas: 
     replaceChildren(headRow, ...columns.map((column) => {
       const active = sort?.field === column.field;
       const th = h('th', {
-        class: column.format ? 'numeric' : undefined,
+        // A compared window's column names its dates: wide enough to read them in two lines, not five.
+        class: [column.format ? 'numeric' : '', /\.previous$/.test(column.field) ? 'compared-column' : ''].filter(Boolean).join(' ') || undefined,
         attrs: { scope: 'col', 'aria-sort': active && sort ? sort.direction : 'none', ...(column.formula ? { title: column.formula } : {}) },
       });
       const indicator = active ? (sort?.direction === 'ascending' ? '▲' : '▼') : '↕';
@@ -72,13 +82,14 @@ export function createSortableTable(spec: ChartSpec, caption: string, formulas: 
       replaceChildren(body, h('tr', null, h('td', { class: 'muted', attrs: { colspan: columns.length } }, 'No rows in this run.')));
       return;
     }
-    replaceChildren(body, ...sorted.map((row) => h('tr', null, ...columns.map((column, index) => {
+    replaceChildren(body, ...sorted.map((row) => h('tr', { class: row.gap ? 'gap-row' : undefined, dataset: row.gap ? { gap: String(row.gap) } : {} }, ...columns.map((column, index) => {
       const value = row[column.field];
       const text = column.format ? formatValue(value, column.format, currency) : value === null || value === undefined ? MISSING_VALUE_TEXT : String(value);
       const withheld = text === MISSING_VALUE_TEXT;
-      const attrs = withheld ? { title: 'Withheld by AMC or not computable' } : {};
+      // A window without numbers (failed, no execution) says so; its dashes are not withheld values.
+      const attrs = row.gap ? { title: `${GAP_WORDS[String(row.gap)] ?? row.gap}${row.gapReason ? `: ${row.gapReason}` : ''}` } : withheld ? { title: 'Withheld by AMC or not computable' } : {};
       return index === 0 && !column.format
-        ? h('th', { attrs: { scope: 'row', ...attrs } }, text)
+        ? h('th', { attrs: { scope: 'row', ...attrs } }, text, row.gap ? h('span', { class: 'tag tag-gap' }, GAP_WORDS[String(row.gap)] ?? String(row.gap)) : null)
         : h('td', { class: column.format ? 'numeric' : undefined, attrs }, text);
     }))));
   };

@@ -1,10 +1,10 @@
 import type { Dashboard, MyOrganization, ReportSummary } from '../api-types';
-import { confidenceBadge, runStatusPill, typeBadge } from '../components/badges';
+import { confidenceBadge, runOutcomePill, typeBadge } from '../components/badges';
 import { formatRelative, formatWindow } from '../display-format';
 import { h, replaceChildren } from '../dom';
 import { ApiError, type ReportFilter } from '../gateway-api';
 import type { PageCleanup, PageContext } from '../page-context';
-import { reportPath } from '../router';
+import { NEW_REPORT_PATH, reportPath } from '../router';
 import { instanceLabel, organizationFilter } from './organization-filter';
 
 /** Dashboards fetched at once for the "last run" and "last insight" columns. */
@@ -27,10 +27,12 @@ export function renderReportListPage(context: PageContext): PageCleanup {
       h('th', { attrs: { scope: 'col' } }, 'Last run'),
       h('th', { attrs: { scope: 'col' } }, 'Last insight'))),
     body);
+  const actions = h('div', { class: 'page-actions' });
   replaceChildren(context.main,
     h('div', { class: 'page-header' },
       h('div', null, h('h1', null, 'Reports'),
-        h('p', { class: 'lead' }, 'Every workflow with reporting on gets a dashboard that updates after each AMC execution.'))),
+        h('p', { class: 'lead' }, 'Every workflow with reporting on gets a dashboard that updates after each AMC execution.')),
+      actions),
     filterSlot,
     h('section', { class: 'card card-flush', attrs: { 'aria-label': 'Reports' } }, status, table, more));
 
@@ -71,6 +73,10 @@ export function renderReportListPage(context: PageContext): PageCleanup {
     const mine = await context.api.listOrganizations();
     if (context.signal.aborted) return;
     organizations = mine.items;
+    // Editors and owners build reports in the page; viewers see none of the controls.
+    if (organizations.some((organization) => organization.role !== 'viewer')) {
+      replaceChildren(actions, h('a', { class: 'button button-primary', attrs: { href: `#${NEW_REPORT_PATH}` } }, 'New report'));
+    }
     if (organizations.length === 0) {
       // Nothing to list, and the reader should know who can change that.
       replaceChildren(status, mine.message ?? 'You are not a member of any organization yet.');
@@ -134,9 +140,14 @@ function showSummary(row: ReportRow, dashboard: Pick<Dashboard, 'latestRun' | 'i
   const run = dashboard.latestRun;
   row.lastRun.classList.remove('muted');
   replaceChildren(row.lastRun, run
-    ? h('div', { class: 'run-cell' }, runStatusPill(run.status),
+    ? h('div', { class: 'run-cell' }, runOutcomePill(run),
       h('span', null, formatWindow(run.timeWindow)),
-      h('span', { class: 'muted small', attrs: { title: run.completedAt } }, `finished ${formatRelative(run.completedAt)}`))
+      h('span', { class: 'muted small', attrs: { title: run.completedAt } }, `finished ${formatRelative(run.completedAt)}`),
+      // The dashboard did not take this run: it shows the previous good execution (the banner there says why).
+      run.outcome === 'unusable' || run.outcome === 'failed'
+        ? h('p', { class: 'run-note small' }, `${run.outcome === 'unusable' ? 'Not usable by this report' : 'Failed'}: the dashboard shows the previous good execution.`,
+          run.reason ? h('span', { class: 'muted' }, ` ${run.reason}`) : null)
+        : null)
     : h('span', { class: 'muted' }, 'No execution yet'));
   // The latest execution's insights, best first: the first finding (trend, anomaly, …) says more
   // than the headline totals, which the dashboard shows anyway.

@@ -2,6 +2,7 @@ export * from './common.schema';
 export * from './organizations.schema';
 export * from './library.schema';
 export * from './reports.schema';
+export * from './insights.schema';
 export * from './exports.schema';
 export * from './delivery.schema';
 export * from './share-links.schema';

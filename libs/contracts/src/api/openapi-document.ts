@@ -13,10 +13,11 @@ export type OpenApiDocument = {
 export interface OpenApiOperationObject {
   operationId: string;
   summary: string;
+  description?: string;
   tags: string[];
   security?: Record<string, string[]>[];
   parameters?: { name: string; in: 'path' | 'query'; required: boolean; schema: unknown; description?: string }[];
-  requestBody?: { required: true; content: Record<string, { schema: unknown }> };
+  requestBody?: { required: true; content: Record<string, { schema: unknown; example?: unknown }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
 }
 
@@ -60,7 +61,12 @@ const SECURITY: Record<ApiOperation['auth'], Record<string, string[]>[] | undefi
   none: undefined,
 };
 
-function operationObject(operation: ApiOperation): OpenApiOperationObject {
+/** Text other libs add to an operation's description (the gateway: the columns each dashboard type reads, from libs/dashboards). */
+export interface OpenApiOptions {
+  appendDescriptions?: Record<string, string>;
+}
+
+function operationObject(operation: ApiOperation, options: OpenApiOptions): OpenApiOperationObject {
   const responses: OpenApiOperationObject['responses'] = {};
   for (const [status, response] of Object.entries(operation.responses)) {
     responses[status] = {
@@ -72,23 +78,27 @@ function operationObject(operation: ApiOperation): OpenApiOperationObject {
   for (const status of errorStatusesOf(operation)) {
     responses[String(status)] = { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   }
+  const description = [operation.description, options.appendDescriptions?.[operation.operationId]].filter(Boolean).join('\n\n');
   return {
     operationId: operation.operationId,
     summary: operation.summary,
+    description: description || undefined,
     tags: [operation.tag],
     security: SECURITY[operation.auth],
     parameters: parameters(operation),
-    requestBody: operation.body ? { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } : undefined,
+    requestBody: operation.body
+      ? { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input'), ...(operation.example !== undefined ? { example: operation.example } : {}) } } }
+      : undefined,
     responses,
   };
 }
 
 /** The gateway's API description, built from the same zod schemas the gateway validates with. */
-export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_OPERATIONS): OpenApiDocument {
+export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_OPERATIONS, options: OpenApiOptions = {}): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   for (const operation of operations) {
     paths[operation.path] ??= {};
-    paths[operation.path][operation.method] = JSON.parse(JSON.stringify(operationObject(operation))) as OpenApiOperationObject;
+    paths[operation.path][operation.method] = JSON.parse(JSON.stringify(operationObject(operation, options))) as OpenApiOperationObject;
   }
   return {
     openapi: '3.1.0',

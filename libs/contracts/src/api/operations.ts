@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AMC_EVENT_EXAMPLE } from '../amc-event-docs';
 import { AmcExecutionCompletedEvent } from '../amc-execution-event.schema';
 import { ERROR_STATUSES, type ErrorStatus } from './common.schema';
 import { CreateExport, ExportPage, ExportView, ListExports } from './exports.schema';
@@ -12,7 +13,10 @@ import {
   PutAmcInstance, SetMemberRole,
 } from './organizations.schema';
 import { DELIVERY_OPERATIONS } from './delivery-operations';
-import { CreateReport, Dashboard, InsightPage, ListInsights, ListReports, Report, ReportPage, UpdateReport } from './reports.schema';
+import { InsightFeedbackBody, InsightFeedbackView } from './insights.schema';
+import {
+  CreateReport, Dashboard, DashboardQuery, InsightPage, ListInsights, ListReports, PreviewReport, Report, ReportPage, ReportPreview, UpdateReport,
+} from './reports.schema';
 
 /**
  * Every HTTP operation of the gateway, once: its parameters, body and answers as the zod schemas
@@ -43,6 +47,10 @@ export interface ApiOperation {
   /** Success answers; error answers come from `errors` plus what auth, params and body imply. */
   responses: Record<number, ApiResponse>;
   errors?: ErrorStatus[];
+  /** Longer text than the summary (Markdown), e.g. what an integrator must send. */
+  description?: string;
+  /** An example request body (validated by a spec against `body`). */
+  example?: unknown;
 }
 
 const json = (description: string, schema: z.ZodType): ApiResponse => ({ description, schema });
@@ -60,6 +68,10 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     operationId: 'receiveAmcExecutionCompleted', method: 'post', path: '/v1/events/amc/execution-completed', tag: 'events', auth: 'signature',
     summary: "The AMC pipeline's execution-completed webhook: signed, validated, recorded, queued",
     body: AmcExecutionCompletedEvent, responses: { 202: json('accepted, a duplicate of an event already recorded, or redriven (its processing had failed)', IngestionResult) },
+    description: 'One AMC execution that finished (or failed): which workflow on which instance, the window of time it covered '
+      + '(AMC\'s end is exclusive), and its result inline or as a CSV URL. Every field is described in the body schema; '
+      + 'the result\'s columns are read by name, per dashboard type (below).',
+    example: AMC_EVENT_EXAMPLE,
   },
 
   { operationId: 'listMyOrganizations', method: 'get', path: '/v1/organizations', tag: 'organizations', auth: 'user',
@@ -105,10 +117,20 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "Change a report's settings (editors, owners)", responses: { 200: json('updated', Report) }, errors: [403] },
   { operationId: 'deleteReport', method: 'delete', path: '/v1/reports/{id}', tag: 'reports', auth: 'user', params: IdPath,
     summary: 'Delete a report (editors, owners)', responses: { 204: noContent }, errors: [403] },
-  { operationId: 'getDashboard', method: 'get', path: '/v1/reports/{id}/dashboard', tag: 'reports', auth: 'user', params: IdPath,
-    summary: 'Views with processed data, the latest run, the history and the latest insights', responses: { 200: json('dashboard', Dashboard) } },
+  { operationId: 'getDashboard', method: 'get', path: '/v1/reports/{id}/dashboard', tag: 'reports', auth: 'user', params: IdPath, query: DashboardQuery,
+    summary: 'Views with processed data, the latest run, the history and the insights; ?executionId= or ?from=&to= / ?weeks= show another '
+      + 'period (a range adds its executions by the metric layer\'s rules), ?compare= (previous, year, none) or ?compareExecutionId= what it is compared with',
+    responses: { 200: json('dashboard', Dashboard) } },
+  { operationId: 'previewReport', method: 'post', path: '/v1/reports/{id}/preview', tag: 'reports', auth: 'user', params: IdPath, body: PreviewReport,
+    summary: "Draft settings on the latest usable result: its columns, what the metric layer reads from them and the views (nothing stored)",
+    responses: { 200: json('preview', ReportPreview) } },
   { operationId: 'listInsights', method: 'get', path: '/v1/reports/{id}/insights', tag: 'reports', auth: 'user', params: IdPath, query: ListInsights,
     summary: 'Stored insights, best first', responses: { 200: json('a page of insights', InsightPage) } },
+  { operationId: 'giveInsightFeedback', method: 'post', path: '/v1/insights/{id}/feedback', tag: 'reports', auth: 'user', params: IdPath,
+    body: InsightFeedbackBody, summary: 'Mark an insight useful or dismiss it (any member who can read the report; a dismissed kind weighs less later)',
+    responses: { 200: json('verdict changed', InsightFeedbackView), 201: json('verdict recorded', InsightFeedbackView) } },
+  { operationId: 'withdrawInsightFeedback', method: 'delete', path: '/v1/insights/{id}/feedback', tag: 'reports', auth: 'user', params: IdPath,
+    summary: "Withdraw the caller's verdict on an insight", responses: { 204: noContent } },
   { operationId: 'streamReportEvents', method: 'get', path: '/v1/reports/{id}/events', tag: 'reports', auth: 'user', params: IdPath,
     query: z.strictObject({ access_token: z.string().optional() }),
     summary: 'Server-Sent Events: dashboard.updated, insights.generated, the caller\'s export events (?access_token= for EventSource)',

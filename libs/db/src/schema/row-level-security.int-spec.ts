@@ -232,7 +232,7 @@ describe('registering a user on first use', () => {
 
 it('every user-owned table has row-level security enabled and forced', async () => {
   const tables = ['users', 'organizations', 'organization_members', 'amc_instances', 'query_templates', 'workflows', 'workflow_executions',
-    'report_configurations', 'dashboard_views', 'dashboard_insights', 'report_exports'];
+    'report_configurations', 'dashboard_views', 'dashboard_insights', 'report_exports', 'report_unusable_executions'];
   const { rows } = await db.query<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
     'SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ANY($1) ORDER BY relname', [tables]);
   expect(rows).toHaveLength(tables.length);
