@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
 import { Cluster } from 'ioredis';
+import { strFromU8, unzipSync } from 'fflate';
 import type { ExportFinishedEvent, InsightsGeneratedEvent } from '@amc-reports/contracts';
 import { createRedisClient } from '@amc-reports/queue';
 import { postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
@@ -138,7 +139,10 @@ it('runs signed events to dashboards, insights, live events and an export on a 3
   expect((await finished.event).exportId).toBe(requested.body.id);
   const file = await fetch(`${stack.gatewayUrl}/v1/exports/${requested.body.id}/download`, { headers: { authorization: `Bearer ${token}` } });
   expect(file.status).toBe(200);
-  expect(await file.text()).toContain('Alpha');
+  // The dashboard CSV is a ZIP of one CSV per view: the campaign names are in one of them.
+  const entries = unzipSync(new Uint8Array(await file.arrayBuffer()));
+  expect(Object.keys(entries)).toEqual(expect.arrayContaining(['README.txt', 'manifest.json']));
+  expect(Object.entries(entries).some(([name, bytes]) => name.endsWith('.csv') && strFromU8(bytes).includes('Alpha'))).toBe(true);
   expect((await stream.next('export.completed')).data).toMatchObject({ reportId, exportId: requested.body.id });
   stream.close();
 
