@@ -19,6 +19,16 @@ const input: MessageInput = {
 describe('composeMessage', () => {
   const message = composeMessage(input);
 
+  it('shows only the insights a client export would carry, in every channel', () => {
+    const weak = { type: 'comparison', text: 'Clicks rose 2.10% versus Oct 26 – Nov 1.', confidence: 0.12, metric: 'clicks', metricLabel: 'Clicks', clientGrade: false };
+    const composed = composeMessage({ ...input, content: { ...content, insights: [...content.insights, weak] } });
+    for (const body of [composed.text, composed.html, JSON.stringify(composed.slack)]) {
+      expect(body).toContain('12%.');
+      expect(body).not.toContain('Clicks rose 2.10%');
+    }
+    expect(composed.webhook.insights).toEqual([{ type: 'trend', text: 'Clicks <b>rose</b> 12%.', confidence: 0.9 }]);
+  });
+
   it('keeps the subject on one line and marks alerts', () => {
     expect(message.subject).toBe('Alert: Q4 <script>alert(1)</script> & <@U123> Bcc: evil@example.com — 2026-11-02 – 2026-11-08');
     expect(message.subject).not.toMatch(/[\r\n]/);

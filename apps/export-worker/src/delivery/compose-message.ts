@@ -72,7 +72,9 @@ export function composeMessage(input: MessageInput): ComposedMessage {
   const window = windowText(content);
   const subject = `${alerts.length > 0 ? 'Alert: ' : ''}${reportName} — ${window}`;
   const metrics = content.metrics.filter((metric) => metric.shown);
-  const insights = content.insights.slice(0, INSIGHTS_SHOWN);
+  // What a client reads: the insights exports would carry (the alerts already said what crossed).
+  const clientInsights = content.insights.filter((insight) => insight.clientGrade !== false);
+  const insights = clientInsights.slice(0, INSIGHTS_SHOWN);
   const fileLine = (file: MessageFile) => `${file.fileName}${file.sizeBytes !== null ? ` (${sizeText(file.sizeBytes)})` : ''}`
     + (file.as === 'link' ? `: ${file.url}${file.expiresAt ? ` (until ${file.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''}` : ', attached')
     + (file.reason ? ` — ${file.reason}` : '');
@@ -109,7 +111,7 @@ export function composeMessage(input: MessageInput): ComposedMessage {
         : null,
       alerts,
       metrics: metrics.map((m) => ({ key: m.key, label: m.label, value: m.value, format: m.format })),
-      insights: content.insights.map((i) => ({ type: i.type, text: i.text, confidence: i.confidence })),
+      insights: clientInsights.map((i) => ({ type: i.type, text: i.text, confidence: i.confidence })),
       files: files.map((file) => ({ format: file.format, fileName: file.fileName, sizeBytes: file.sizeBytes, url: file.url ?? null, expiresAt: file.expiresAt?.toISOString() ?? null })),
       sentAt: input.sentAt.toISOString(),
     },
