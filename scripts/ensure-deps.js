@@ -33,15 +33,21 @@ if (!fs.existsSync(client) || fs.statSync(client).mtimeMs < fs.statSync(schema).
   });
 }
 
-// The browser tests drive Debian's chromium (never a downloaded browser): `npm test` installs it
-// like the launcher installs redis-server, as root with apt-get, or names the command to run.
-if (process.argv.includes('--for-tests') && !fs.existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium')) {
-  const command = 'apt-get update && apt-get install -y chromium';
+// The browser tests drive Debian's chromium (never a downloaded browser) and the export tests read
+// PDFs back with poppler-utils' pdftotext: `npm test` installs them like the launcher installs
+// redis-server, as root with apt-get, or names the command to run.
+const testPackages = [
+  { name: 'chromium', present: () => fs.existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium'), why: 'the browser tests need it' },
+  { name: 'poppler-utils', present: () => fs.existsSync('/usr/bin/pdftotext'), why: 'the export tests read PDFs back with pdftotext' },
+];
+const missing = process.argv.includes('--for-tests') ? testPackages.filter((entry) => !entry.present()) : [];
+if (missing.length > 0) {
+  const command = `apt-get update && apt-get install -y ${missing.map((entry) => entry.name).join(' ')}`;
   if (process.getuid && process.getuid() === 0) {
-    log(`chromium missing: running "${command}"…`);
+    log(`${missing.map((entry) => entry.name).join(', ')} missing: running "${command}"…`);
     execSync(`${command} >/dev/null`, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   } else {
-    log(`chromium is missing and the browser tests need it: sudo sh -c '${command}'`);
+    log(`${missing.map((entry) => `${entry.name} is missing (${entry.why})`).join('; ')}: sudo sh -c '${command}'`);
     process.exit(1);
   }
 }

@@ -19,14 +19,33 @@ async function gateway() {
   if (!response.ok) fail(`/health/live answered ${response.status}`);
 }
 
+/**
+ * The same Redis the apps use: REDIS_URL (redis://, or redis+cluster://host:port,…) or
+ * REDIS_CLUSTER_NODES. A trimmed copy of libs/queue's parsing (this file cannot load TypeScript);
+ * the apps' config has already refused a malformed value at start-up.
+ */
+function connect() {
+  const { Cluster, Redis } = require('ioredis');
+  const options = { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0 };
+  const location = process.env.REDIS_CLUSTER_NODES ? `redis+cluster://${process.env.REDIS_CLUSTER_NODES}` : process.env.REDIS_URL;
+  const cluster = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/?#@]+)/.exec(location || '');
+  if (!cluster) return { redis: new Redis(location, { ...options, retryStrategy: () => null }), isCluster: false };
+  const [user, password] = (cluster[2] || '').split(':').map((part) => (part ? decodeURIComponent(part) : undefined));
+  const nodes = cluster[3].split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const colon = entry.lastIndexOf(':');
+    return { host: entry.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(entry.slice(colon + 1)) };
+  });
+  const redisOptions = { connectTimeout: 3_000, maxRetriesPerRequest: 0, username: user, password, tls: cluster[1] === 'rediss' ? {} : undefined };
+  return { redis: new Cluster(nodes, { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions }), isCluster: true };
+}
+
 async function worker() {
-  const { Redis } = require('ioredis');
-  const redis = new Redis(process.env.REDIS_URL, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const { redis, isCluster } = connect();
   redis.on('error', () => undefined);
   try {
     await redis.connect();
     const staleAfter = Number(process.env.HEALTH_WORKER_STALE_MS || 20_000);
-    const prefix = process.env.QUEUE_PREFIX || 'amc';
+    const prefix = process.env.QUEUE_PREFIX || (isCluster ? '{amc}' : 'amc');
     const members = await redis.zrangebyscore(`${prefix}:heartbeats`, Date.now() - staleAfter, '+inf');
     if (!members.some((member) => member.startsWith(`${app}:${os.hostname()}:`))) fail(`no heartbeat from this host within ${staleAfter} ms`);
   } finally {

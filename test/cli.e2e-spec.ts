@@ -10,6 +10,7 @@ import { createTokenVerifier } from '@amc-reports/auth';
 import { INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_QUEUE, insightGenerateJobId } from '@amc-reports/contracts';
 import { producerConnectionOptions, workerConnectionOptions } from '@amc-reports/queue';
 import { apiClient, startAppStack, TEST_ADMIN_TOKEN, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
+import { unzipSync } from 'fflate';
 
 const run = promisify(execFile);
 const cli = path.resolve(__dirname, '..', 'scripts', 'cli.ts');
@@ -70,11 +71,14 @@ it('mints a token the gateway accepts, sends a signed event, exports and downloa
   await updated.event;
   expect(JSON.parse((await amc(['send-event', '--file', eventFile])).stdout)).toMatchObject({ httpStatus: 202, status: 'duplicate' });
 
-  const out = path.join(workDir, 'report.csv');
+  // The dashboard's CSV is a ZIP of one CSV per view (issue 14).
+  const out = path.join(workDir, 'report.zip');
   const exported = await amc(['export', '--report', reportId, '--format', 'csv', '--out', out, '--token', token.stdout.trim()]);
   expect(exported.code).toBe(0);
   expect(exported.stderr).toMatch(/\[#+\] 100% completed/);
-  expect(fs.readFileSync(out, 'utf8')).toMatch(/impressions/i);
+  const zipped = unzipSync(fs.readFileSync(out));
+  expect(Object.keys(zipped)).toEqual(expect.arrayContaining(['README.txt', 'manifest.json']));
+  expect(Object.entries(zipped).some(([name, bytes]) => name.endsWith('.csv') && /impressions/i.test(Buffer.from(bytes).toString('utf8')))).toBe(true);
 
   const status = await amc(['status']);
   expect(status.code).toBe(0);

@@ -29,7 +29,7 @@ it('npm run demo -- --once starts everything, plays the history and prints token
     const eml = /e-mail:\s+(\S+\.eml)/.exec(output)?.[1];
     const message = await simpleParser(eml ? fs.readFileSync(eml) : Buffer.alloc(0));
     expect(message.subject).toMatch(/^Weekly funnel.* — 2026-11-16 – 2026-11-22$/);
-    expect(message.attachments.map((attachment) => attachment.contentType).sort()).toEqual(['application/pdf', 'text/csv']);
+    expect(message.attachments.map((attachment) => attachment.contentType).sort()).toEqual(['application/pdf', 'application/zip']);
     expect(output).toMatch(new RegExp(`share link:\\s+http://127\\.0\\.0\\.1:${env.GATEWAY_PORT}/share/[A-Za-z0-9_-]{43}`));
     expect(Date.now() - started).toBeLessThan(180_000);
   } finally {

@@ -4,7 +4,8 @@ import { Client } from 'pg';
 import { mintUserToken } from '@amc-reports/auth';
 import { QUEUE_NAMES } from '@amc-reports/contracts';
 import { apiClient, postSignedEvent } from '@amc-reports/testing/src/signed-event';
-import { CliError, databaseUrl, devSecret, EXIT, gatewayUrl, redisUrl } from './dev-defaults';
+import { describeRedisLocation, producerConnectionOptions } from '@amc-reports/queue';
+import { CliError, databaseUrl, devSecret, EXIT, gatewayUrl, queuePrefix, redisUrl } from './dev-defaults';
 
 type Options = Record<string, string | boolean | string[] | undefined>;
 
@@ -81,16 +82,16 @@ export async function exportCommand(options: Options): Promise<void> {
 }
 
 export async function statusCommand(): Promise<void> {
-  const prefix = process.env.QUEUE_PREFIX ?? 'amc';
+  const prefix = queuePrefix();
   const queues = await reachable(async () => Promise.all(QUEUE_NAMES.map(async (name) => {
-    const queue = new Queue(name, { connection: { url: redisUrl(), enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix });
+    const queue = new Queue(name, { connection: producerConnectionOptions(redisUrl()), prefix });
     try {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
       return { queue: name, failed: counts.failed ?? 0, ...counts };
     } finally {
       await queue.close();
     }
-  })), `Redis at ${redisUrl()}`);
+  })), describeRedisLocation(redisUrl()));
   const db = new Client({ connectionString: databaseUrl() });
   const executions = await reachable(async () => {
     await db.connect();

@@ -2,22 +2,23 @@ import { Queue } from 'bullmq';
 import { DELIVERY_QUEUE, INSIGHT_GENERATE_QUEUE, QUEUE_NAMES, REPORT_UPDATE_QUEUE } from '@amc-reports/contracts';
 import { createPrismaClient } from '@amc-reports/db';
 import { listFailedJobs, redriveFailedJobs, type FailedJob } from '@amc-reports/redrive';
-import { CliError, databaseUrl, EXIT, redisUrl } from './dev-defaults';
+import { describeRedisLocation, producerConnectionOptions } from '@amc-reports/queue';
+import { CliError, databaseUrl, EXIT, queuePrefix, redisUrl } from './dev-defaults';
 
 type Options = Record<string, string | boolean | string[] | undefined>;
 
 const REDRIVABLE = [REPORT_UPDATE_QUEUE, INSIGHT_GENERATE_QUEUE, DELIVERY_QUEUE] as const;
 
 async function withQueues<T>(names: readonly string[], work: (queues: Queue[]) => Promise<T>): Promise<T> {
-  const prefix = process.env.QUEUE_PREFIX ?? 'amc';
-  const queues = names.map((name) => new Queue(name, { connection: { url: redisUrl(), enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3_000 }, prefix }));
+  const prefix = queuePrefix();
+  const queues = names.map((name) => new Queue(name, { connection: producerConnectionOptions(redisUrl()), prefix }));
   for (const queue of queues) queue.on('error', () => undefined);
   try {
     await Promise.all(queues.map((queue) => queue.waitUntilReady()));
     return await work(queues);
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(EXIT.unreachable, `Redis at ${redisUrl()} is unreachable: ${(error as Error).message}`);
+    throw new CliError(EXIT.unreachable, `${describeRedisLocation(redisUrl())} is unreachable: ${(error as Error).message}`);
   } finally {
     await Promise.all(queues.map((queue) => queue.close().catch(() => undefined)));
   }

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { unzipSync } from 'fflate';
 import { apiClient, type AppStack, waitForBusEvent } from '@amc-reports/testing';
 import { inlineResult as inlineFixture } from '../../apps/report-service/test/amc-results';
 import { deliverExecution, download, type ExportEventLog, type Api } from '../../apps/export-worker/test/export-e2e';
@@ -103,12 +105,13 @@ export async function playDashboard(stack: AppStack, api: Api, token: string, ev
   return { reportId, latestExecutionId, board, insights, csv: file.body };
 }
 
-/** The records of one titled section of a dashboard CSV: [header, ...rows]. */
-export function csvSection(records: string[][], title: string): string[][] {
-  const start = records.findIndex((record) => record.length === 1 && record[0] === title);
-  if (start === -1) throw new Error(`no CSV section "${title}" in ${records.filter((record) => record.length === 1).map((record) => record[0]).join(', ')}`);
-  const end = records.findIndex((record, index) => index > start && record.length === 1 && record[0] === '');
-  return records.slice(start + 1, end === -1 ? undefined : end);
+/** The records of one view's CSV in the dashboard's ZIP (found through manifest.json): [header, ...rows]. */
+export function viewCsv(zip: Buffer, viewName: string): string[][] {
+  const entries = unzipSync(zip);
+  const manifest = JSON.parse(Buffer.from(entries['manifest.json']).toString('utf8')) as { files: Array<{ file: string; view: string }> };
+  const entry = manifest.files.find((file) => file.view === viewName);
+  if (!entry) throw new Error(`no CSV of "${viewName}" in ${manifest.files.map((file) => file.view).join(', ')}`);
+  return parse(Buffer.from(entries[entry.file]), { bom: true }) as string[][];
 }
 
 export { apiClient, randomUUID };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { unzipSync } from 'fflate';
 import { apiClient, postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, type AppStack } from '@amc-reports/testing';
 import { DEMO_COLUMNS, demoWeek, demoWindow } from '../../scripts/lib/demo-history';
-import { buildWebAppIfStale, openBrowser, saveScreenshot, type BrowserSession } from './headless-chromium';
+import { ARTIFACTS_DIR, buildWebAppIfStale, openBrowser, saveScreenshot, type BrowserSession } from './headless-chromium';
 
 /**
  * The dashboard in a real browser against the real stack (gateway, report-service, insight-worker,
@@ -187,6 +188,37 @@ it('requests a PDF export, follows it to completion and downloads the file', asy
   expect(download.suggestedFilename()).toMatch(/\.pdf$/);
   const file = await download.path();
   expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+}, 75_000);
+
+it('exports the CSV ZIP of an older execution without a byte order mark when the panel says so', async () => {
+  const { page } = browser;
+  await page.getByLabel('CSV').check();
+  const bom = page.getByLabel('Byte order mark (for Excel)');
+  expect(await bom.isVisible()).toBe(true);
+  expect(await bom.isChecked()).toBe(true);
+  await bom.uncheck();
+  await page.getByLabel('Contents').selectOption('dashboard');
+  await page.locator('.export-panel').screenshot({ path: `${ARTIFACTS_DIR}/export-panel.png` });
+  const executions = page.getByRole('region', { name: 'Export' }).getByLabel('Execution', { exact: true });
+  // The dashboard's own execution first, then the history newest first: pick an older one.
+  expect(await executions.locator('option').count()).toBeGreaterThan(2);
+  const older = await executions.locator('option').nth(2).getAttribute('value');
+  await executions.selectOption(older!);
+  const before = await page.locator('.export-item').count();
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  // The new export is listed first once the request is answered.
+  await page.locator('.export-item').nth(before).waitFor({ state: 'attached' });
+  const item = page.locator('.export-item').first();
+  await item.locator('[data-status="completed"]').waitFor({ timeout: 60_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Download' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/\.zip$/);
+  const zip = unzipSync(fs.readFileSync(await download.path()));
+  const manifest = JSON.parse(Buffer.from(zip['manifest.json']).toString('utf8'));
+  expect(manifest.executionId).toBe(older);
+  const firstCsv = Object.keys(zip).find((name) => name.endsWith('.csv'))!;
+  expect([...zip[firstCsv].subarray(0, 3)]).not.toEqual([0xef, 0xbb, 0xbf]);
+  await page.getByLabel('PDF').check();
+  expect(await bom.isVisible()).toBe(false);
 }, 75_000);
 
 it('updates the dashboard live when a new execution lands, without a reload', async () => {

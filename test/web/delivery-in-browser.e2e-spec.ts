@@ -110,7 +110,7 @@ it('lets an editor add a subscription, send it now and see it delivered; pause a
   await item.locator('.delivery-item[data-status="sent"]').waitFor({ timeout: 30_000 });
   expect(await item.locator('.delivery-item').first().innerText()).toMatch(/Sent[\s\S]*sent on request/);
   const parsed = await mail.parse();
-  expect(parsed.attachments.map((attachment) => attachment.contentType).sort()).toEqual(['application/pdf', 'text/csv']);
+  expect(parsed.attachments.map((attachment) => attachment.contentType).sort()).toEqual(['application/pdf', 'application/zip']);
   fs.mkdirSync(path.join(ARTIFACTS_DIR, '..', 'delivery'), { recursive: true });
   fs.writeFileSync(path.join(ARTIFACTS_DIR, '..', 'delivery', 'send-now.eml'), mail.raw);
   const mailPage = await browser.context.newPage();

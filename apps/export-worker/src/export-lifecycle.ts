@@ -1,4 +1,4 @@
-import type { ExportFormat, ExportScope } from '@amc-reports/contracts';
+import { exportFileKind, type ExportFormat, type ExportScope } from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
 import type { StoredObject } from '@amc-reports/storage';
 
@@ -150,16 +150,16 @@ export async function returnToPending(prisma: PrismaClient, exportId: string, st
   return count > 0;
 }
 
-const EXTENSIONS: Record<ExportFormat, string> = { pdf: 'pdf', png: 'png', csv: 'csv', excel: 'xlsx' };
-
-export function exportExtension(format: ExportFormat): string {
-  return EXTENSIONS[format];
+export function exportExtension(format: ExportFormat, scope: ExportScope): string {
+  return exportFileKind(format, scope).extension;
 }
 
 /**
- * `<export id>.<ext>`, never user text (DESIGN §8); a second or later render claim stores under
- * `<export id>.r<claim>.<ext>`, so it never replaces another render's file (see render_claim).
+ * `<export id>.<ext>` (a dashboard CSV is a .zip), never user text (DESIGN §8); a second or later
+ * render claim stores under `<export id>.r<claim>.<ext>`, so it never replaces another render's
+ * file (see render_claim).
  */
-export function exportStorageKey(exportId: string, format: ExportFormat, claim = 1): string {
-  return claim <= 1 ? `${exportId}.${exportExtension(format)}` : `${exportId}.r${claim}.${exportExtension(format)}`;
+export function exportStorageKey(exportId: string, format: ExportFormat, scope: ExportScope, claim = 1): string {
+  const extension = exportExtension(format, scope);
+  return claim <= 1 ? `${exportId}.${extension}` : `${exportId}.r${claim}.${extension}`;
 }

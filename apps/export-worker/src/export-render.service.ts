@@ -99,7 +99,7 @@ export class ExportRenderService {
     // A directory of its own per render, in this process's scratch: removed when the render ends,
     // and swept at the next start when the process is killed mid-render.
     const workDir = await this.scratch.jobDirectory(row.id);
-    const file = path.join(workDir, `export.${exportExtension(row.format)}`);
+    const file = path.join(workDir, `export.${exportExtension(row.format, row.scope)}`);
     const progress = new ProgressThrottle((percent) => saveProgress(this.prisma, row.id, percent));
     try {
       const outcome = await this.renderAndStore(row, file, progress, log);
@@ -123,7 +123,7 @@ export class ExportRenderService {
 
   private async renderAndStore(row: ClaimedExport, file: string, progress: ProgressThrottle, log: object): Promise<ExportRenderOutcome> {
     const startedAt = Date.now();
-    const source = await loadExportSource(this.prisma, this.rawResults, row);
+    const source = await loadExportSource(this.prisma, this.rawResults, this.storage, row);
     progress.report(5);
     const onRows = source.kind === 'raw' && source.rowCount > 0
       ? (rows: number) => progress.report(5 + (Math.min(rows, source.rowCount) / source.rowCount) * ROWS_PROGRESS_SHARE)
@@ -133,7 +133,7 @@ export class ExportRenderService {
     if (!verdict.ok) throw new ExportVerificationError(`the ${row.format} file failed its check: ${verdict.reason}`);
     progress.report(97);
 
-    const stored = await this.storage.put(exportStorageKey(row.id, row.format, row.claim), createReadStream(file));
+    const stored = await this.storage.put(exportStorageKey(row.id, row.format, row.scope, row.claim), createReadStream(file));
     await progress.settled();
     const completed = await markCompleted(this.prisma, row.id, row.claim, stored, source.retentionDays);
     if (!completed) {
@@ -143,7 +143,7 @@ export class ExportRenderService {
       return { exportId: row.id, status: 'superseded' };
     }
     // Earlier claims were fenced out by this one: whatever file they stored is nobody's either.
-    for (let earlier = 1; earlier < row.claim; earlier++) await this.storage.delete(exportStorageKey(row.id, row.format, earlier)).catch(() => undefined);
+    for (let earlier = 1; earlier < row.claim; earlier++) await this.storage.delete(exportStorageKey(row.id, row.format, row.scope, earlier)).catch(() => undefined);
     await this.announce({
       reportId: row.reportConfigurationId, exportId: row.id, userId: row.userId, format: row.format, status: 'completed', error: null,
       sizeBytes: stored.sizeBytes, durationMs: Date.now() - startedAt,

@@ -4,10 +4,10 @@ import type { PrismaClient } from '@amc-reports/db';
 import { ObjectNotFoundError, type ObjectStorage } from '@amc-reports/storage';
 import type { Readable } from 'node:stream';
 import type { ClaimedExport, ExportOptions } from './export-lifecycle';
-import { type ExportDocument, ExportInputError } from './renderers/export-document';
-
-/** Insights an export carries: the strongest of the execution, like the dashboard shows them. */
-const INSIGHTS_EXPORTED = 20;
+import { loadExportBranding } from './export-branding';
+import { loadExportInsights, minInsightConfidenceOf } from './export-insights';
+import { buildExecutionViews } from './execution-views';
+import { type ExportDocument, type ExportExecution, ExportInputError, type PageSettings } from './renderers/export-document';
 
 interface SourceBase {
   options: ExportOptions;
@@ -26,15 +26,32 @@ export function retentionDaysOf(exportSettings: unknown): number {
   return Math.min(RETENTION_DAYS_MAX, Math.max(1, days));
 }
 
+/** export_settings.pdf with its defaults. */
+export function pageSettingsOf(exportSettings: unknown): PageSettings {
+  const parsed = ExportSettings.safeParse(exportSettings ?? {});
+  const pdf = parsed.success ? parsed.data.pdf : undefined;
+  return { orientation: pdf?.orientation ?? 'auto', pageSize: pdf?.pageSize ?? 'A4' };
+}
+
+/** Executions on the Excel history sheet, at most (one per row, newest kept). */
+const HISTORY_ROWS = 500;
+
 /**
  * Reads everything the render of one export needs from Postgres (as the owner role: the export
  * row already names its requester). A request that can never render — a deleted view, a raw
  * result past its retention — is an ExportInputError: failed with the reason, never retried.
+ *
+ * The execution is the export's own (`execution_id`, which the gateway sets to the one the
+ * dashboard showed when none was named): when the stored views are another execution's, that
+ * execution's views are built from its history (execution-views.ts).
  */
-export async function loadExportSource(prisma: PrismaClient, rawResults: ObjectStorage, row: ClaimedExport): Promise<ExportSource> {
+export async function loadExportSource(prisma: PrismaClient, rawResults: ObjectStorage, exportStorage: ObjectStorage, row: ClaimedExport): Promise<ExportSource> {
   const report = await prisma.reportConfiguration.findUnique({
     where: { id: row.reportConfigurationId },
-    select: { id: true, name: true, dashboardType: true, exportSettings: true, workflow: { select: { name: true } } },
+    select: {
+      id: true, name: true, dashboardType: true, exportSettings: true, visualizationSettings: true, dataAggregationSettings: true, workflowId: true,
+      workflow: { select: { name: true, organizationId: true } },
+    },
   });
   if (!report) throw new ExportInputError(`report ${row.reportConfigurationId} no longer exists`);
   const base: SourceBase = { options: row.options ?? {}, retentionDays: retentionDaysOf(report.exportSettings) };
@@ -48,31 +65,35 @@ export async function loadExportSource(prisma: PrismaClient, rawResults: ObjectS
     if (!view) throw new ExportInputError(`view ${row.viewId} is no longer part of the report`);
     viewKey = view.viewKey;
   }
-  const views: BuiltView[] = stored.map((view) => ({
-    key: view.viewKey,
-    name: view.name,
-    viewType: view.viewType as ViewType,
-    position: view.position,
-    chart: view.chartConfigurations as unknown as ChartSpec,
-    data: (view.processedData as unknown as BuiltViewData | null) ?? { rows: [] },
-  }));
-
-  // The data is the views' as last built: their source execution gives the time window and the
-  // insights (an auto-export queued for an older execution still shows what it renders).
   const selected = row.scope === 'view' ? stored.filter((view) => view.id === row.viewId) : stored;
   const newest = [...selected].sort((a, b) => (b.processedAt?.getTime() ?? 0) - (a.processedAt?.getTime() ?? 0))[0];
-  const executionId = newest?.sourceExecutionId ?? row.executionId;
-  const execution = executionId
-    ? await prisma.workflowExecution.findUnique({ where: { id: executionId }, select: { id: true, timeWindowStart: true, timeWindowEnd: true } })
-    : null;
-  if (!execution) throw new ExportInputError('the execution behind the dashboard no longer exists');
+  const shown = newest?.sourceExecutionId ?? null;
+  const executionId = row.executionId ?? shown;
+  if (!executionId) throw new ExportInputError('the execution behind the dashboard no longer exists');
+  const execution = await prisma.workflowExecution.findUnique({ where: { id: executionId }, select: { id: true, timeWindowStart: true, timeWindowEnd: true, timeZone: true } });
+  if (!execution) throw new ExportInputError(`execution ${executionId} no longer exists`);
 
-  const insights = await prisma.dashboardInsight.findMany({
-    where: { executionId: execution.id, dashboardView: { reportConfigurationId: report.id }, ...(row.scope === 'view' ? { dashboardViewId: row.viewId! } : {}) },
-    orderBy: [{ confidenceScore: 'desc' }, { createdAt: 'desc' }, { id: 'asc' }],
-    take: INSIGHTS_EXPORTED,
-    select: { insightType: true, insightText: true, confidenceScore: true },
-  });
+  let views: BuiltView[];
+  if (executionId === shown || !report.workflowId) {
+    views = stored.map((view) => ({
+      key: view.viewKey,
+      name: view.name,
+      viewType: view.viewType as ViewType,
+      position: view.position,
+      chart: view.chartConfigurations as unknown as ChartSpec,
+      data: (view.processedData as unknown as BuiltViewData | null) ?? { rows: [] },
+    }));
+  } else {
+    views = await buildExecutionViews(prisma, { ...report, workflowId: report.workflowId, dashboardType: report.dashboardType as DashboardType }, executionId);
+    if (viewKey !== undefined && !views.some((view) => view.key === viewKey)) {
+      throw new ExportInputError(`execution ${executionId} has no "${newest?.name ?? viewKey}" view: its result lacks the columns`);
+    }
+  }
+
+  const minConfidence = minInsightConfidenceOf(report.exportSettings);
+  const insights = await loadExportInsights(prisma, report.id, execution.id, minConfidence, row.scope === 'view' ? row.viewId! : undefined);
+  const history = report.workflowId ? await loadHistory(prisma, report.workflowId, execution.timeWindowStart) : [];
+  const branding = report.workflow ? await loadExportBranding(prisma, exportStorage, report.id, report.workflow.organizationId) : undefined;
   const document: ExportDocument = {
     report: {
       id: report.id,
@@ -81,12 +102,36 @@ export async function loadExportSource(prisma: PrismaClient, rawResults: ObjectS
       dashboardType: report.dashboardType as DashboardType,
       timeWindowStart: execution.timeWindowStart.toISOString(),
       timeWindowEnd: execution.timeWindowEnd.toISOString(),
+      timeZone: execution.timeZone,
       generatedAt: new Date().toISOString(),
+      executionId: execution.id,
     },
     views,
-    insights: insights.map((insight) => ({ insightType: insight.insightType, text: insight.insightText, confidenceScore: Number(insight.confidenceScore) })),
+    insights,
+    history,
+    page: pageSettingsOf(report.exportSettings),
+    ...(branding ? { branding } : {}),
   };
   return { ...base, kind: 'document', format: row.format, document, viewKey };
+}
+
+/** Every execution of the workflow up to the exported one's window, oldest first: the Excel history sheet. */
+async function loadHistory(prisma: PrismaClient, workflowId: string, upTo: Date): Promise<ExportExecution[]> {
+  const rows = await prisma.workflowExecution.findMany({
+    where: { workflowId, timeWindowStart: { lte: upTo } },
+    orderBy: [{ timeWindowStart: 'desc' }, { createdAt: 'desc' }],
+    take: HISTORY_ROWS,
+    select: { id: true, status: true, timeWindowStart: true, timeWindowEnd: true, timeZone: true, completedAt: true, rowCount: true },
+  });
+  return rows.reverse().map((execution) => ({
+    executionId: execution.id,
+    status: execution.status,
+    timeWindowStart: execution.timeWindowStart.toISOString(),
+    timeWindowEnd: execution.timeWindowEnd.toISOString(),
+    timeZone: execution.timeZone,
+    completedAt: execution.completedAt?.toISOString() ?? null,
+    rowCount: execution.rowCount,
+  }));
 }
 
 async function loadRawSource(prisma: PrismaClient, rawResults: ObjectStorage, row: ClaimedExport, base: SourceBase): Promise<ExportSource> {

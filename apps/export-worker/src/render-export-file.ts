@@ -28,7 +28,7 @@ export async function renderExportFile(source: ExportSource, file: string, optio
     const input = await source.open();
     const out = createWriteStream(file);
     const summary = source.format === 'csv'
-      ? await renderRawCsv(input, out, { bom: source.options.bom ?? false, onProgress: options.onRows })
+      ? await renderRawCsv(input, out, { bom: source.options.bom ?? true, onProgress: options.onRows })
       : await renderRawExcel(input, out, { onProgress: options.onRows });
     return { summary, expected: expectRawExport(source.format, source.rowCount) };
   }
@@ -46,7 +46,7 @@ export async function renderExportFile(source: ExportSource, file: string, optio
     }
     case 'csv':
       return {
-        summary: await renderDashboardCsv(document, createWriteStream(file), { bom: source.options.bom ?? false, viewKey }),
+        summary: await renderDashboardCsv(document, createWriteStream(file), { bom: source.options.bom ?? true, viewKey }),
         expected: expectExport(document, 'csv', viewKey),
       };
     case 'excel':

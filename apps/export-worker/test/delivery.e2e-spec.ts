@@ -127,7 +127,7 @@ describe('subscriptions', () => {
     const [message] = await smtp.waitForMessages(1, { to: 'client@client.test', timeoutMs: 90_000 });
     const parsed = await message.parse();
     expect(parsed.subject).toBe('Client funnel — 2026-09-28 – 2026-10-04');
-    expect(parsed.attachments.map((a) => a.contentType).sort()).toEqual(['application/pdf', 'text/csv']);
+    expect(parsed.attachments.map((a) => a.contentType).sort()).toEqual(['application/pdf', 'application/zip']);
     expect(parsed.attachments.find((a) => a.contentType === 'application/pdf')!.content.subarray(0, 5).toString()).toBe('%PDF-');
     // Sent once the insights were written: the mail carries the execution's insights.
     const insights = (await owner.get(`/v1/reports/${reportId}/insights?limit=50`)).body.items as { text: string }[];

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { unzipSync } from 'fflate';
 import ExcelJS from 'exceljs';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -111,38 +112,62 @@ describe('exports of a dashboard built from a signed event', () => {
     expect(coloured).toBeGreaterThan(500);
   }, 60_000);
 
-  it('renders an Excel workbook exceljs reads back: a report sheet and one sheet per data view', async () => {
+  it('renders an Excel workbook exceljs reads back: a summary, contents, one typed sheet per data view and the history', async () => {
     const id = await requestExport({ format: 'excel' });
     await events.finished(id);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await downloadCompleted(id, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx') as unknown as ArrayBuffer);
     const names = workbook.worksheets.map((sheet) => sheet.name);
-    expect(names[0]).toBe('Report');
-    expect(workbook.getWorksheet('Report')!.getCell('B1').value).toBe(REPORT_NAME);
+    expect(names.slice(0, 2)).toEqual(['Summary', 'Contents']);
+    expect(names.at(-1)).toBe('Execution history');
+    expect(workbook.getWorksheet('Summary')!.getCell('A1').value).toBe(REPORT_NAME);
     const dataViews = board.views.filter((view: { viewType: string }) => view.viewType !== 'insight');
-    expect(names).toHaveLength(1 + dataViews.length + 1);
-    const first = workbook.worksheets[1];
+    expect(names).toHaveLength(2 + dataViews.length + 1);
+    const first = workbook.worksheets[2];
     expect(first.getRow(1).font?.bold ?? first.getCell('A1').font?.bold).toBe(true);
     expect(first.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(first.rowCount - 1).toBe(dataViews[0].data.rows.length);
+    // Types as a spreadsheet wants them: dates are dates, counts integers, money numbers in a currency format.
+    const daily = workbook.getWorksheet('Performance by day')!;
+    expect(daily.getCell('A2').value).toBeInstanceOf(Date);
+    const header = (daily.getRow(1).values as unknown[]).map(String);
+    const impressions = daily.getCell(2, header.indexOf('Impressions'));
+    expect(Number.isInteger(impressions.value)).toBe(true);
+    expect(impressions.numFmt).toBe('#,##0');
+    const spend = daily.getCell(2, header.indexOf('Spend'));
+    expect(typeof spend.value).toBe('number');
+    expect(spend.numFmt).toContain('"$"#,##0.00');
+    for (const sheet of workbook.worksheets.slice(2)) {
+      expect((sheet.getRow(1).values as unknown[]).join(' ')).not.toMatch(/filteredRowCount|executionId|\b[a-z]+[A-Z]\w*/);
+    }
+    expect(workbook.getWorksheet('Execution history')!.rowCount).toBe(2);
   }, 60_000);
 
-  it('renders a CSV of the dashboard that csv-parse reads back, one titled section per data view', async () => {
-    const id = await requestExport({ format: 'csv', options: { bom: true } });
+  it('renders the dashboard CSV as a ZIP of one table per data view with a README and a manifest', async () => {
+    const id = await requestExport({ format: 'csv' });
     await events.finished(id);
-    const csv = await downloadCompleted(id, 'text/csv; charset=utf-8', 'csv');
-    expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    const records = parse(csv, { bom: true, relax_column_count: true }) as string[][];
+    const zip = unzipSync(await downloadCompleted(id, 'application/zip', 'zip'));
     const dataViews = board.views.filter((view: { viewType: string }) => view.viewType !== 'insight');
-    const titles = records.filter((record) => record.length === 1 && dataViews.some((view: { name: string }) => view.name === record[0]));
-    expect(titles).toHaveLength(dataViews.length);
+    const csvFiles = Object.keys(zip).filter((name) => name.endsWith('.csv'));
+    expect(csvFiles).toHaveLength(dataViews.length);
+    expect(Object.keys(zip)).toEqual(expect.arrayContaining(['README.txt', 'manifest.json']));
+    const manifest = JSON.parse(Buffer.from(zip['manifest.json']).toString('utf8'));
+    expect(manifest).toMatchObject({ executionId: board.latestRun.executionId, report: { name: REPORT_NAME } });
+    for (const name of csvFiles) {
+      // BOM by default (Excel-bound), one table per file, labels rather than field names.
+      expect([...zip[name].subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const [header, ...rows] = parse(Buffer.from(zip[name]), { bom: true }) as string[][];
+      expect(header.join(' ')).not.toMatch(/filteredRowCount|executionId|\b[a-z]+[A-Z]\w*/);
+      for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^-?\d{1,3}(,\d{3})+/);
+    }
   }, 60_000);
 
   it('streams a raw CSV of the archived execution result, every row of it', async () => {
     const id = await requestExport({ format: 'csv', scope: 'raw' });
     await events.finished(id);
     const csv = await downloadCompleted(id, 'text/csv; charset=utf-8', 'csv');
-    const [header, ...rows] = parse(csv) as string[][];
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM by default: raw results open in Excel too
+    const [header, ...rows] = parse(csv, { bom: true }) as string[][];
     const source = inlineResult('performance_daily.csv');
     expect(header).toEqual(source.columns);
     expect(rows).toHaveLength(source.rows.length);

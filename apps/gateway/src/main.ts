@@ -3,11 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { Observable } from 'rxjs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Transport } from '@nestjs/microservices';
 import { GatewayEnv } from '@amc-reports/config';
 import {
-  checkDependenciesOrExit, createLogger, exitOnShutdownSignal, exitWithProblem, lifecycleLogger, loadAppConfigOrExit, PinoNestLogger,
-  redisTransportOptions,
+  checkDependenciesOrExit, createLogger, eventsMicroservice, exitOnShutdownSignal, exitWithProblem, lifecycleLogger, loadAppConfigOrExit,
+  PinoNestLogger,
 } from '@amc-reports/runtime';
 import { GatewayModule } from './app.module';
 import { installRequestHygiene } from './common/request-hygiene';
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
   const dashboardQueues = await mountQueueDashboard(fastify, config.REDIS_URL, config.QUEUE_PREFIX, config.ADMIN_TOKEN);
   fastify.addHook('onClose', async () => void (await Promise.all(dashboardQueues.map((queue) => queue.close()))));
   // The workers' events arrive on the Redis transport; SSE clients get them from here.
-  const events = app.connectMicroservice({ transport: Transport.REDIS, options: redisTransportOptions(config.REDIS_URL) }, { inheritAppConfig: true });
+  const events = app.connectMicroservice(eventsMicroservice(config.REDIS_URL), { inheritAppConfig: true });
   resyncLiveClientsAfterReconnect(events.status, app.get(LiveEventsHub), logger);
   await app.init();
   const problems = undocumentedRouteProblems(registeredRoutes());

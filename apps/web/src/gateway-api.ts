@@ -21,6 +21,9 @@ export interface ExportRequest {
   format: ExportFormat;
   scope: ExportScope;
   viewId?: string;
+  /** Default: the execution the dashboard shows. */
+  executionId?: string;
+  options?: { bom?: boolean };
 }
 
 export interface DownloadedFile {

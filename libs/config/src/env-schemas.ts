@@ -1,13 +1,18 @@
 import { z } from 'zod';
+import { parseRedisLocation } from '@amc-reports/queue';
 
 const postgresUrl = z
   .string()
   .url('must be a URL like postgresql://user:password@host:5432/database')
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must start with postgresql://');
-const redisUrl = z
-  .string()
-  .url('must be a URL like redis://host:6379')
-  .refine((value) => /^rediss?:\/\//.test(value), 'must start with redis:// or rediss://');
+/** One server (redis://, rediss://) or a cluster (redis+cluster://host:port,host:port; see REDIS_CLUSTER_NODES). */
+const redisUrl = z.string().superRefine((value, ctx) => {
+  try {
+    parseRedisLocation(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message.startsWith('must') ? (error as Error).message : `must be a URL like redis://host:6379 (${(error as Error).message})` });
+  }
+});
 const port = z.coerce.number().int().min(1).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 const csvList = z
@@ -28,7 +33,9 @@ export const BaseEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: postgresUrl,
   REDIS_URL: redisUrl,
-  /** BullMQ key prefix; tests give each file its own. Use a {hash-tag} for Redis Cluster. */
+  /** host:port,host:port of a Redis Cluster: the config loader turns it into REDIS_URL=redis+cluster://… (TLS: write rediss+cluster:// in REDIS_URL instead). */
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  /** BullMQ key prefix; tests give each file its own. On Redis Cluster it must carry a {hash tag} (default there: {amc}). */
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only').default('amc'),
   /** Local directory for archived raw results and exports (ExportStorage "local"). */
   STORAGE_DIR: z.string().min(1).default('./var/storage'),

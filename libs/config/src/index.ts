@@ -1,2 +1,3 @@
 export * from './env-schemas';
 export { loadConfig, ConfigError } from './load-config';
+export { CLUSTER_QUEUE_PREFIX } from './redis-env';

@@ -63,4 +63,21 @@ describe('loadConfig', () => {
   it('requires a bucket for S3 export storage', () => {
     expect(problems(() => loadConfig('export-worker', ExportWorkerEnv, { ...base, EXPORT_STORAGE: 's3' }))).toEqual(['S3_BUCKET required when EXPORT_STORAGE=s3']);
   });
+
+  it('takes a cluster from REDIS_CLUSTER_NODES as REDIS_URL, with a hash-tagged queue prefix by default', () => {
+    const { REDIS_URL: _unset, ...withoutUrl } = gateway;
+    const config = loadConfig('gateway', GatewayEnv, { ...withoutUrl, REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001' });
+    expect(config).toMatchObject({ REDIS_URL: 'redis+cluster://10.0.0.1:7000,10.0.0.2:7001', QUEUE_PREFIX: '{amc}' });
+    expect(loadConfig('gateway', GatewayEnv, { ...gateway, REDIS_URL: 'redis+cluster://a:7000', QUEUE_PREFIX: 'prod-{amc}' }).QUEUE_PREFIX).toBe('prod-{amc}');
+  });
+
+  it.each([
+    ['both REDIS_URL and REDIS_CLUSTER_NODES', { ...gateway, REDIS_CLUSTER_NODES: 'a:7000' }, [expect.stringMatching(/^REDIS_CLUSTER_NODES and REDIS_URL are both set/)]],
+    ['a bad node list', { ...gateway, REDIS_URL: undefined, REDIS_CLUSTER_NODES: 'a:7000,b' }, ['REDIS_CLUSTER_NODES "b" is not host:port (expected host:port,host:port)']],
+    ['a cluster URL with a database', { ...gateway, REDIS_URL: 'redis+cluster://a:7000/2' }, [expect.stringMatching(/^REDIS_URL must look like redis\+cluster:\/\/host:port/)]],
+    ['a cluster without a hash-tagged prefix', { ...gateway, REDIS_URL: 'redis+cluster://a:7000', QUEUE_PREFIX: 'amc' }, [expect.stringMatching(/^QUEUE_PREFIX must contain a \{hash tag\} on Redis Cluster/)]],
+    ['a non-Redis URL', { ...gateway, REDIS_URL: 'http://a:6379' }, [expect.stringMatching(/^REDIS_URL must start with redis:\/\//)]],
+  ])('names the variable for %s', (_label, env, expected) => {
+    expect(problems(() => loadConfig('gateway', GatewayEnv, env as NodeJS.ProcessEnv))).toEqual(expected);
+  });
 });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { clusterPrefixProblems, resolveRedisEnv } from './redis-env';
 
 export class ConfigError extends Error {
   constructor(readonly appName: string, readonly problems: string[]) {
@@ -13,9 +14,15 @@ export class ConfigError extends Error {
  */
 export function loadConfig<S extends z.ZodType>(appName: string, schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   // Empty strings count as unset: `FOO=` in a .env file should take the default.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
+  const { env: cleaned, problems: redisProblems } = resolveRedisEnv(given);
+  if (redisProblems.length > 0) throw new ConfigError(appName, redisProblems);
   const parsed = schema.safeParse(cleaned);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const prefixProblems = clusterPrefixProblems(parsed.data as { REDIS_URL?: unknown; QUEUE_PREFIX?: unknown });
+    if (prefixProblems.length > 0) throw new ConfigError(appName, prefixProblems);
+    return parsed.data;
+  }
   // One problem per variable: the first is the one to fix (a malformed URL is also not postgres://).
   const problems = new Map<string, string>();
   for (const issue of parsed.error.issues) {

@@ -13,7 +13,8 @@ export * from './result-profile';
 export * from './dashboard-view';
 export {
   parseReportSettings, formatSettingsIssues, ExportSettings, REPORT_SETTINGS_SCHEMAS, HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX,
-  RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, type ReportSettings, type RawReportSettings,
+  RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, MIN_INSIGHT_CONFIDENCE_DEFAULT, WEAK_FINDING_STRENGTH, PDF_ORIENTATIONS, PDF_PAGE_SIZES,
+  type ReportSettings, type RawReportSettings,
   INSIGHT_OPTIMIZATION_METRICS, INSIGHT_THRESHOLD_DEFAULTS, InsightVisualizationSettings, type InsightOptimizationMetric,
 } from './report-settings';
 export * from './amc-signature';

@@ -27,6 +27,11 @@ describe('parseReportSettings', () => {
     expect(parseReportSettings('funnel', { visualization: null, aggregation: null, export: null }).success).toBe(true);
   });
 
+  it('reads the PDF paper and orientation with their defaults, and the minimum insight confidence', () => {
+    const result = parseReportSettings('performance', { export: { pdf: { pageSize: 'Letter' }, minInsightConfidence: 0.5 } });
+    expect(result.success && result.settings.export).toEqual({ retentionDays: 7, pdf: { orientation: 'auto', pageSize: 'Letter' }, minInsightConfidence: 0.5 });
+  });
+
   it('reads funnel stages, column overrides and export choices', () => {
     const result = parseReportSettings('funnel', {
       aggregation: {
@@ -83,6 +88,9 @@ describe('parseReportSettings', () => {
     ['retention of 0 days', 'funnel', { export: { retentionDays: 0 } }, 'export.retentionDays: Too small: expected number to be >=1'],
     ['an unknown export format', 'funnel', { export: { autoExport: ['docx'] } }, 'export.autoExport.0: Invalid option: expected one of "pdf"|"png"|"csv"|"excel"'],
     ['a repeated export format', 'funnel', { export: { autoExport: ['pdf', 'pdf'] } }, 'export.autoExport: each format at most once'],
+    ['an unknown paper size', 'funnel', { export: { pdf: { pageSize: 'A3' } } }, 'export.pdf.pageSize: Invalid option: expected one of "A4"|"Letter"'],
+    ['a sideways orientation', 'funnel', { export: { pdf: { orientation: 'sideways' } } }, 'export.pdf.orientation: Invalid option: expected one of "auto"|"portrait"|"landscape"'],
+    ['a confidence above 1', 'funnel', { export: { minInsightConfidence: 1.5 } }, 'export.minInsightConfidence: Too big: expected number to be <=1'],
     ['a custom dashboard without views', 'custom', {}, 'visualization.views: Invalid input: expected array, received undefined'],
     [
       'repeated custom view keys',

@@ -160,6 +160,8 @@ export const CustomVisualizationSettings = z
   });
 
 export const EXPORT_FORMATS = ['pdf', 'png', 'csv', 'excel'] as const;
+export const PDF_ORIENTATIONS = ['auto', 'portrait', 'landscape'] as const;
+export const PDF_PAGE_SIZES = ['A4', 'Letter'] as const;
 /**
  * The insight worker's promise behind `export_settings.minInsightConfidence`: a stored
  * confidence_score of 0.3 or more is a finding it would put in front of a client (every anomaly is
@@ -168,6 +170,8 @@ export const EXPORT_FORMATS = ['pdf', 'png', 'csv', 'excel'] as const;
  * but the summary reaches it (bench/planted-effects.bench.ts).
  */
 export const MIN_INSIGHT_CONFIDENCE_DEFAULT = 0.3;
+/** A finding this weak (its statistical strength, before wording) is never put in front of a client. */
+export const WEAK_FINDING_STRENGTH = 0.2;
 export const ExportSettings = z.strictObject({
   autoExport: z
     .array(z.enum(EXPORT_FORMATS))
@@ -175,7 +179,17 @@ export const ExportSettings = z.strictObject({
     .refine((formats) => new Set(formats).size === formats.length, 'each format at most once')
     .optional(),
   retentionDays: z.int().min(1).max(RETENTION_DAYS_MAX).default(RETENTION_DAYS_DEFAULT),
-  /** Insights below this confidence stay out of client-facing exports (default MIN_INSIGHT_CONFIDENCE_DEFAULT, 0.3). */
+  /** Paper and orientation of PDF exports; `auto` turns the pages landscape when a table needs the width. */
+  pdf: z
+    .strictObject({
+      orientation: z.enum(PDF_ORIENTATIONS).default('auto'),
+      pageSize: z.enum(PDF_PAGE_SIZES).default('A4'),
+    })
+    .optional(),
+  /**
+   * Insights below this confidence stay out of PDF, PNG and Excel exports (default 0.3). Findings
+   * whose statistical strength is under WEAK_FINDING_STRENGTH never reach an export, whatever this says.
+   */
   minInsightConfidence: z.number().min(0).max(1).optional(),
 });
 export type ExportSettings = z.infer<typeof ExportSettings>;

@@ -4,6 +4,7 @@ import { stopAllChildren } from './child-processes';
 import { findFreePort } from './free-port';
 import { runDbmate } from './migrate';
 import { startPostgres, type RunningPostgres } from './postgres-server';
+import { startRedisCluster, type RunningRedisCluster } from './redis-cluster';
 import { startRedis, type RunningRedis } from './redis-server';
 
 export interface InfrastructureOptions {
@@ -14,6 +15,8 @@ export interface InfrastructureOptions {
   /** Fixed ports for dev; omitted (tests) means free ports are found. */
   postgresPort?: number;
   redisPort?: number;
+  /** Embedded Redis as a 3-master Redis Cluster (throw-away, free ports) instead of one server. */
+  redisCluster?: boolean;
   /** Database created on an embedded cluster. */
   databaseName?: string;
   /** Respect DATABASE_URL / REDIS_URL from this environment (dev); tests pass {} to always embed. */
@@ -26,7 +29,7 @@ export interface Infrastructure {
   redisUrl: string;
   /** Superuser URL of the maintenance database when Postgres is embedded (tests create databases). */
   adminDatabaseUrl: string | null;
-  embedded: { postgres: boolean; redis: boolean };
+  embedded: { postgres: boolean; redis: boolean; redisCluster: boolean };
   /** Process ids of the servers this launcher started (for tests that prove they are gone). */
   pids: number[];
   stop(): Promise<void>;
@@ -49,7 +52,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
   const log = options.log ?? (() => undefined);
   const databaseName = options.databaseName ?? 'amc_reports';
   let postgres: RunningPostgres | null = null;
-  let redis: RunningRedis | null = null;
+  let redis: RunningRedis | RunningRedisCluster | null = null;
   try {
     let databaseUrl = env.DATABASE_URL;
     if (!databaseUrl) {
@@ -63,7 +66,10 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       databaseUrl = postgres.urlFor(databaseName);
     }
     let redisUrl = env.REDIS_URL;
-    if (!redisUrl) {
+    if (!redisUrl && options.redisCluster) {
+      redis = await startRedisCluster({ dir: path.join(options.dataRoot, 'redis-cluster'), log: (line) => log(`[redis-cluster] ${line}`) });
+      redisUrl = redis.url;
+    } else if (!redisUrl) {
       redis = await startRedis({
         dir: path.join(options.dataRoot, 'redis'),
         port: options.redisPort ?? (await findFreePort()),
@@ -76,8 +82,8 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       databaseUrl,
       redisUrl,
       adminDatabaseUrl: postgres?.adminUrl ?? null,
-      embedded: { postgres: postgres !== null, redis: redis !== null },
-      pids: [postgres?.pid, redis?.pid].filter((pid): pid is number => typeof pid === 'number'),
+      embedded: { postgres: postgres !== null, redis: redis !== null, redisCluster: redis !== null && 'nodes' in redis },
+      pids: [postgres?.pid, ...(redis && 'nodes' in redis ? redis.pids : [redis?.pid])].filter((pid): pid is number => typeof pid === 'number'),
       async stop() {
         await Promise.all([started.redis?.stop(), started.postgres?.stop()]);
       },

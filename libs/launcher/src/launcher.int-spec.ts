@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { Cluster } from 'ioredis';
 import { createRedisClient } from '@amc-reports/queue';
 
 interface Held {
@@ -29,10 +30,10 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<b
   return condition();
 }
 
-function holdInfrastructure(mode: 'hold' | 'crash'): Promise<{ held: Held; child: ReturnType<typeof spawn>; dir: string }> {
+function holdInfrastructure(mode: 'hold' | 'crash', redis: 'server' | 'cluster' = 'server'): Promise<{ held: Held; child: ReturnType<typeof spawn>; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amc-launcher-'));
   fs.chmodSync(dir, 0o755);
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '..', 'test', 'hold-infrastructure.ts'), dir, mode],
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '..', 'test', 'hold-infrastructure.ts'), dir, mode, redis],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -75,6 +76,31 @@ it('stops the servers when the launching process dies of an uncaught error', asy
   try {
     expect(await waitUntil(() => held.pids.every((pid) => !alive(pid)), 20_000)).toBe(true);
   } finally {
+    for (const pid of held.pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+it('starts a real 3-master Redis Cluster beside Postgres (cluster_state:ok, slots spread) and stops every node on SIGTERM', async () => {
+  const { held, child, dir } = await holdInfrastructure('hold', 'cluster');
+  try {
+    expect(held.pids).toHaveLength(4);
+    expect(held.redisUrl).toMatch(/^redis\+cluster:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+$/);
+    const cluster = createRedisClient(held.redisUrl) as Cluster;
+    expect(String(await cluster.cluster('INFO'))).toMatch(/cluster_state:ok[\s\S]*cluster_slots_assigned:16384[\s\S]*cluster_size:3/);
+    // Keys of different slots land on different masters, and every master keeps the launcher's settings.
+    await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((key) => cluster.set(key, key)));
+    const masters = cluster.nodes('master');
+    expect(masters).toHaveLength(3);
+    for (const node of masters) expect(await node.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+    expect((await Promise.all(masters.map((node) => node.dbsize()))).filter((size) => size > 0).length).toBeGreaterThan(1);
+    cluster.disconnect();
+
+    child.kill('SIGTERM');
+    expect(await waitUntil(() => held.pids.every((pid) => !alive(pid)), 20_000)).toBe(true);
+    expect(await waitUntil(() => child.exitCode !== null || child.signalCode !== null, 5_000)).toBe(true);
+  } finally {
+    child.kill('SIGKILL');
     for (const pid of held.pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   }

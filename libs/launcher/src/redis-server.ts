@@ -44,27 +44,36 @@ export function ensureRedisServerInstalled(log: (line: string) => void): string 
   return installed;
 }
 
-/** BullMQ needs noeviction (a queue must never lose keys) and AOF so a restart keeps jobs. */
-export async function startRedis(options: RedisServerOptions): Promise<RunningRedis> {
-  const binary = ensureRedisServerInstalled(options.log);
-  fs.mkdirSync(options.dir, { recursive: true });
-  const args = [
-    '--port', String(options.port), '--bind', '127.0.0.1', '--dir', options.dir,
+/** What every Redis the launcher starts runs with: BullMQ needs noeviction (a queue must never lose keys) and AOF so a restart keeps jobs. */
+export function redisServerArgs(port: number, dir: string): string[] {
+  return [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
     '--daemonize', 'no', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec',
     '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes',
   ];
+}
+
+/** Spawns one redis-server (registered for the ordered stop) and resolves once it accepts connections. */
+export async function spawnRedisServer(name: string, args: string[], port: number, log: (line: string) => void): Promise<RunningRedis> {
+  const binary = ensureRedisServerInstalled(log);
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = registerChild('redis', child, 'SIGTERM', { tier: 'infrastructure' });
+  const stop = registerChild(name, child, 'SIGTERM', { tier: 'infrastructure' });
   let output = '';
   const onData = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-4000);
-    for (const line of chunk.toString().split('\n')) if (line.trim()) options.log(line.trim());
+    for (const line of chunk.toString().split('\n')) if (line.trim()) log(line.trim());
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`redis-server exited (code ${code}) before it was ready:\n${output}`))),
   );
-  await Promise.race([waitForPort(options.port, 30_000), exited]);
-  return { url: `redis://127.0.0.1:${options.port}`, pid: child.pid, stop };
+  exited.catch(() => undefined);
+  await Promise.race([waitForPort(port, 30_000), exited]);
+  return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop };
+}
+
+export async function startRedis(options: RedisServerOptions): Promise<RunningRedis> {
+  fs.mkdirSync(options.dir, { recursive: true });
+  return spawnRedisServer('redis', redisServerArgs(options.port, options.dir), options.port, options.log);
 }

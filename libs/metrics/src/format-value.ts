@@ -19,8 +19,8 @@ export function formatForUnit(unit: MetricUnit): ValueFormat {
   return unit === 'count' ? 'number' : unit;
 }
 
-const SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', JPY: '¥', CAD: 'CA$', AUD: 'A$', INR: '₹', MXN: 'MX$', BRL: 'R$' };
-const ZERO_DECIMAL_CURRENCIES = new Set(['JPY', 'KRW']);
+export const CURRENCY_SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', JPY: '¥', CAD: 'CA$', AUD: 'A$', INR: '₹', MXN: 'MX$', BRL: 'R$' };
+export const ZERO_DECIMAL_CURRENCIES = new Set(['JPY', 'KRW']);
 
 /**
  * Decimals a value is shown (and insights quote it) with: integer 0, number at most 2, currency 2
@@ -70,7 +70,7 @@ export function formatValue(value: unknown, format: ValueFormat = 'number', opti
       return `${sign}${digits}%`;
     case 'currency': {
       const code = options.currency ?? DEFAULT_CURRENCY;
-      const symbol = SYMBOLS[code];
+      const symbol = CURRENCY_SYMBOLS[code];
       return symbol ? `${sign}${symbol}${digits}` : `${sign}${digits} ${code}`;
     }
     default:

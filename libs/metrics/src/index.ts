@@ -18,7 +18,7 @@ export {
 } from './metric-frame';
 export { describeFormula, formulaText } from './formula-text';
 export {
-  DEFAULT_CURRENCY, MISSING_VALUE_TEXT, VALUE_FORMATS, cleanFloat, decimalsFor, formatForUnit, formatMetricValue, formatValue, roundMetricValue,
+  CURRENCY_SYMBOLS, DEFAULT_CURRENCY, MISSING_VALUE_TEXT, ZERO_DECIMAL_CURRENCIES, VALUE_FORMATS, cleanFloat, decimalsFor, formatForUnit, formatMetricValue, formatValue, roundMetricValue,
   roundTo, type FormatOptions, type ValueFormat,
 } from './format-value';
 export { indexTo, relativeChange, shareOf, upliftOver } from './comparisons';
@@ -27,6 +27,6 @@ export {
   type TouchModelChoice,
 } from './attribution-models';
 export { HEADLINE_METRIC_IDS, headlineMetrics } from './headline-metrics';
-export { exportHeading, exportNumber } from './export-columns';
+export { exportHeading, exportNumber, spreadsheetNumberFormat } from './export-columns';
 export { catalogueMarkdownTable } from './catalogue-table';
 export { parseChannelCount } from './exposure-groups';

@@ -19,6 +19,10 @@ describe('dependencyOutage', () => {
     ['ioredis, no offline queue', new Error("Stream isn't writeable and enableOfflineQueue options is false"), 'redis'],
     ['ioredis, closed', new Error('Connection is closed.'), 'redis'],
     ['ioredis, retries exhausted', Object.assign(new Error('Reached the max retries per request limit (which is 1).'), { name: 'MaxRetriesPerRequestError' }), 'redis'],
+    ['ioredis Cluster, no offline queue', new Error("Cluster isn't ready and enableOfflineQueue options is false"), 'redis'],
+    ['ioredis Cluster, a master down', new Error('Too many Cluster redirections. Last error: ReplyError: CLUSTERDOWN The cluster is down'), 'redis'],
+    ['ioredis Cluster, no node answers', new Error('None of startup nodes is available'), 'redis'],
+    ['ioredis Cluster, slots unknown', Object.assign(new Error('Failed to refresh slots cache.'), { name: 'ClusterAllFailedError' }), 'redis'],
     ['wrapped in a cause', new Error('rebuild failed', { cause: new Error('Connection terminated unexpectedly') }), 'postgres'],
   ])('%s → %s', (_label, error, expected) => {
     expect(dependencyOutage(error)).toBe(expected);

@@ -42,6 +42,13 @@ const REDIS_MESSAGES = [
   /Reached the max retries per request limit/,
   /^LOADING /,
   /Redis is loading the dataset in memory/,
+  // ioredis Cluster, with a master down or all of them (recorded against the launcher's cluster).
+  /Cluster isn't ready and enableOfflineQueue options is false/,
+  /Too many Cluster redirections/,
+  /CLUSTERDOWN/,
+  /None of startup nodes is available/,
+  /Failed to refresh slots cache/,
+  /^TRYAGAIN /,
 ];
 
 interface ErrorShape {

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
+import { ClientProxyFactory, ClientRedis, ServerRedis, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
+import type { Redis } from 'ioredis';
 import { lastValueFrom, timeout } from 'rxjs';
 import type { EventPattern } from '@amc-reports/contracts';
+import { createRedisClient, isClusterLocation } from '@amc-reports/queue';
 
 /** How often the Redis transport tries to reconnect after losing Redis (its default is never). */
 const RECONNECT_DELAY_MS = 1_000;
@@ -12,6 +14,7 @@ const RECONNECT_DELAY_MS = 1_000;
  * updates stop until a restart: it retries forever here, and ioredis resubscribes its channels.
  */
 export function redisTransportOptions(redisUrl: string) {
+  if (isClusterLocation(redisUrl)) return { retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: RECONNECT_DELAY_MS };
   const url = new URL(redisUrl);
   return {
     retryAttempts: Number.MAX_SAFE_INTEGER,
@@ -26,6 +29,42 @@ export function redisTransportOptions(redisUrl: string) {
 }
 
 /**
+ * The Nest Redis transport makes single-server ioredis clients; on a cluster these make ioredis
+ * Cluster clients instead (same pub/sub API). Classic PUBLISH reaches subscribers on every node
+ * of a cluster, and a Cluster client moves its subscriptions to another node when one fails.
+ */
+class ClusterEventsClient extends ClientRedis {
+  constructor(private readonly location: string) {
+    super(redisTransportOptions(location));
+  }
+
+  override async createClient(): Promise<Redis> {
+    return createRedisClient(this.location, { ...clusterRetry(this.getClientOptions()), lazyConnect: true }) as Redis;
+  }
+}
+
+class ClusterEventsServer extends ServerRedis {
+  constructor(private readonly location: string) {
+    super(redisTransportOptions(location));
+  }
+
+  override async createRedisClient(): Promise<Redis> {
+    return createRedisClient(this.location, { ...clusterRetry(this.getClientOptions()), lazyConnect: true }) as Redis;
+  }
+}
+
+/** Only the transport's retry policy carries over; hosts and credentials come from the location. */
+function clusterRetry(options: { retryStrategy?: (times: number) => number | void | null } | undefined) {
+  return { retryStrategy: options?.retryStrategy, maxRetriesPerRequest: null };
+}
+
+/** The gateway's subscription to the workers' events, on one server or a cluster. */
+export function eventsMicroservice(redisUrl: string): MicroserviceOptions {
+  if (isClusterLocation(redisUrl)) return { strategy: new ClusterEventsServer(redisUrl) };
+  return { transport: Transport.REDIS, options: redisTransportOptions(redisUrl) };
+}
+
+/**
  * Fire-and-forget events on the Redis transport of @nestjs/microservices (DESIGN §4). A lost
  * event costs a live refresh, never data, so a publish failure is logged and swallowed.
  */
@@ -34,7 +73,9 @@ export class EventsPublisher {
   private readonly client: ClientProxy;
 
   constructor(redisUrl: string) {
-    this.client = ClientProxyFactory.create({ transport: Transport.REDIS, options: redisTransportOptions(redisUrl) });
+    this.client = isClusterLocation(redisUrl)
+      ? (new ClusterEventsClient(redisUrl) as unknown as ClientProxy)
+      : ClientProxyFactory.create({ transport: Transport.REDIS, options: redisTransportOptions(redisUrl) });
   }
 
   async publish<T extends object>(pattern: EventPattern, payload: T): Promise<void> {

@@ -4,7 +4,7 @@ export { queueModules, type QueueModuleOptions } from './queue-modules';
 export { assertQueueProcessors } from './processor-check';
 export { bootstrapWorker, runMain, withWorkerRuntime, type WorkerBootstrap } from './bootstrap-worker';
 export { parseJobPayload, isFinalFailure } from './job-payload';
-export { EventsPublisher, redisTransportOptions } from './events-publisher';
+export { EventsPublisher, eventsMicroservice, redisTransportOptions } from './events-publisher';
 export { dependencyOutage, isDependencyOutage, isSocketError, isTransientFailure, type Dependency, type OutageOptions } from './dependency-outage';
 export { DependencyGate, type ActiveJob, type DependencyGateOptions, type GateStatus, type RunOptions } from './dependency-gate';
 export { WorkerHeartbeat, readLiveWorkers, heartbeatKeys, HEARTBEAT_INTERVAL_MS, type LiveWorker, type HeartbeatDetails } from './worker-heartbeat';

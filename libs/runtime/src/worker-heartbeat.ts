@@ -1,6 +1,5 @@
 import os from 'node:os';
-import type { Redis } from 'ioredis';
-import { createRedisClient } from '@amc-reports/queue';
+import { createRedisClient, type RedisClient } from '@amc-reports/queue';
 import type { GateStatus } from './dependency-gate';
 
 /**
@@ -25,7 +24,7 @@ export interface HeartbeatDetails {
 }
 
 export class WorkerHeartbeat {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly member: string;
   private readonly startedAt = new Date().toISOString();
   private timer: NodeJS.Timeout | undefined;
@@ -83,7 +82,7 @@ export interface LiveWorker extends HeartbeatDetails {
 }
 
 /** The worker processes whose last beat is younger than `staleAfterMs`; older entries are removed. */
-export async function readLiveWorkers(redis: Redis, prefix: string, staleAfterMs: number, now = Date.now()): Promise<LiveWorker[]> {
+export async function readLiveWorkers(redis: RedisClient, prefix: string, staleAfterMs: number, now = Date.now()): Promise<LiveWorker[]> {
   const keys = heartbeatKeys(prefix);
   const cutoff = now - staleAfterMs;
   const stale = await redis.zrangebyscore(keys.beats, '-inf', `(${cutoff}`);

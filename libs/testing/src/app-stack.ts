@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { mintUserToken } from '@amc-reports/auth';
 import { findFreePort, startApp, waitForAppReady, READY_PATTERNS, type AppName, type RunningApp } from '@amc-reports/launcher';
+import { createRedisClient } from '@amc-reports/queue';
 import { provisionOrganization } from './provision-organization';
 import { apiClient } from './signed-event';
+import { startTestRedisCluster, type TestRedisCluster } from './test-redis-cluster';
 import { createTestDatabase, uniqueQueuePrefix, type TestDatabase } from './test-database';
 import { requireTestEnv } from './test-env';
 
@@ -24,6 +25,8 @@ export type MemberApi = ReturnType<typeof apiClient> & { userId: string; organiz
 export interface AppStack {
   database: TestDatabase;
   redisUrl: string;
+  /** Set when the stack runs on a Redis Cluster of its own (`{ redisCluster: true }`). */
+  redisCluster: TestRedisCluster | null;
   env: NodeJS.ProcessEnv;
   gatewayUrl: string;
   dataDir: string;
@@ -39,12 +42,14 @@ export interface AppStack {
 
 /**
  * The real apps as processes on a fresh database and queue prefix of this test file, talking to
- * the run's Redis (or another one given in `redisUrl`). What an e2e spec needs and nothing mocked.
+ * the run's Redis, another one given by URL, or (`{ redisCluster: true }`) a 3-master Redis
+ * Cluster started for this stack and stopped with it. What an e2e spec needs and nothing mocked.
  */
-export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEnv = {}, redisUrl?: string): Promise<AppStack> {
+export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEnv = {}, redis?: string | { redisCluster: true }): Promise<AppStack> {
+  const redisCluster = typeof redis === 'object' ? await startTestRedisCluster() : null;
   const database = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amc-e2e-'));
-  const resolvedRedis = redisUrl ?? requireTestEnv('redisUrl');
+  const resolvedRedis = redisCluster?.url ?? (typeof redis === 'string' ? redis : requireTestEnv('redisUrl'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     NODE_ENV: 'test',
@@ -81,10 +86,11 @@ export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEn
   } catch (error) {
     await Promise.all([...apps.values()].map((app) => app.stop()));
     await database.drop();
+    await redisCluster?.stop();
     throw error;
   }
   return {
-    database, redisUrl: resolvedRedis, env, dataDir, apps,
+    database, redisUrl: resolvedRedis, redisCluster, env, dataDir, apps,
     gatewayUrl: `http://127.0.0.1:${env.GATEWAY_PORT}`,
     tokenFor: (userId, email) => mintUserToken({ userId, email, secret: TEST_JWT_SECRET }),
     provisionOrganization: (options) => provisionOrganization(`http://127.0.0.1:${env.GATEWAY_PORT}`, String(env.ADMIN_TOKEN), options),
@@ -104,6 +110,7 @@ export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEn
     async stop() {
       await Promise.all([...apps.values()].map((app) => app.stop()));
       await database.drop();
+      await redisCluster?.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -114,7 +121,7 @@ export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEn
  * wait on what the system announces instead of sleeping.
  */
 export async function waitForBusEvent<T>(redisUrl: string, pattern: string, matches: (data: T) => boolean, timeoutMs = 30_000): Promise<{ subscribed: Promise<void>; event: Promise<T> }> {
-  const subscriber = new Redis(redisUrl);
+  const subscriber = createRedisClient(redisUrl, { maxRetriesPerRequest: null });
   const subscribed = subscriber.subscribe(pattern).then(() => undefined);
   const event = new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -8,3 +8,4 @@ export { checkResponse, findOperation, ApiConformanceError, type ConformanceProb
 export { seededRandom } from './seeded-random';
 export { startLocalSmtpServer, type LocalSmtpServer, type ReceivedMail } from './local-smtp-server';
 export { startLocalHttpReceiver, type LocalHttpReceiver, type ReceivedRequest, type ReceiverAnswer } from './local-http-receiver';
+export { startTestRedisCluster, type TestRedisCluster } from './test-redis-cluster';

@@ -19,7 +19,9 @@ export default async function globalSetup(): Promise<void> {
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'amc-reports-test-'));
   fs.chmodSync(dataRoot, 0o755);
   const env = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };
-  const infra = await startInfrastructure({ dataRoot, durable: false, env, databaseName: 'postgres' });
+  // AMC_TEST_REDIS_CLUSTER=true: the run's Redis is a 3-master cluster (queue prefixes are hash-tagged).
+  const redisCluster = process.env.AMC_TEST_REDIS_CLUSTER === 'true';
+  const infra = await startInfrastructure({ dataRoot, durable: false, env, databaseName: 'postgres', redisCluster });
   const adminUrl = infra.adminDatabaseUrl ?? infra.databaseUrl;
   const templateName = `amc_template_${process.pid}`;
   const admin = new Client({ connectionString: adminUrl });

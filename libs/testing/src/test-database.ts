@@ -52,6 +52,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** A BullMQ prefix of its own per test file, so files never see each other's jobs. */
+/** A queue prefix of its own, hash-tagged so that the same tests run on a Redis Cluster too. */
 export function uniqueQueuePrefix(label = 'test'): string {
-  return `${label}-${randomBytes(4).toString('hex')}`;
+  return `{${label}-${randomBytes(4).toString('hex')}}`;
 }

@@ -1,4 +1,4 @@
-import { composeMessage, type MessageInput } from './compose-message';
+import { composeMessage, type MessageInput, windowLastDay, windowText } from './compose-message';
 import { collectDeliveryMetrics, contentFingerprint, type DeliveryContent } from './delivery-content';
 import { deliveryFileName } from './delivery-files';
 
@@ -18,6 +18,16 @@ const input: MessageInput = {
 
 describe('composeMessage', () => {
   const message = composeMessage(input);
+
+  it('shows only the insights a client export would carry, in every channel', () => {
+    const weak = { type: 'comparison', text: 'Clicks rose 2.10% versus Oct 26 – Nov 1.', confidence: 0.12, metric: 'clicks', metricLabel: 'Clicks', clientGrade: false };
+    const composed = composeMessage({ ...input, content: { ...content, insights: [...content.insights, weak] } });
+    for (const body of [composed.text, composed.html, JSON.stringify(composed.slack)]) {
+      expect(body).toContain('12%.');
+      expect(body).not.toContain('Clicks rose 2.10%');
+    }
+    expect(composed.webhook.insights).toEqual([{ type: 'trend', text: 'Clicks <b>rose</b> 12%.', confidence: 0.9 }]);
+  });
 
   it('keeps the subject on one line and marks alerts', () => {
     expect(message.subject).toBe('Alert: Q4 <script>alert(1)</script> & <@U123> Bcc: evil@example.com — 2026-11-02 – 2026-11-08');
@@ -81,5 +91,16 @@ describe('deliveryFileName', () => {
   it('is a safe file name from the report name and the window', () => {
     expect(deliveryFileName('Q4 / Sponsored: "Ads"', new Date('2026-11-08T23:59:59Z'), 'excel')).toBe('q4-sponsored-ads-2026-11-08.xlsx');
     expect(deliveryFileName('ホリデー', null, 'pdf')).toBe('report.pdf');
+    // A dashboard's CSV is a ZIP of one CSV per view.
+    expect(deliveryFileName('Q4', null, 'csv')).toBe('q4.zip');
+  });
+});
+
+describe('windowText', () => {
+  it("says the days of an end-exclusive window in the event's zone, as the dashboard does", () => {
+    const execution = { id: 'e1', timeWindowStart: new Date('2026-09-28T04:00:00Z'), timeWindowEnd: new Date('2026-10-05T04:00:00Z'), timeZone: 'America/New_York', completedAt: null, rowCount: 1 };
+    const content = { report: { id: 'r', name: 'Client funnel', dashboardType: 'funnel' }, execution, metrics: [], insights: [], dashboardUrl: 'http://x' };
+    expect(windowText(content)).toBe('2026-09-28 – 2026-10-04');
+    expect(windowLastDay(content)).toEqual(new Date('2026-10-04T00:00:00Z'));
   });
 });

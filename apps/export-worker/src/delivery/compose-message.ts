@@ -1,6 +1,6 @@
 import { formatValue } from '@amc-reports/charts';
 import type { DeliveryFormat, DeliveryTriggerKind } from '@amc-reports/contracts';
-import { windowRangeText } from '@amc-reports/dashboards';
+import { windowDays, windowRangeText } from '@amc-reports/dashboards';
 import type { DeliveryContent } from './delivery-content';
 
 /** A file of the delivery as the message names it: attached to the e-mail, or behind a link. */
@@ -42,6 +42,14 @@ export function windowText(content: DeliveryContent): string {
   return windowRangeText({ start: execution.timeWindowStart.toISOString(), end: execution.timeWindowEnd.toISOString(), timeZone: execution.timeZone });
 }
 
+/** The last day the window covers, at UTC midnight (the day a file name carries). */
+export function windowLastDay(content: DeliveryContent): Date | null {
+  const execution = content.execution;
+  if (!execution) return null;
+  const { last } = windowDays({ start: execution.timeWindowStart.toISOString(), end: execution.timeWindowEnd.toISOString(), timeZone: execution.timeZone ?? null });
+  return new Date(`${last}T00:00:00Z`);
+}
+
 function sizeText(bytes: number | null): string {
   if (bytes === null) return '';
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -64,7 +72,9 @@ export function composeMessage(input: MessageInput): ComposedMessage {
   const window = windowText(content);
   const subject = `${alerts.length > 0 ? 'Alert: ' : ''}${reportName} — ${window}`;
   const metrics = content.metrics.filter((metric) => metric.shown);
-  const insights = content.insights.slice(0, INSIGHTS_SHOWN);
+  // What a client reads: the insights exports would carry (the alerts already said what crossed).
+  const clientInsights = content.insights.filter((insight) => insight.clientGrade !== false);
+  const insights = clientInsights.slice(0, INSIGHTS_SHOWN);
   const fileLine = (file: MessageFile) => `${file.fileName}${file.sizeBytes !== null ? ` (${sizeText(file.sizeBytes)})` : ''}`
     + (file.as === 'link' ? `: ${file.url}${file.expiresAt ? ` (until ${file.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''}` : ', attached')
     + (file.reason ? ` — ${file.reason}` : '');
@@ -101,7 +111,7 @@ export function composeMessage(input: MessageInput): ComposedMessage {
         : null,
       alerts,
       metrics: metrics.map((m) => ({ key: m.key, label: m.label, value: m.value, format: m.format })),
-      insights: content.insights.map((i) => ({ type: i.type, text: i.text, confidence: i.confidence })),
+      insights: clientInsights.map((i) => ({ type: i.type, text: i.text, confidence: i.confidence })),
       files: files.map((file) => ({ format: file.format, fileName: file.fileName, sizeBytes: file.sizeBytes, url: file.url ?? null, expiresAt: file.expiresAt?.toISOString() ?? null })),
       sentAt: input.sentAt.toISOString(),
     },

@@ -1,6 +1,8 @@
 import type { ChartSpec } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView, BuiltViewData, ViewType } from '@amc-reports/contracts/src/dashboard-view';
 import type { PrismaClient } from '@amc-reports/db';
+import { findingStrength, minInsightConfidenceOf } from '../export-insights';
+import { WEAK_FINDING_STRENGTH } from '@amc-reports/contracts';
 import { collectDeliveryMetrics, type DeliveryContent, type InsightLine } from './delivery-content';
 
 const INSIGHTS_LOADED = 20;
@@ -31,8 +33,9 @@ export class DeliveryContentLoader {
   }
 
   private async read(configurationId: string, executionId: string | null): Promise<DeliveryContent | null> {
-    const report = await this.prisma.reportConfiguration.findUnique({ where: { id: configurationId }, select: { id: true, name: true, dashboardType: true } });
+    const report = await this.prisma.reportConfiguration.findUnique({ where: { id: configurationId }, select: { id: true, name: true, dashboardType: true, exportSettings: true } });
     if (!report) return null;
+    const minConfidence = minInsightConfidenceOf(report.exportSettings);
     const execution = executionId
       ? await this.prisma.workflowExecution.findUnique({
         where: { id: executionId }, select: { id: true, timeWindowStart: true, timeWindowEnd: true, timeZone: true, completedAt: true, rowCount: true },
@@ -54,7 +57,7 @@ export class DeliveryContentLoader {
       })
       : [];
     return {
-      report,
+      report: { id: report.id, name: report.name, dashboardType: report.dashboardType },
       execution,
       metrics: collectDeliveryMetrics(built),
       insights: insights.map((insight): InsightLine => {
@@ -63,6 +66,7 @@ export class DeliveryContentLoader {
           type: insight.insightType, text: insight.insightText, confidence: Number(insight.confidenceScore),
           metric: typeof finding?.metric === 'string' ? finding.metric : null,
           metricLabel: typeof finding?.metricLabel === 'string' ? finding.metricLabel : null,
+          clientGrade: Number(insight.confidenceScore) >= minConfidence && (findingStrength(insight.sourceData) ?? 1) >= WEAK_FINDING_STRENGTH,
         };
       }),
       dashboardUrl: `${this.publicUrl}/app/#/reports/${report.id}`,

@@ -19,6 +19,12 @@ export interface InsightLine {
   /** The finding's metric (column or KPI field) and how the wording names it, for "<metric> anomaly". */
   metric: string | null;
   metricLabel: string | null;
+  /**
+   * Whether a client reads it: at or above the report's `export_settings.minInsightConfidence`
+   * (default 0.3) and not a weak finding, as in exports. Messages show only these; conditions
+   * (alerts on an insight or an anomaly) judge every insight. Absent means shown.
+   */
+  clientGrade?: boolean;
 }
 
 /** What a delivery says: the report, the execution it reports on, its headline numbers and insights. */

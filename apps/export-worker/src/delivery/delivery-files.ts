@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import {
-  EXPORT_RENDER_JOB, EXPORT_RENDER_JOB_OPTIONS, exportRenderJobId, type DeliveryChannel, type DeliveryFileFormat,
+  EXPORT_RENDER_JOB, EXPORT_RENDER_JOB_OPTIONS, exportFileKind, exportRenderJobId, type DeliveryChannel, type DeliveryFileFormat,
   type DeliveryFormat, type ExportRenderJob,
 } from '@amc-reports/contracts';
 import { ensureAutoExport, type PrismaClient } from '@amc-reports/db';
@@ -23,7 +23,8 @@ export type FileReadiness =
   | { state: 'waiting'; formats: string[] }
   | { state: 'failed'; reason: string };
 
-const EXTENSIONS: Record<DeliveryFileFormat, string> = { pdf: 'pdf', png: 'png', csv: 'csv', excel: 'xlsx' };
+/** Delivered files are dashboard exports: a dashboard CSV is a ZIP of one CSV per view (exportFileKind, one table for all). */
+const fileKind = (format: DeliveryFileFormat) => exportFileKind(format, 'dashboard');
 const CONTENT_TYPES: Record<DeliveryFileFormat, string> = {
   pdf: 'application/pdf', png: 'image/png', csv: 'text/csv; charset=utf-8',
   excel: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -65,7 +66,7 @@ export async function ensureDeliveryExports(
 /** `weekly-funnel-2026-11-01.pdf`: the report's name as a safe file name, and the window's last day. */
 export function deliveryFileName(reportName: string, windowEnd: Date | null, format: DeliveryFileFormat): string {
   const slug = reportName.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/[\s_]+/g, '-').toLowerCase().slice(0, 80) || 'report';
-  return `${slug}${windowEnd ? `-${windowEnd.toISOString().slice(0, 10)}` : ''}.${EXTENSIONS[format]}`;
+  return `${slug}${windowEnd ? `-${windowEnd.toISOString().slice(0, 10)}` : ''}.${fileKind(format).extension}`;
 }
 
 export interface FilePlan {
@@ -95,7 +96,7 @@ export async function planFiles(
     const fits = input.channel === 'email' && attachedBytes + ready.sizeBytes <= settings.attachmentMaxBytes;
     if (fits) {
       attachedBytes += ready.sizeBytes;
-      attachments.push({ fileName, contentType: CONTENT_TYPES[ready.format], sizeBytes: ready.sizeBytes, open: () => storage.read(ready.storageKey) });
+      attachments.push({ fileName, contentType: fileKind(ready.format).contentType, sizeBytes: ready.sizeBytes, open: () => storage.read(ready.storageKey) });
       files.push({ format: ready.format, fileName, sizeBytes: ready.sizeBytes, as: 'attachment' });
       continue;
     }

@@ -3,7 +3,7 @@ import { UnrecoverableError, type Queue } from 'bullmq';
 import type { PrismaClient } from '@amc-reports/db';
 import type { ObjectStorage } from '@amc-reports/storage';
 import { PermanentDeliveryError, TransientDeliveryError, type DeliveryChannel } from './channels/delivery-channel';
-import { composeMessage } from './compose-message';
+import { composeMessage, windowLastDay } from './compose-message';
 import { evaluateConditions, type ConditionVerdict } from './conditions';
 import type { DeliveryContentLoader } from './content-loader';
 import { contentFingerprint } from './delivery-content';
@@ -89,7 +89,7 @@ export class DeliverySender {
     if (!verdict.send) return this.skip(claimed, verdict.skippedBy, verdict.reason, fingerprint);
 
     const plan = await planFiles(this.prisma, this.storage, this.settings, {
-      deliveryId, channel: subscription.channel, reportName: content.report.name, windowEnd: content.execution?.timeWindowEnd ?? null, exports: readiness.exports,
+      deliveryId, channel: subscription.channel, reportName: content.report.name, windowEnd: windowLastDay(content), exports: readiness.exports,
     });
     const message = composeMessage({
       deliveryId, subscription, trigger: { kind: claimed.triggerKind, scheduledFor: claimed.scheduledFor }, content,

@@ -6,6 +6,7 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue, QueueEvents } from 'bullmq';
 import pino from 'pino';
+import { unzipSync } from 'fflate';
 import { ExportWorkerEnv } from '@amc-reports/config';
 import {
   DELIVERY_EXECUTION_JOB, DELIVERY_QUEUE, DELIVERY_SEND_JOB, deliveryExecutionJobId, deliverySendJobId, subscriptionSchedule,
@@ -157,8 +158,11 @@ describe('after an execution', () => {
     const parsed = await mail.parse();
     expect(parsed.subject).toBe(`${report.document.report.name} — 2025-10-27 – 2025-11-09`);
     expect(parsed.messageId).toBe(`<${row.id}@amc-reports>`);
-    expect(parsed.attachments.map((attachment) => [attachment.filename, attachment.contentType])).toEqual([[expect.stringMatching(/\.csv$/), 'text/csv']]);
-    expect(parsed.attachments[0].content.toString('utf8')).toContain('ROAS');
+    // The dashboard's CSV is a ZIP of one CSV per view (issue 14), attached as such.
+    expect(parsed.attachments.map((attachment) => [attachment.filename, attachment.contentType])).toEqual([[expect.stringMatching(/\.zip$/), 'application/zip']]);
+    const zipped = unzipSync(parsed.attachments[0].content);
+    expect(Object.keys(zipped)).toEqual(expect.arrayContaining(['README.txt', 'manifest.json']));
+    expect(Object.entries(zipped).some(([name, bytes]) => name.endsWith('.csv') && Buffer.from(bytes).toString('utf8').includes('ROAS'))).toBe(true);
     expect(parsed.html).toContain('Key numbers');
     expect(parsed.html).toContain('3.41');
     const link = /http:\/\/reports\.test\/v1\/download-links\/([A-Za-z0-9_-]{43})/.exec(parsed.text ?? '');

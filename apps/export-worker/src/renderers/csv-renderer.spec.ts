@@ -4,7 +4,8 @@ import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { AWKWARD_CAMPAIGNS, INJECTION_CASES, buildExportDocument } from '../../test/fixtures/export-document.fixture';
+import { unzipSync } from 'fflate';
+import { AWKWARD_CAMPAIGNS, INJECTION_CASES, buildExportDocument, wideTableDocument } from '../../test/fixtures/export-document.fixture';
 import { RAW_COLUMNS, rawResultCsv, rawRow } from '../../test/fixtures/raw-result.fixture';
 import { renderDashboardCsv, renderRawCsv } from './csv-renderer';
 import { expectExport, expectRawExport, verifyExport } from './verify-export';
@@ -54,27 +55,52 @@ describe('renderDashboardCsv', () => {
     expect(text).toContain(`"'\rCR",`);
   });
 
-  it('writes every data view as a titled section for the dashboard scope', async () => {
-    const doc = buildExportDocument();
-    const path = join(dir, 'dashboard.csv');
+  it('writes the dashboard as a ZIP of one CSV per view with a README and a manifest', async () => {
+    const doc = { ...wideTableDocument(), report: { ...wideTableDocument().report, executionId: '8d1c7a2e-4b7e-4f0e-9a59-4b9d0c6e2f11' } };
+    const path = join(dir, 'dashboard.zip');
     const summary = await renderDashboardCsv(doc, createWriteStream(path), { bom: true });
 
-    const raw = await readFile(path);
-    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const records = await readCsv(path);
+    const entries = unzipSync(await readFile(path));
     const dataViews = doc.views.filter((view) => view.viewType !== 'insight');
-    expect(summary.sections).toBe(dataViews.length);
-    expect(records[0]).toEqual(['Headline metrics']);
-    expect(records[1]).toEqual(['Impressions', 'Clicks', 'Spend (USD)', 'ROAS']);
-    expect(records[2]).toEqual(['2011400', '24871', '21903.55', '3.41']);
-    expect(records[3]).toEqual(['']);
-    expect(records[4]).toEqual(['Overall conversion']);
-    // The funnel keeps its extra field (conversion rate) beside the series.
-    const funnelHeader = records[records.findIndex((record) => record[0] === 'Conversion funnel') + 1];
-    expect(funnelHeader).toEqual(['stage', 'Users', 'conversionRate']);
+    expect(Object.keys(entries).sort()).toEqual([
+      '01-headline-metrics.csv', '02-overall-conversion.csv', '03-conversion-funnel.csv', '04-daily-impressions-and-clicks.csv',
+      '05-sales-by-campaign.csv', '06-top-campaigns.csv', 'README.txt', 'manifest.json',
+    ]);
+    const csv = (name: string) => parse(Buffer.from(entries[name]), { bom: true }) as string[][];
+    // Every file is one table, BOM first (Excel reads UTF-8), labels with their units, numbers bare.
+    expect([...entries['01-headline-metrics.csv'].subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv('01-headline-metrics.csv')).toEqual([['Impressions', 'Clicks', 'Spend (USD)', 'ROAS'], ['2011400', '24871', '21903.55', '3.41']]);
+    expect(csv('03-conversion-funnel.csv')[0]).toEqual(['Stage', 'Users', 'Conversion rate']);
+    const campaigns = csv('06-top-campaigns.csv');
+    expect(campaigns[0]).toEqual([
+      'Campaign', 'Impressions', 'Clicks', 'Spend (USD)', 'Purchases', 'Sales (USD)', 'New-to-brand sales (USD)', 'Reach', 'Click-through rate (CTR) (%)',
+      'Cost per click (CPC) (USD)', 'Cost per 1,000 impressions (CPM) (USD)', 'Return on ad spend (ROAS)', 'New-to-brand ROAS (NTB sales per spend)',
+      'Cost per purchase (CPA) (USD)', 'Purchase rate (of clicks) (%)', 'Advertising cost of sales (ACoS) (%)', 'Withheld rows',
+    ]);
+    // Counts integers, money to the cent, rates to 4 significant digits, no thousands separators.
+    expect(campaigns[1].slice(1, 13)).toEqual(['48123457', '905117', '1664233.47', '61789', '9876543.21', '3086419.75', '12345679', '1.881', '1.84', '34.58', '5.935', '1.855']);
+    // Dates ISO 8601.
+    expect(csv('04-daily-impressions-and-clicks.csv')[1][0]).toBe('2025-10-27');
+    for (const name of Object.keys(entries).filter((file) => file.endsWith('.csv'))) {
+      expect(csv(name)[0].join(' ')).not.toMatch(/filteredRow|executionId|purchasesPer|\b[a-z]+[A-Z]\w*/);
+    }
+    const readme = Buffer.from(entries['README.txt']).toString('utf8');
+    for (const expected of ['Q4 Sponsored Ads Performance', 'Time window:   2025-10-27T00:00:00.000Z to 2025-11-09T23:59:59.000Z', 'Execution:     8d1c7a2e',
+      'Generated at:  2025-11-10T08:15:00.000Z', '06-top-campaigns.csv: Top campaigns (12 rows)', '  - Spend (USD): money, to the cent (USD)']) {
+      expect(readme).toContain(expected);
+    }
+    const manifest = JSON.parse(Buffer.from(entries['manifest.json']).toString('utf8'));
+    expect(manifest).toMatchObject({ executionId: doc.report.executionId, window: { start: doc.report.timeWindowStart, end: doc.report.timeWindowEnd }, generatedAt: doc.report.generatedAt });
+    expect(manifest.files).toHaveLength(dataViews.length);
     const rows = dataViews.reduce((sum, view) => sum + view.data.rows.length, 0);
     expect(summary.rowCount).toBe(rows);
-    expect(await verifyExport(path, summary, expectExport(doc, 'csv'))).toMatchObject({ ok: true, details: { rows } });
+    expect(await verifyExport(path, summary, expectExport(doc, 'csv'))).toMatchObject({ ok: true, details: { rows, files: dataViews.length } });
+  });
+
+  it('writes no BOM when the export panel switches it off', async () => {
+    const path = join(dir, 'no-bom.csv');
+    await renderDashboardCsv(buildExportDocument(), createWriteStream(path), { bom: false, viewKey: 'performance.campaigns' });
+    expect((await readFile(path)).subarray(0, 8).toString('utf8')).toBe('Campaign');
   });
 
   it('refuses a CSV of an insight view, which has no rows', async () => {

@@ -1,15 +1,19 @@
-import { exportHeading, exportNumber } from '@amc-reports/metrics';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
+import { zipSync } from 'fflate';
+import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type ExportDocument, ExportInputError, type RenderSummary, cellValue, isDataView, selectViews, viewColumns } from './export-document';
+import { type ExportDocument, ExportInputError, type RenderSummary, isDataView, selectViews } from './export-document';
+import { csvReadme, csvManifest, type CsvFileEntry } from './csv-readme';
 import { neutraliseCell, neutraliseText } from './neutralise-cell';
+import { plainCell, tabularHeading, tabularView } from './tabular-view';
 
 export interface DashboardCsvOptions {
-  /** A UTF-8 byte order mark, so Excel on Windows opens non-Latin text correctly. */
+  /** A UTF-8 byte order mark, so Excel on Windows opens non-Latin text correctly (on unless asked otherwise). */
   bom: boolean;
-  /** Export one view as a plain table; every view as titled sections when absent. */
+  /** Export one view as one table; the whole dashboard as a ZIP of one CSV per view when absent. */
   viewKey?: string;
 }
 
@@ -30,9 +34,20 @@ const RFC_4180 = {
 type CsvRecord = Array<string | number | boolean | null>;
 
 /**
- * The dashboard's rows as CSV. One view: a header and its rows. Every view: a section per view
- * (a title record, the header, the rows, an empty record between sections). Text cells are
+ * A view as one RFC 4180 table: a header of reader labels with their units, then its rows with
+ * numbers unformatted at their natural precision and dates in ISO 8601. Text cells are
  * neutralised against formula injection; numbers are written as numbers.
+ */
+function* viewRecords(view: BuiltView): Generator<CsvRecord> {
+  const table = tabularView(view);
+  yield table.columns.map((column) => neutraliseText(tabularHeading(column)));
+  for (const row of table.rows) yield table.columns.map((column) => neutraliseCell(plainCell(row, column)));
+}
+
+/**
+ * One view: its table. The whole dashboard: a ZIP holding one CSV per data view, a README.txt a
+ * person reads first (report, window, execution, generation time, what each file holds and its
+ * units) and the same as manifest.json for a program. Each file opens as one table anywhere.
  */
 export async function renderDashboardCsv(doc: ExportDocument, out: Writable, options: DashboardCsvOptions): Promise<RenderSummary> {
   const views = selectViews(doc, options.viewKey).filter(isDataView);
@@ -40,28 +55,37 @@ export async function renderDashboardCsv(doc: ExportDocument, out: Writable, opt
     out.destroy();
     throw new ExportInputError(`view "${options.viewKey}" holds insights, not rows: export it as PDF, PNG or Excel`);
   }
-  const sectioned = options.viewKey === undefined;
-  let rowCount = 0;
-  function* records(): Generator<CsvRecord> {
-    for (const [index, view] of views.entries()) {
-      const columns = viewColumns(view);
-      if (sectioned) {
-        if (index > 0) yield [];
-        yield [neutraliseText(view.name)];
-      }
-      // Labels from the metric layer, with the unit a bare number cannot carry ("Spend (USD)", "CTR (%)").
-      yield columns.map((column) => neutraliseText(exportHeading(column.label, column.format, column.currency)));
-      for (const row of view.data.rows) {
-        rowCount += 1;
-        yield columns.map((column) => {
-          const value = cellValue(row, column);
-          return neutraliseCell(typeof value === 'number' ? exportNumber(value, column.format) : value);
-        });
-      }
-    }
+  if (options.viewKey !== undefined) {
+    const [view] = views;
+    await pipeline(Readable.from(viewRecords(view)), stringify({ ...RFC_4180, bom: options.bom }), out);
+    return { format: 'csv', chartCount: 0, rowCount: view.data.rows.length, charts: [], sections: 0 };
   }
-  await pipeline(Readable.from(records()), stringify({ ...RFC_4180, bom: options.bom }), out);
-  return { format: 'csv', chartCount: 0, rowCount, charts: [], sections: sectioned ? views.length : 0 };
+  const files: Record<string, Uint8Array> = {};
+  const entries: CsvFileEntry[] = [];
+  const used = new Set<string>();
+  const bom = options.bom ? '\ufeff' : '';
+  views.forEach((view, index) => {
+    const name = csvFileName(index, view, used);
+    const records = [...viewRecords(view)];
+    files[name] = Buffer.from(bom + stringifySync(records, RFC_4180), 'utf8');
+    entries.push({ file: name, view, columns: tabularView(view).columns, rows: view.data.rows.length });
+  });
+  files['README.txt'] = Buffer.from(csvReadme(doc, entries), 'utf8');
+  files['manifest.json'] = Buffer.from(`${JSON.stringify(csvManifest(doc, entries), null, 2)}\n`, 'utf8');
+  const zip = zipSync(files, { level: 6, mtime: new Date(doc.report.generatedAt) });
+  await pipeline(Readable.from([Buffer.from(zip)]), out);
+  const rowCount = entries.reduce((sum, entry) => sum + entry.rows, 0);
+  return { format: 'csv', chartCount: 0, rowCount, charts: [], sections: 0, files: entries.map((entry) => ({ name: entry.file, rows: entry.rows })) };
+}
+
+/** "01-key-metrics.csv": ordered like the dashboard, ASCII (any unzip tool reads it), unique. */
+export function csvFileName(index: number, view: BuiltView, used: Set<string>): string {
+  const slug = view.name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60)
+    || view.key.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  let name = `${String(index + 1).padStart(2, '0')}-${slug}.csv`;
+  for (let copy = 2; used.has(name); copy += 1) name = `${String(index + 1).padStart(2, '0')}-${slug}-${copy}.csv`;
+  used.add(name);
+  return name;
 }
 
 /**

@@ -4,8 +4,10 @@ import { countChartDataElements, countPlottableValues, renderChartSvg } from './
 import {
   type DrawnChart,
   type ExportDocument,
+  type ExportLogo,
   cellValue,
   formatCell,
+  isNumericColumn,
   formatConfidence,
   formatTimestamp,
   formatTimeWindow,
@@ -17,6 +19,7 @@ import { cardsWindow, collectMetricCards } from './metric-cards';
 import { REPORT_COLORS, insightColor } from './report-style';
 import { printableText } from './printable-text';
 import { measureText, round, svgText, truncateText, wrapText } from './svg-text';
+import { type MeasureText, columnGroupLabel, keyColumnIndex, layoutTable, wrapCellText } from './table-layout';
 
 export interface DashboardSvg {
   svg: string;
@@ -24,6 +27,8 @@ export interface DashboardSvg {
   height: number;
   /** Chart areas in the SVG's own units. */
   charts: DrawnChart[];
+  /** Numeric table cells as drawn. */
+  numbers: string[];
 }
 
 export interface DashboardSvgOptions {
@@ -47,7 +52,8 @@ export function composeDashboardSvg(doc: ExportDocument, views: BuiltView[], opt
   const inner = width - PAD * 2;
   const parts: string[] = [];
   const charts: DrawnChart[] = [];
-  let y = drawHeader(parts, doc, options.single ? views[0] : undefined, width);
+  const accent = doc.branding?.accentColor ?? REPORT_COLORS.accent;
+  let y = drawHeader(parts, doc, options.single ? views[0] : undefined, width, accent);
 
   const cards = collectMetricCards(views);
   const window = cardsWindow(views);
@@ -62,9 +68,12 @@ export function composeDashboardSvg(doc: ExportDocument, views: BuiltView[], opt
       const x = PAD + (index % perRow) * (cardWidth + GAP);
       const top = y + Math.floor(index / perRow) * (CARD_HEIGHT + GAP);
       parts.push(`<rect x="${round(x)}" y="${top}" width="${round(cardWidth)}" height="${CARD_HEIGHT}" rx="6" fill="${REPORT_COLORS.cardFill}"/>`);
-      parts.push(`<rect x="${round(x)}" y="${top}" width="4" height="${CARD_HEIGHT}" fill="${REPORT_COLORS.accent}"/>`);
+      parts.push(`<rect x="${round(x)}" y="${top}" width="4" height="${CARD_HEIGHT}" fill="${accent}"/>`);
       parts.push(svgText(truncateText(card.label, cardWidth - 36, 13), x + 20, top + 16, { size: 13, fill: REPORT_COLORS.muted }));
-      parts.push(svgText(truncateText(card.value, cardWidth - 36, 26, true), x + 20, top + 40, { size: 26, fill: REPORT_COLORS.ink, bold: true }));
+      // A number is never cut: it shrinks until it fits.
+      let size = 26;
+      while (size > 10 && measureText(card.value, size, true) > cardWidth - 36) size -= 1;
+      parts.push(svgText(card.value, x + 20, top + 40 + (26 - size) / 2, { size, fill: REPORT_COLORS.ink, bold: true }));
     });
 
     y += Math.ceil(cards.length / perRow) * (CARD_HEIGHT + GAP) + GAP / 2;
@@ -106,13 +115,15 @@ export function composeDashboardSvg(doc: ExportDocument, views: BuiltView[], opt
   });
   if (chartViews.length > 0) y = rowTop;
 
+  const numbers: string[] = [];
   for (const view of viewsDrawnAs(views, 'table')) {
-    y = drawTable(parts, view, y, inner, options.single ? 30 : 10, options.single ? undefined : view.name);
+    y = drawTable(parts, view, y, inner, options.single ? PNG_TABLE_ROWS.single : PNG_TABLE_ROWS.dashboard, options.single ? undefined : view.name, numbers);
   }
   const showInsights = options.single ? viewPresentation(views[0]) === 'insight' : doc.insights.length > 0;
-  if (showInsights) y = drawInsights(parts, doc, y, inner, options.single ? undefined : 'Insights');
+  if (showInsights) y = drawInsights(parts, doc, y, inner, options.single ? undefined : 'Insights', accent);
 
-  parts.push(svgText(`Generated ${formatTimestamp(doc.report.generatedAt)} · amc-reports`, PAD, y + 4, { size: 11, fill: REPORT_COLORS.faint }));
+  const footer = doc.branding?.footerText;
+  parts.push(svgText(truncateText(`${footer ? `${footer} · ` : ''}Generated ${formatTimestamp(doc.report.generatedAt)} · amc-reports`, inner, 11), PAD, y + 4, { size: 11, fill: REPORT_COLORS.faint }));
   const height = Math.ceil(y + 36);
   const svg = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Noto Sans JP">`,
@@ -120,48 +131,86 @@ export function composeDashboardSvg(doc: ExportDocument, views: BuiltView[], opt
     ...parts,
     '</svg>',
   ].join('\n');
-  return { svg, width, height, charts };
+  return { svg, width, height, charts, numbers };
 }
 
-function drawHeader(parts: string[], doc: ExportDocument, view: BuiltView | undefined, width: number): number {
+const LOGO = { width: 160, height: 64 };
+
+/** A stored logo as an inline image (a data URL: resvg never fetches anything). */
+function logoImage(logo: ExportLogo, x: number, y: number): string {
+  return `<image x="${x}" y="${y}" width="${LOGO.width}" height="${LOGO.height}" preserveAspectRatio="xMaxYMid meet" href="data:${logo.contentType};base64,${logo.data.toString('base64')}"/>`;
+}
+
+function drawHeader(parts: string[], doc: ExportDocument, view: BuiltView | undefined, width: number, accent: string): number {
   const { report } = doc;
-  const title = view ? view.name : report.name;
+  const reportTitle = doc.branding?.coverTitle ?? report.name;
+  const title = view ? view.name : reportTitle;
+  const logo = doc.branding?.logo;
+  const textWidth = width - PAD * 2 - (logo ? LOGO.width + 16 : 0);
   const subtitle = view
-    ? `${report.name} · ${formatTimeWindow(report)}`
+    ? `${reportTitle} · ${formatTimeWindow(report)}`
     : `${report.workflowName} · ${formatTimeWindow(report)} · ${report.dashboardType} dashboard`;
   parts.push(`<rect width="${width}" height="104" fill="${REPORT_COLORS.band}"/>`);
-  parts.push(`<rect y="104" width="${width}" height="4" fill="${REPORT_COLORS.accent}"/>`);
-  parts.push(svgText(truncateText(title, width - PAD * 2, 26, true), PAD, 22, { size: 26, fill: REPORT_COLORS.bandText, bold: true }));
-  parts.push(svgText(truncateText(subtitle, width - PAD * 2, 14), PAD, 64, { size: 14, fill: REPORT_COLORS.bandMuted }));
+  parts.push(`<rect y="104" width="${width}" height="4" fill="${accent}"/>`);
+  if (logo) parts.push(logoImage(logo, width - PAD - LOGO.width, 20));
+  parts.push(svgText(truncateText(title, textWidth, 26, true), PAD, 22, { size: 26, fill: REPORT_COLORS.bandText, bold: true }));
+  parts.push(svgText(truncateText(subtitle, textWidth, 14), PAD, 64, { size: 14, fill: REPORT_COLORS.bandMuted }));
   return 108 + PAD;
 }
 
-function drawTable(parts: string[], view: BuiltView, top: number, inner: number, maxRows: number, title: string | undefined): number {
-  // Headers fall back to field names (AMC column names): user text too.
-  const columns = viewColumns(view).map((column) => ({ ...column, label: printableText(column.label) }));
-  const rows = view.data.rows.slice(0, maxRows);
-  const natural = columns.map((column) => {
-    const texts = [column.label, ...rows.map((row) => formatCell(cellValue(row, column), column))];
-    return Math.min(320, Math.max(...texts.map((text) => measureText(text, 13))) + 24);
+/** Rows of a table a PNG shows: a dashboard grid shows the first rows, one view on its own more (CSV and Excel hold them all). */
+export const PNG_TABLE_ROWS = { dashboard: 10, single: 30 } as const;
+
+const TABLE_FONT = 13;
+const TABLE_LINE = 17;
+const CELL_PAD = 10;
+
+/**
+ * A table laid out by table-layout at the image's width, with the same rules as the PDF: numbers
+ * at the width of their widest value, names wrapped, and what does not fit split into labelled
+ * column groups that repeat the key column. Returns the y below it; the numeric cells drawn go to `numbers`.
+ */
+function drawTable(parts: string[], view: BuiltView, top: number, inner: number, maxRows: number, title: string | undefined, numbers: string[]): number {
+  const columns = viewColumns(view);
+  const labels = columns.map((column) => printableText(column.label));
+  const numeric = columns.map(isNumericColumn);
+  const rows = view.data.rows.slice(0, maxRows).map((row) => columns.map((column) => formatCell(cellValue(row, column), column)));
+  const measure: MeasureText = (text, bold) => measureText(text, TABLE_FONT, bold);
+  const layout = layoutTable(labels.map((label, index) => ({ label, numeric: numeric[index] })), rows, {
+    measure, width: inner, padding: CELL_PAD * 2, minTextWidth: 110, maxTextWidth: 320, maxTextLines: 3, maxHeaderLines: 3,
   });
-  const total = natural.reduce((sum, value) => sum + value, 0);
-  const widths = natural.map((value) => (value / total) * inner);
-  const numeric = columns.map((column) => column.format !== undefined || view.data.rows.every((row) => typeof row[column.field] !== 'string'));
+  const key = keyColumnIndex(labels.map((label, index) => ({ label, numeric: numeric[index] })));
   if (title) parts.push(svgText(title, PAD, top, { size: 16, fill: REPORT_COLORS.ink, bold: true }));
   let y = title ? top + 32 : top;
-  const drawRow = (texts: string[], fill: string | undefined, color: string, bold: boolean, height: number) => {
-    if (fill) parts.push(`<rect x="${PAD}" y="${round(y)}" width="${inner}" height="${height}" fill="${fill}"/>`);
+  const drawRow = (cells: string[][], widths: number[], groupNumeric: boolean[], fill: string | undefined, color: string, bold: boolean) => {
+    const height = Math.max(...cells.map((lines) => lines.length)) * TABLE_LINE + 12;
+    if (fill) parts.push(`<rect x="${PAD}" y="${round(y)}" width="${round(widths.reduce((sum, width) => sum + width, 0))}" height="${height}" fill="${fill}"/>`);
     let x = PAD;
-    texts.forEach((text, index) => {
-      const fitted = truncateText(text, widths[index] - 20, 13, bold);
-      const anchorX = numeric[index] ? x + widths[index] - 10 : x + 10;
-      parts.push(svgText(fitted, anchorX, y + (height - 13 * 1.2) / 2, { size: 13, fill: color, bold, anchor: numeric[index] ? 'end' : 'start' }));
+    cells.forEach((lines, index) => {
+      const anchorX = groupNumeric[index] ? x + widths[index] - CELL_PAD : x + CELL_PAD;
+      lines.forEach((line, lineIndex) => {
+        parts.push(svgText(line, anchorX, y + 6 + lineIndex * TABLE_LINE, { size: TABLE_FONT, fill: color, bold, anchor: groupNumeric[index] ? 'end' : 'start' }));
+      });
       x += widths[index];
     });
     y += height;
   };
-  drawRow(columns.map((column) => column.label), REPORT_COLORS.headerFill, REPORT_COLORS.headerText, true, 32);
-  rows.forEach((row, index) => drawRow(columns.map((column) => formatCell(cellValue(row, column), column)), index % 2 ? REPORT_COLORS.zebra : undefined, REPORT_COLORS.ink, false, TABLE_ROW));
+  layout.groups.forEach((group, groupIndex) => {
+    const label = columnGroupLabel(groupIndex, layout.groups, labels, key);
+    if (label) {
+      parts.push(svgText(label, PAD, y, { size: 12, fill: REPORT_COLORS.muted, bold: true }));
+      y += 22;
+    }
+    const groupNumeric = group.columns.map((column) => numeric[column]);
+    const inside = (index: number) => group.widths[index] - CELL_PAD * 2;
+    drawRow(group.columns.map((column, index) => wrapCellText(labels[column], inside(index), 3, measure, true)), group.widths, groupNumeric, REPORT_COLORS.headerFill, REPORT_COLORS.headerText, true);
+    rows.forEach((row, rowIndex) => {
+      const cells = group.columns.map((column, index) => (numeric[column] ? [row[column]] : wrapCellText(row[column], inside(index), 3, measure)));
+      group.columns.forEach((column, index) => numeric[column] && numbers.push(cells[index][0]));
+      drawRow(cells, group.widths, groupNumeric, rowIndex % 2 ? REPORT_COLORS.zebra : undefined, REPORT_COLORS.ink, false);
+    });
+    y += groupIndex < layout.groups.length - 1 ? 16 : 0;
+  });
   const hidden = view.data.rows.length - rows.length;
   if (hidden > 0) {
     parts.push(svgText(`… and ${hidden} more ${hidden === 1 ? 'row' : 'rows'} (CSV and Excel exports hold them all)`, PAD + 10, y + 8, { size: 12, fill: REPORT_COLORS.faint }));
@@ -170,7 +219,7 @@ function drawTable(parts: string[], view: BuiltView, top: number, inner: number,
   return y + GAP * 1.5;
 }
 
-function drawInsights(parts: string[], doc: ExportDocument, top: number, inner: number, title: string | undefined): number {
+function drawInsights(parts: string[], doc: ExportDocument, top: number, inner: number, title: string | undefined, accent: string): number {
   if (title) parts.push(svgText(title, PAD, top, { size: 16, fill: REPORT_COLORS.ink, bold: true }));
   let y = title ? top + 36 : top;
   if (doc.insights.length === 0) {
@@ -189,7 +238,7 @@ function drawInsights(parts: string[], doc: ExportDocument, top: number, inner: 
     const barX = PAD + 16 + badgeWidth + 12;
     const score = Math.min(1, Math.max(0, insight.confidenceScore));
     parts.push(`<rect x="${round(barX)}" y="${y + 7}" width="72" height="6" rx="3" fill="${REPORT_COLORS.rule}"/>`);
-    parts.push(`<rect x="${round(barX)}" y="${y + 7}" width="${round(Math.max(3, 72 * score))}" height="6" rx="3" fill="${REPORT_COLORS.accent}"/>`);
+    parts.push(`<rect x="${round(barX)}" y="${y + 7}" width="${round(Math.max(3, 72 * score))}" height="6" rx="3" fill="${accent}"/>`);
     parts.push(svgText(`Confidence ${formatConfidence(insight.confidenceScore)}`, barX + 80, y + 3, { size: 12, fill: REPORT_COLORS.muted }));
     lines.forEach((line, index) => parts.push(svgText(line, PAD + 16, y + 30 + index * 22, { size: 15, fill: REPORT_COLORS.ink })));
     y += blockHeight + 16;

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { INJECTION_CASES, JAPANESE_CAMPAIGN, buildExportDocument } from '../../test/fixtures/export-document.fixture';
+import { INJECTION_CASES, JAPANESE_CAMPAIGN, buildExportDocument, wideTableDocument } from '../../test/fixtures/export-document.fixture';
+import type { ExportDocument } from './export-document';
 import { RAW_COLUMNS, rawResultCsv } from '../../test/fixtures/raw-result.fixture';
 import { renderDashboardExcel, renderRawExcel, uniqueSheetName } from './excel-renderer';
 import { expectExport, expectRawExport, verifyExport } from './verify-export';
@@ -24,7 +25,17 @@ async function readWorkbook(path: string): Promise<ExcelJS.Workbook> {
 }
 
 describe('renderDashboardExcel', () => {
-  const doc = buildExportDocument();
+  const base = wideTableDocument();
+  const doc: ExportDocument = {
+    ...base,
+    report: { ...base.report, executionId: 'e-3', name: 'Q4 Sponsored Ads Performance — US marketplace, all campaigns' },
+    history: [
+      { executionId: 'e-1', status: 'SUCCEEDED', timeWindowStart: '2025-10-13T00:00:00.000Z', timeWindowEnd: '2025-10-26T23:59:59.000Z', completedAt: '2025-10-27T06:00:00.000Z', rowCount: 640 },
+      { executionId: 'e-2', status: 'FAILED', timeWindowStart: '2025-10-20T00:00:00.000Z', timeWindowEnd: '2025-11-02T23:59:59.000Z', completedAt: null, rowCount: null },
+      { executionId: 'e-3', status: 'SUCCEEDED', timeWindowStart: '2025-10-27T00:00:00.000Z', timeWindowEnd: '2025-11-09T23:59:59.000Z', completedAt: '2025-11-10T06:00:00.000Z', rowCount: 660 },
+    ],
+    views: base.views.map((view) => (view.key === 'attribution.sales_by_campaign' ? { ...view, name: 'Sales by campaign and touch model (last touch, 14 days)' } : view)),
+  };
   let path: string;
   let workbook: ExcelJS.Workbook;
   let summary: Awaited<ReturnType<typeof renderDashboardExcel>>;
@@ -34,48 +45,80 @@ describe('renderDashboardExcel', () => {
     workbook = await readWorkbook(path);
   });
 
-  it('writes a report sheet, one sheet per data view and an insights sheet', () => {
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
-      'Report',
-      'Headline metrics',
-      'Overall conversion',
-      'Conversion funnel',
-      'Daily impressions and clicks',
-      'Sales by campaign',
-      'Campaign performance',
-      'Insights',
+  it('writes a summary, a table of contents, one sheet per data view and a history, names at most 31 characters and unique', () => {
+    const names = workbook.worksheets.map((sheet) => sheet.name);
+    expect(names).toEqual([
+      'Summary', 'Contents', 'Headline metrics', 'Overall conversion', 'Conversion funnel', 'Daily impressions and clicks',
+      'Sales by campaign and touch mod', 'Top campaigns', 'Execution history',
     ]);
-    expect(summary).toMatchObject({ format: 'excel', sheetCount: 8, rowCount: 1 + 1 + 4 + 14 + 5 + 66 });
-    const report = workbook.getWorksheet('Report')!;
-    expect(report.getCell('B1').value).toBe(doc.report.name);
-    expect(report.getCell('B4').value).toBe('2025-10-27 – 2025-11-09');
+    for (const name of names) expect(Array.from(name).length).toBeLessThanOrEqual(31);
+    expect(summary).toMatchObject({ format: 'excel', sheetCount: 9, rowCount: 1 + 1 + 4 + 14 + 5 + 12 });
+    // The contents keep the full view name the sheet name had to cut, and link to the sheet.
+    const contents = workbook.getWorksheet('Contents')!;
+    const row = contents.getRows(2, contents.rowCount - 1)!.find((candidate) => String(candidate.getCell(2).value).startsWith('Sales by campaign'))!;
+    expect(row.getCell(2).value).toBe('Sales by campaign and touch model (last touch, 14 days)');
+    expect(row.getCell(1).value).toMatchObject({ text: 'Sales by campaign and touch mod', hyperlink: "#'Sales by campaign and touch mod'!A1" });
   });
 
-  it('styles, freezes and filters each header row', () => {
-    const sheet = workbook.getWorksheet('Campaign performance')!;
-    const header = sheet.getRow(1);
-    expect(header.values).toEqual([undefined, 'Campaign', 'Impressions', 'Clicks', 'Spend', 'CTR', 'ROAS']);
-    expect(header.getCell(1).font).toMatchObject({ bold: true });
-    expect(header.getCell(1).fill).toMatchObject({ type: 'pattern', pattern: 'solid' });
-    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(sheet.autoFilter).toBe('A1:F1');
+  it('opens on a summary: report, window as dates, execution, key metrics as formatted numbers, insights with confidence', () => {
+    const sheet = workbook.getWorksheet('Summary')!;
+    const byLabel = new Map<string, ExcelJS.Cell>();
+    sheet.eachRow((row) => byLabel.set(String(row.getCell(1).value), row.getCell(2)));
+    expect(sheet.getCell('A1').value).toBe(doc.report.name);
+    expect(byLabel.get('Window start')!.value).toEqual(new Date('2025-10-27T00:00:00Z'));
+    expect(byLabel.get('Window start')!.numFmt).toBe('yyyy-mm-dd');
+    expect(byLabel.get('Execution')!.value).toBe('e-3');
+    expect(byLabel.get('Impressions')!).toMatchObject({ value: 2_011_400, numFmt: '#,##0' });
+    expect(byLabel.get('Spend')!).toMatchObject({ value: 21_903.55, numFmt: '"$"#,##0.00;-"$"#,##0.00' });
+    const insight = sheet.getRows(1, sheet.rowCount)!.find((row) => row.getCell(2).value === doc.insights[0].text)!;
+    expect(insight.getCell(3)).toMatchObject({ value: 0.87, numFmt: '0%' });
   });
 
-  it('formats numbers per series and keeps negative numbers as numbers', () => {
-    const sheet = workbook.getWorksheet('Campaign performance')!;
+  it('types every cell: dates are dates, counts integers in an integer format, money numbers in a currency format, rates percents', () => {
+    const daily = workbook.getWorksheet('Daily impressions and clicks')!;
+    expect(daily.getCell('A2').value).toEqual(new Date('2025-10-27T00:00:00Z'));
+    expect(daily.getCell('A2').numFmt).toBe('yyyy-mm-dd');
+    const sheet = workbook.getWorksheet('Top campaigns')!;
+    const header = sheet.getRow(1).values as unknown[];
+    expect(header.slice(1, 5)).toEqual(['Campaign', 'Impressions', 'Clicks', 'Spend']);
+    expect(header.join(' ')).not.toMatch(/filteredRow|executionId|purchasesPer|\b[a-z]+[A-Z]\w*/);
     const row = sheet.getRow(2);
-    expect(row.getCell(2)).toMatchObject({ value: 10_000, numFmt: '#,##0' });
-    expect(row.getCell(4)).toMatchObject({ value: 87, numFmt: '$#,##0.00' });
-    expect(row.getCell(5)).toMatchObject({ value: 0.01, numFmt: '0.00%' });
-    expect(row.getCell(6)).toMatchObject({ value: 2, numFmt: '0.00' });
-    const refunds = sheet.getColumn(4).values.filter((value) => value === -5);
-    expect(refunds.length).toBeGreaterThan(0);
-    // A withheld value (null) is an empty cell, never 0.
-    expect(sheet.getRow(5).getCell(6).value).toBeNull();
+    expect(row.getCell(2)).toMatchObject({ value: 48_123_457, numFmt: '#,##0' });
+    expect(Number.isInteger(row.getCell(2).value)).toBe(true);
+    expect(row.getCell(4)).toMatchObject({ value: 1_664_233.47, numFmt: '"$"#,##0.00;-"$"#,##0.00' });
+    expect(typeof row.getCell(9).value).toBe('number');
+    expect(row.getCell(9).numFmt).toBe('0.00%');
+    expect(row.getCell(17)).toMatchObject({ value: 0, numFmt: '#,##0' });
+    // A number no metric names keeps two to four decimals: never "1." for a whole one.
+    const funnel = workbook.getWorksheet('Conversion funnel')!;
+    expect(funnel.getCell('C2')).toMatchObject({ value: 1, numFmt: '#,##0.00##' });
   });
 
-  it('writes formula-looking text as neutralised plain text, never as a formula', () => {
-    const sheet = workbook.getWorksheet('Campaign performance')!;
+  it('fits column widths to the values shown, freezes and filters each header row', () => {
+    const sheet = workbook.getWorksheet('Top campaigns')!;
+    const header = sheet.getRow(1);
+    expect(header.getCell(1).font).toMatchObject({ bold: true });
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.autoFilter).toBe('A1:Q1');
+    // "$9,876,543.21" is 13 characters: the Sales column is wide enough to show it.
+    expect(sheet.getColumn(6).width).toBeGreaterThanOrEqual(15);
+    expect(sheet.getColumn(1).width).toBe(60);
+  });
+
+  it('keeps one history row per execution, its window as dates and the exported one marked', () => {
+    const sheet = workbook.getWorksheet('Execution history')!;
+    expect(sheet.getRow(1).values).toEqual([undefined, 'Execution', 'Status', 'Window start', 'Window end', 'Completed at', 'Result rows', 'Exported']);
+    expect(sheet.rowCount).toBe(1 + 3);
+    expect(sheet.getRow(2).getCell(3).value).toEqual(new Date('2025-10-13T00:00:00Z'));
+    expect(sheet.getRow(3).getCell(2).value).toBe('FAILED');
+    expect(sheet.getRow(4).getCell(7).value).toBe('this one');
+  });
+
+  it('writes formula-looking text as neutralised plain text, never as a formula', async () => {
+    const original = buildExportDocument();
+    const file = join(dir, 'injection.xlsx');
+    await renderDashboardExcel(original, createWriteStream(file), { viewKey: 'performance.campaigns' });
+    const sheet = (await readWorkbook(file)).getWorksheet('Campaign performance')!;
     const cells = (sheet.getColumn(1).values as unknown[]).slice(2);
     // XML turns a raw CR into LF, so the workbook spells line breaks as LF from the start.
     const asInXml = (text: string) => text.replace(/\r\n?/g, '\n');
@@ -84,33 +127,23 @@ describe('renderDashboardExcel', () => {
       expect(cells).not.toContain(asInXml(text));
     }
     sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
-    for (const [, neutralised] of INJECTION_CASES) {
-      const cell = sheet.getColumn(1).values.indexOf(asInXml(neutralised));
-      expect(sheet.getRow(cell).getCell(1).type).toBe(ExcelJS.ValueType.String);
-    }
     expect(cells).toContain(JAPANESE_CAMPAIGN);
     expect(cells).toContain('Café — naïve 😀');
     expect(cells).toContain('multi\nline\nname');
-  });
-
-  it('lists the insights with their confidence as a percentage', () => {
-    const sheet = workbook.getWorksheet('Insights')!;
-    expect(sheet.getRow(1).values).toEqual([undefined, 'Type', 'Insight', 'Confidence']);
-    expect(sheet.getRow(2).getCell(1).value).toBe('trend');
-    expect(sheet.getRow(3).getCell(2).value).toBe(doc.insights[1].text);
-    expect(sheet.getRow(2).getCell(3)).toMatchObject({ value: 0.87, numFmt: '0%' });
-    expect(sheet.rowCount).toBe(1 + doc.insights.length);
+    // Negative money stays a number; a withheld value is an empty cell, never 0.
+    expect((sheet.getColumn(4).values as unknown[]).filter((value) => value === -5).length).toBeGreaterThan(0);
+    expect(sheet.getRow(5).getCell(6).value).toBeNull();
   });
 
   it('passes verification', async () => {
-    expect(await verifyExport(path, summary, expectExport(doc, 'excel'))).toMatchObject({ ok: true, details: { sheets: 8, rows: summary.rowCount } });
+    expect(await verifyExport(path, summary, expectExport(doc, 'excel'))).toMatchObject({ ok: true, details: { sheets: 9, rows: summary.rowCount } });
   });
 
-  it('exports one view with the report sheet only', async () => {
+  it('exports one view beside the summary, contents and history', async () => {
     const single = join(dir, 'single.xlsx');
     const result = await renderDashboardExcel(doc, createWriteStream(single), { viewKey: 'funnel.stages' });
     const book = await readWorkbook(single);
-    expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['Report', 'Conversion funnel']);
+    expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['Summary', 'Contents', 'Conversion funnel', 'Execution history']);
     expect(book.getWorksheet('Conversion funnel')!.getRow(2).values).toEqual([undefined, 'Impressions', 2_011_400, 1]);
     expect(await verifyExport(single, result, expectExport(doc, 'excel', 'funnel.stages'))).toMatchObject({ ok: true });
   });
@@ -174,5 +207,6 @@ describe('uniqueSheetName', () => {
     expect(uniqueSheetName('A'.repeat(40), used)).toBe('A'.repeat(31));
     expect(uniqueSheetName('a'.repeat(40), used)).toBe(`${'a'.repeat(29)} 2`);
     expect(uniqueSheetName('', used)).toBe('Sheet');
+    expect(uniqueSheetName('History', used)).toBe('History 2');
   });
 });

@@ -1,29 +1,13 @@
-import type { ValueFormat } from '@amc-reports/charts/src/chart-spec';
-import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import {
-  type ExportDocument,
-  type RenderSummary,
-  type SheetSummary,
-  cellValue,
-  formatTimestamp,
-  formatTimeWindow,
-  isDataView,
-  selectViews,
-  viewColumns,
-} from './export-document';
+import type { RenderSummary, SheetSummary } from './export-document';
+import { uniqueSheetName } from './excel-sheet-names';
 import { neutraliseText, parsePlainNumber } from './neutralise-cell';
 
 /** Excel's sheet holds 1,048,576 rows: one header plus this many data rows. */
 export const EXCEL_MAX_DATA_ROWS_PER_SHEET = 1_048_575;
-
-export interface DashboardExcelOptions {
-  /** One view's sheet (plus the report sheet); every view and the insights when absent. */
-  viewKey?: string;
-}
 
 export interface RawExcelOptions {
   /** Data rows per sheet before a new one opens (tests use a small number). */
@@ -31,14 +15,6 @@ export interface RawExcelOptions {
   onProgress?: (rows: number) => void;
   progressEvery?: number;
 }
-
-const NUMBER_FORMATS: Record<ValueFormat, string> = {
-  integer: '#,##0',
-  number: '#,##0.00',
-  currency: '$#,##0.00',
-  percent: '0.00%',
-  ratio: '0.00',
-};
 
 const HEADER_STYLE: Partial<ExcelJS.Style> = {
   font: { bold: true, color: { argb: 'FFFFFFFF' } },
@@ -54,10 +30,6 @@ const HEADER_STYLE: Partial<ExcelJS.Style> = {
 function sheetText(text: string): string {
   const neutralised = neutraliseText(text);
   return neutralised.includes('\r') ? neutralised.replace(/\r\n?/g, '\n') : neutralised;
-}
-
-function sheetValue(value: string | number | boolean | null): string | number | boolean | null {
-  return typeof value === 'string' ? sheetText(value) : value;
 }
 
 type WorkbookWriter = ExcelJS.stream.xlsx.WorkbookWriter;
@@ -78,81 +50,6 @@ function addTableSheet(workbook: WorkbookWriter, name: string, headers: string[]
   header.commit();
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: Math.max(1, headers.length) } };
   return sheet;
-}
-
-/**
- * The dashboard as a workbook: a Report sheet (name, workflow, window, generation time), one
- * sheet per view with per-series number formats, and an Insights sheet. Text is neutralised
- * against formula injection; numbers stay numbers (a -5 is the number -5, formatted).
- */
-export async function renderDashboardExcel(doc: ExportDocument, out: Writable, options: DashboardExcelOptions): Promise<RenderSummary> {
-  return destroyOnFailure(out, () => writeDashboardWorkbook(doc, out, options));
-}
-
-async function writeDashboardWorkbook(doc: ExportDocument, out: Writable, options: DashboardExcelOptions): Promise<RenderSummary> {
-  const workbook = openWorkbook(out);
-  workbook.creator = 'amc-reports';
-  workbook.created = new Date(doc.report.generatedAt);
-  const views = selectViews(doc, options.viewKey);
-  const sheets: SheetSummary[] = [];
-  const names = new Set<string>();
-
-  const report = workbook.addWorksheet(uniqueSheetName('Report', names));
-  report.columns = [{ width: 16 }, { width: 60 }];
-  const details: Array<[string, string]> = [
-    ['Report', doc.report.name],
-    ['Workflow', doc.report.workflowName],
-    ['Dashboard', doc.report.dashboardType],
-    ['Time window', formatTimeWindow(doc.report)],
-    ['Generated', formatTimestamp(doc.report.generatedAt)],
-  ];
-  for (const [label, value] of details) {
-    const row = report.addRow([label, sheetText(value)]);
-    row.getCell(1).font = { bold: true };
-    row.commit();
-  }
-  report.commit();
-  sheets.push({ name: report.name, kind: 'report', rowCount: details.length });
-
-  let rowCount = 0;
-  for (const view of views.filter(isDataView)) {
-    rowCount += writeViewSheet(workbook, view, names, sheets);
-  }
-  const withInsights = options.viewKey === undefined || views.some((view) => view.viewType === 'insight');
-  if (withInsights) {
-    const sheet = addTableSheet(workbook, uniqueSheetName('Insights', names), ['Type', 'Insight', 'Confidence'], [
-      { width: 16 },
-      { width: 100, style: { alignment: { wrapText: true, vertical: 'top' } } },
-      { width: 12, style: { numFmt: '0%', alignment: { vertical: 'top' } } },
-    ]);
-    for (const insight of doc.insights) {
-      sheet.addRow([sheetText(insight.insightType), sheetText(insight.text), insight.confidenceScore]).commit();
-    }
-    sheet.commit();
-    sheets.push({ name: sheet.name, kind: 'insights', rowCount: doc.insights.length });
-  }
-  await workbook.commit();
-  return { format: 'excel', chartCount: 0, rowCount, sheetCount: sheets.length, sheets, charts: [] };
-}
-
-function writeViewSheet(workbook: WorkbookWriter, view: BuiltView, names: Set<string>, sheets: SheetSummary[]): number {
-  const columns = viewColumns(view);
-  const sheet = addTableSheet(
-    workbook,
-    uniqueSheetName(view.name, names),
-    columns.map((column) => column.label),
-    columns.map((column) => ({
-      key: column.field,
-      width: columnWidth(column.label, view.data.rows.slice(0, 200).map((row) => row[column.field])),
-      style: column.format ? { numFmt: NUMBER_FORMATS[column.format] } : {},
-    })),
-  );
-  for (const row of view.data.rows) {
-    sheet.addRow(columns.map((column) => sheetValue(cellValue(row, column)))).commit();
-  }
-  sheet.commit();
-  sheets.push({ name: sheet.name, kind: 'view', rowCount: view.data.rows.length });
-  return view.data.rows.length;
 }
 
 /**
@@ -255,19 +152,5 @@ async function keepPaceWithZip(sheet: WorksheetWriter, out: Writable): Promise<v
   }
 }
 
-/** Excel sheet names: at most 31 characters, none of []:*?/\, unique regardless of case. */
-export function uniqueSheetName(name: string, used: Set<string>): string {
-  const base = name.replace(/[[\]:*?/\\]/g, ' ').replace(/^'+|'+$/g, '').replace(/\s+/g, ' ').trim().slice(0, 31) || 'Sheet';
-  let candidate = base;
-  for (let suffix = 2; used.has(candidate.toLowerCase()); suffix += 1) {
-    candidate = `${base.slice(0, 31 - String(suffix).length - 1)} ${suffix}`;
-  }
-  used.add(candidate.toLowerCase());
-  return candidate;
-}
-
-function columnWidth(label: string, sample: unknown[]): number {
-  let widest = label.length;
-  for (const value of sample) widest = Math.max(widest, typeof value === 'string' ? value.length : typeof value === 'number' ? 12 : 4);
-  return Math.min(60, Math.max(10, widest + 2));
-}
+export { renderDashboardExcel, type DashboardExcelOptions } from './excel-dashboard';
+export { uniqueSheetName };

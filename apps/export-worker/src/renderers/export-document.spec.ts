@@ -21,11 +21,25 @@ describe('export document helpers', () => {
     expect(() => selectViews(doc, 'missing')).toThrow(ExportInputError);
   });
 
-  it('exports the x field, each series, then any other field of the rows', () => {
+  it('exports the x field, each series, then the other data fields of the rows under reader labels', () => {
     expect(viewColumns(view({}))).toEqual([
-      { field: 'campaign', label: 'Campaign' },
-      { field: 'sales', label: 'Sales', format: 'currency' },
-      { field: 'share', label: 'share' },
+      { field: 'campaign', label: 'Campaign', kind: 'text' },
+      { field: 'sales', label: 'Sales', format: 'currency', currency: undefined, metric: 'sales', kind: 'currency' },
+      { field: 'share', label: 'Share', format: 'percent', kind: 'percent' },
+    ]);
+  });
+
+  it('hides internal fields and labels catalogue metrics and camelCase fields for a reader', () => {
+    const history = view({
+      chart: { kind: 'line', title: 'H', x: { field: 'window', type: 'category', label: 'Time window' }, series: [{ field: 'sales', label: 'Sales', format: 'currency' }] },
+      data: { rows: [{ window: 'w1', executionId: 'e1', filteredRowCount: 2, metric: 'sales', sales: 1, purchasesPerPathOccurrence: 0.2, conversionRate: 0.5, cpc: 1.2 }] },
+    });
+    expect(viewColumns(history).map((column) => [column.field, column.label, column.kind])).toEqual([
+      ['window', 'Time window', 'text'],
+      ['sales', 'Sales', 'currency'],
+      ['purchasesPerPathOccurrence', 'Purchases per path occurrence', 'ratio'],
+      ['conversionRate', 'Conversion rate', 'number'],
+      ['cpc', 'Cost per click (CPC)', 'currency'],
     ]);
   });
 
@@ -48,10 +62,20 @@ describe('export document helpers', () => {
     [true, undefined, 'yes'],
     ['two\nlines  here', undefined, 'two lines here'],
   ] as const)('formats the cell %j (%s) as %j for PDF and PNG tables', (value, format, expected) => {
-    expect(formatCell(value, { field: 'f', label: 'F', format })).toBe(expected);
+    expect(formatCell(value, { format })).toBe(expected);
   });
 
   it('shows the time window as UTC dates', () => {
     expect(formatTimeWindow(buildExportDocument().report)).toBe('2025-10-27 – 2025-11-09');
+  });
+});
+
+describe('formatTimeWindow', () => {
+  it("says the days an AMC window covers in its zone, its end exclusive (periods' reading)", () => {
+    // New York's Monday midnight to the next Monday's midnight: Sep 28 – Oct 4.
+    expect(formatTimeWindow({ timeWindowStart: '2026-09-28T04:00:00.000Z', timeWindowEnd: '2026-10-05T04:00:00.000Z', timeZone: 'America/New_York' }))
+      .toBe('2026-09-28 – 2026-10-04');
+    // An end at 23:59:59 stays on its day; no zone is UTC.
+    expect(formatTimeWindow({ timeWindowStart: '2025-10-27T00:00:00.000Z', timeWindowEnd: '2025-11-09T23:59:59.000Z' })).toBe('2025-10-27 – 2025-11-09');
   });
 });

@@ -1,12 +1,54 @@
-import { MISSING_VALUE_TEXT, formatValue } from '@amc-reports/charts';
-import type { ChartRow, ValueFormat } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView, DashboardType } from '@amc-reports/contracts/src/dashboard-view';
+import { windowDays } from '@amc-reports/dashboards/src/time-window';
+
+export { type ColumnKind, type ViewColumn, cellValue, formatCell, isNumericColumn, viewColumns } from './view-columns';
 
 /** What every renderer draws from: the report's identity, its built views and the latest insights. */
 export interface ExportDocument {
   report: ExportReportMeta;
   views: BuiltView[];
   insights: ExportInsight[];
+  /** The workflow's executions up to the exported one, oldest first: the Excel history sheet. */
+  history?: ExportExecution[];
+  /** The organization's branding with the report's overrides: the PDF and PNG cover, the Excel cover. */
+  branding?: ExportBranding;
+  /** export_settings.pdf: paper and orientation (auto: landscape when a table needs it). */
+  page?: PageSettings;
+}
+
+export interface ExportExecution {
+  executionId: string;
+  status: string;
+  /** ISO 8601 timestamps. */
+  timeWindowStart: string;
+  timeWindowEnd: string;
+  /** The zone the window's days are read in (AMC's, on the event); UTC when absent. */
+  timeZone?: string | null;
+  completedAt: string | null;
+  rowCount: number | null;
+}
+
+export interface ExportLogo {
+  contentType: 'image/png' | 'image/svg+xml';
+  data: Buffer;
+}
+
+export interface ExportBranding {
+  /** #rrggbb. */
+  accentColor?: string;
+  /** Replaces the report name on covers. */
+  coverTitle?: string;
+  /** Printed at the foot of every PDF page and under the PNG. */
+  footerText?: string;
+  logo?: ExportLogo;
+}
+
+export type PageOrientation = 'auto' | 'portrait' | 'landscape';
+export type PageSize = 'A4' | 'Letter';
+
+export interface PageSettings {
+  orientation: PageOrientation;
+  pageSize: PageSize;
 }
 
 export interface ExportReportMeta {
@@ -17,7 +59,11 @@ export interface ExportReportMeta {
   /** ISO 8601 timestamps. */
   timeWindowStart: string;
   timeWindowEnd: string;
+  /** The zone the window's days are read in (AMC's, on the event); UTC when absent. */
+  timeZone?: string | null;
   generatedAt: string;
+  /** The execution whose views the document shows. */
+  executionId?: string;
 }
 
 export interface ExportInsight {
@@ -53,7 +99,7 @@ export interface DrawnChart {
 
 export interface SheetSummary {
   name: string;
-  kind: 'report' | 'view' | 'insights' | 'raw';
+  kind: 'report' | 'contents' | 'view' | 'history' | 'insights' | 'raw';
   /** Data rows, header excluded. */
   rowCount: number;
 }
@@ -68,12 +114,18 @@ export interface RenderSummary {
   sheetCount?: number;
   charts: DrawnChart[];
   sheets?: SheetSummary[];
-  /** CSV: titled sections (dashboard scope with several views); 0 means one plain table. */
+  /** CSV: titled sections (no longer written; kept 0 for one plain table). */
   sections?: number;
+  /** CSV of the whole dashboard: the ZIP's CSV files and the data rows each holds. */
+  files?: Array<{ name: string; rows: number }>;
   width?: number;
   height?: number;
   /** PNG: characters drawn as the font's .notdef box; the export check wants none. */
   missingGlyphs?: number;
+  /** PDF and PNG: the numeric table cells as drawn, which the export check compares with the source's. */
+  numbersDrawn?: string[];
+  /** PDF: the paper, the orientation chosen and the column groups of its tables (one per table that fits). */
+  page?: { size: PageSize; orientation: 'portrait' | 'landscape'; tableGroups: number };
 }
 
 /** Raised for a request that can never succeed (e.g. a view key the report does not have). */
@@ -112,52 +164,22 @@ export function viewsDrawnAs(views: BuiltView[], presentation: ViewPresentation)
   return views.filter((view) => viewPresentation(view) === presentation);
 }
 
-export interface ViewColumn {
-  field: string;
-  label: string;
-  format?: ValueFormat;
-  /** ISO 4217 code of the view's money (its chart spec's). */
-  currency?: string;
-  /** The metric-catalogue id the column shows, when it is one. */
-  metric?: string;
-}
-
-/**
- * The columns a view exports: the x field, then each series, then any other field the rows hold
- * (a funnel row's drop-off, a table's extra dimensions), so a tabular export never loses data.
- */
-export function viewColumns(view: BuiltView): ViewColumn[] {
-  const columns: ViewColumn[] = [];
-  const seen = new Set<string>();
-  const add = (column: ViewColumn) => {
-    if (seen.has(column.field)) return;
-    seen.add(column.field);
-    columns.push(column);
-  };
-  const spec = view.chart;
-  if (spec.x) add({ field: spec.x.field, label: spec.x.label ?? spec.x.field });
-  for (const series of spec.series) {
-    add({ field: series.field, label: series.label, format: series.format ?? spec.format, currency: spec.currency, ...(series.metric ? { metric: series.metric } : {}) });
-  }
-  for (const row of view.data.rows) for (const field of Object.keys(row)) add({ field, label: field });
-  return columns;
-}
-
-export function cellValue(row: ChartRow, column: ViewColumn): string | number | boolean | null {
-  return row[column.field] ?? null;
-}
-
-/** A cell as display text (PDF and PNG tables): numbers in the column's format, text on one line. */
-export function formatCell(value: string | number | boolean | null, column: ViewColumn): string {
-  if (value === null) return MISSING_VALUE_TEXT;
-  if (typeof value === 'number') return formatValue(value, column.format, { currency: column.currency });
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return value.replace(/\s+/g, ' ').trim();
-}
-
 /** "2025-11-01 – 2025-11-07" from the execution's time window (UTC dates, as AMC reports them). */
-export function formatTimeWindow(report: ExportReportMeta): string {
-  return `${formatDate(report.timeWindowStart)} – ${formatDate(report.timeWindowEnd)}`;
+/**
+ * "2026-09-28 – 2026-10-04": the days the window covers in its zone, its end exclusive (AMC's
+ * windows end at the next midnight), the same words as the dashboard's (libs/dashboards).
+ */
+export function formatTimeWindow(window: Pick<ExportReportMeta, 'timeWindowStart' | 'timeWindowEnd' | 'timeZone'>): string {
+  const { first, last } = windowDaysOf(window);
+  return `${first} – ${last}`;
+}
+
+/** The first and last day a window covers (end exclusive, in its zone). */
+export function windowDaysOf(window: Pick<ExportReportMeta, 'timeWindowStart' | 'timeWindowEnd' | 'timeZone'>): { first: string; last: string } {
+  if (Number.isNaN(Date.parse(window.timeWindowStart)) || Number.isNaN(Date.parse(window.timeWindowEnd))) {
+    return { first: window.timeWindowStart, last: window.timeWindowEnd };
+  }
+  return windowDays({ start: window.timeWindowStart, end: window.timeWindowEnd, timeZone: window.timeZone ?? null });
 }
 
 export function formatDate(iso: string): string {

@@ -102,7 +102,7 @@ describe('the text check still fails for real', () => {
     pdf.end();
     await done;
     const summary = { format: 'pdf' as const, chartCount: 0, rowCount: 0, pageCount: 1, charts: [] };
-    expect(await verifyExport(path, summary, { format: 'pdf', rowCount: 0, charts: [], texts: [] })).toEqual({
+    expect(await verifyExport(path, summary, { format: 'pdf', rowCount: 0, charts: [], texts: [], numbers: [] })).toEqual({
       ok: false,
       reason: expect.stringMatching(/^the PDF draws [1-9]\d* characters its font has no glyph for$/),
     });

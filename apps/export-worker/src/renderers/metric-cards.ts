@@ -1,4 +1,5 @@
 import { formatValue } from '@amc-reports/charts';
+import type { ValueFormat } from '@amc-reports/charts/src/chart-spec';
 import type { BuiltView } from '@amc-reports/contracts/src/dashboard-view';
 import { viewPresentation } from './export-document';
 
@@ -8,6 +9,10 @@ export interface MetricCard {
   value: string;
   /** The card's formula from the metric layer (the PDF's footnote), when it is a catalogue metric. */
   formula?: string;
+  /** The number behind `value` (the Excel cover writes it as a number in `format`). */
+  raw?: number;
+  format?: ValueFormat;
+  currency?: string;
 }
 
 /**
@@ -28,7 +33,11 @@ export function collectMetricCards(views: BuiltView[]): MetricCard[] {
     if (spec.x && !periodRows && rows.length > 1 && spec.series.length > 0) {
       const series = spec.series[0];
       for (const row of rows) {
-        cards.push({ viewKey: view.key, label: String(row[spec.x.field] ?? series.label), value: formatValue(shown(row[series.field]), series.format ?? spec.format, currency) });
+        const value = shown(row[series.field]);
+        cards.push({
+          viewKey: view.key, label: String(row[spec.x.field] ?? series.label), value: formatValue(value, series.format ?? spec.format, currency),
+          ...numeric(value, series.format ?? spec.format, spec.currency),
+        });
       }
       continue;
     }
@@ -37,7 +46,11 @@ export function collectMetricCards(views: BuiltView[]): MetricCard[] {
       const raw = latest?.[series.field] ?? view.data.summary?.[series.field] ?? null;
       const label = spec.series.length === 1 && series.label === series.field ? view.name : series.label;
       const formula = view.data.formulas?.[series.field];
-      cards.push({ viewKey: view.key, label, value: formatValue(shown(raw), series.format ?? spec.format, currency), ...(formula ? { formula } : {}) });
+      const value = shown(raw);
+      cards.push({
+        viewKey: view.key, label, value: formatValue(value, series.format ?? spec.format, currency), ...(formula ? { formula } : {}),
+        ...numeric(value, series.format ?? spec.format, spec.currency),
+      });
     }
   }
   return cards;
@@ -48,6 +61,10 @@ export function cardsWindow(views: BuiltView[]): string | undefined {
   const window = views.find((view) => viewPresentation(view) === 'metric' && view.data.window)?.data.window;
   if (!window) return undefined;
   return window.previous ? `${window.latest} (compared with ${window.previous})` : window.latest;
+}
+
+function numeric(value: number | string | null, format: ValueFormat | undefined, currency: string | undefined): Pick<MetricCard, 'raw' | 'format' | 'currency'> {
+  return typeof value === 'number' ? { raw: value, ...(format ? { format } : {}), ...(currency ? { currency } : {}) } : {};
 }
 
 function shown(value: unknown): number | string | null {

@@ -80,3 +80,43 @@ describe('renderPdf', () => {
     expect(await verifyExport(path, summary, expectExport(doc, 'pdf'))).toEqual({ ok: true, details: { bytes: expect.any(Number), pages: 5, charts: 3, rows: 66 } });
   });
 });
+
+describe('renderPdf: a landscape cover with more cards than fit', () => {
+  const LABELS = ['Impressions', 'Clicks', 'Spend', 'Purchases', 'Sales', 'Click-through rate (CTR)', 'Cost per click (CPC)',
+    'Cost per 1,000 impressions (CPM)', 'Return on ad spend (ROAS)', 'Cost per purchase (CPA)', 'Purchase rate (of clicks)', 'Advertising cost of sales (ACoS)'];
+  let pages: string[];
+  let summary: Awaited<ReturnType<typeof renderPdf>>;
+  let dir: string;
+
+  beforeAll(async () => {
+    const base = buildExportDocument();
+    const cards = {
+      key: 'performance.cards', name: 'Key metrics', viewType: 'metric_card' as const, position: 0,
+      chart: { kind: 'metric' as const, title: 'Key metrics', series: LABELS.map((label, index) => ({ field: `m${index}`, label, format: 'integer' as const })) },
+      data: { rows: [Object.fromEntries(LABELS.map((_, index) => [`m${index}`, 1_000_000 + index]))] },
+    };
+    const doc = { ...base, views: [cards, ...base.views.filter((view) => view.viewType !== 'metric_card')], page: { orientation: 'landscape' as const, pageSize: 'A4' as const } };
+    dir = await mkdtemp(join(tmpdir(), 'pdf-cover-'));
+    const path = join(dir, 'cover.pdf');
+    summary = await renderPdf(doc, createWriteStream(path));
+    pages = (await extractPdfText(await readFile(path))).pages.map(squash);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the heading with the first row, continues the cards on page 2 and starts the views under them', () => {
+    expect(summary.page).toMatchObject({ orientation: 'landscape' });
+    expect(pages[0]).toContain('Keymetrics');
+    expect(pages[0]).toContain('1,000,000');
+    expect(pages[1]).toContain('Keymetrics(continued)');
+    expect(pages[1]).toContain('1,000,011');
+    // The views begin on the page the cards ran onto, not on a fresh one.
+    expect(pages[1]).toContain('Conversionfunnel');
+  });
+
+  it('gives each card label its two lines: no label is shortened', () => {
+    const text = pages.slice(0, 2).join('');
+    for (const label of LABELS) expect(text).toContain(squash(label));
+  });
+});

@@ -55,7 +55,10 @@ export async function renderPng(source: ExportDocument, options: PngRenderOption
   const charts: DrawnChart[] = page.charts.map((chart) => ({ ...chart, area: chart.area && scaleArea(chart.area, scale) }));
   return {
     buffer: image.asPng(),
-    summary: { format: 'png', chartCount: charts.length, rowCount: 0, width: image.width, height: image.height, charts, missingGlyphs: outline.missingGlyphs },
+    summary: {
+      format: 'png', chartCount: charts.length, rowCount: 0, width: image.width, height: image.height, charts, missingGlyphs: outline.missingGlyphs,
+      numbersDrawn: page.numbers,
+    },
   };
 }
 

@@ -93,7 +93,14 @@ function printableView(view: BuiltView): BuiltView {
 
 /** A copy of the document with every user text printable (row keys stay: they are field names, not text). */
 export function printableDocument(doc: ExportDocument): ExportDocument {
+  const branding = doc.branding && {
+    ...doc.branding,
+    ...(doc.branding.coverTitle === undefined ? {} : { coverTitle: printableText(doc.branding.coverTitle) }),
+    ...(doc.branding.footerText === undefined ? {} : { footerText: printableText(doc.branding.footerText) }),
+  };
   return {
+    ...doc,
+    ...(branding ? { branding } : {}),
     report: { ...doc.report, name: printableText(doc.report.name), workflowName: printableText(doc.report.workflowName) },
     views: doc.views.map(printableView),
     insights: doc.insights.map((insight) => ({ ...insight, text: printableText(insight.text) })),

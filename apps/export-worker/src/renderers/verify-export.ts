@@ -1,12 +1,16 @@
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { unzipSync } from 'fflate';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { type DrawnChart, type ExportDocument, type ExportFormat, type RenderSummary, isDataView, selectViews, viewsDrawnAs } from './export-document';
 import { extractPdfText } from './pdf-text';
 import { type DecodedPng, decodePng } from './png-decode';
+import { PNG_TABLE_ROWS } from './dashboard-svg';
 import { comparableText, printableText } from './printable-text';
 import { readXlsxSheetRows } from './xlsx-sheet-rows';
+import { expectedTableNumbers, findCutNumberInCells, findCutNumberInText } from './verify-numbers';
 
 /** What the file must hold, taken from the source, not from the renderer. */
 export interface ExportExpectation {
@@ -17,6 +21,8 @@ export interface ExportExpectation {
   charts: Array<{ viewKey: string; title: string; sourceRows: number }>;
   /** Text the document must contain (PDF), as drawn (printableText): report name, view titles, insights. */
   texts: string[];
+  /** PDF and PNG: every numeric table cell, formatted from the source; each must be shown in full. */
+  numbers: string[];
 }
 
 /**
@@ -39,8 +45,11 @@ export function expectExport(doc: ExportDocument, format: ExportFormat, viewKey?
   const views = selectViews(doc, viewKey);
   const charts = format === 'pdf' || format === 'png' ? viewsDrawnAs(views, 'chart') : [];
   const rowViews = format === 'pdf' ? viewsDrawnAs(views, 'table') : format === 'png' ? [] : views.filter(isDataView);
+  const tables = viewsDrawnAs(views, 'table');
+  const numbers = format === 'pdf' ? expectedTableNumbers(tables) : format === 'png' ? expectedTableNumbers(tables, viewKey === undefined ? PNG_TABLE_ROWS.dashboard : PNG_TABLE_ROWS.single) : [];
   return {
     format,
+    numbers,
     rowCount: rowViews.reduce((sum, view) => sum + view.data.rows.length, 0),
     charts: charts.map((view) => ({ viewKey: view.key, title: view.name, sourceRows: view.data.rows.length })),
     texts:
@@ -56,7 +65,7 @@ export function expectExport(doc: ExportDocument, format: ExportFormat, viewKey?
 
 /** The expectation for a raw export of an execution that returned `rowCount` rows. */
 export function expectRawExport(format: 'csv' | 'excel', rowCount: number): ExportExpectation {
-  return { format, rowCount, charts: [], texts: [] };
+  return { format, rowCount, charts: [], texts: [], numbers: [] };
 }
 
 /**
@@ -75,7 +84,7 @@ export async function verifyExport(file: string | Buffer, summary: RenderSummary
       case 'pdf':
         return await verifyPdf(typeof file === 'string' ? await readFile(file) : file, summary, expected, size);
       case 'png':
-        return verifyPng(typeof file === 'string' ? await readFile(file) : file, summary, size);
+        return verifyPng(typeof file === 'string' ? await readFile(file) : file, summary, expected, size);
       case 'csv':
         return await verifyCsv(file, summary, expected, size);
       case 'excel':
@@ -121,13 +130,17 @@ async function verifyPdf(file: Buffer, summary: RenderSummary, expected: ExportE
   const text = comparableText(extracted);
   const missing = expected.texts.find((wanted) => !text.includes(comparableText(wanted)));
   if (missing !== undefined) return fail(`the PDF text lacks "${missing.slice(0, 80)}"`);
+  const cut = findCutNumberInText(extracted, expected.numbers);
+  if (cut) return fail(`the PDF cuts a number in a table: ${cut}`);
   const problem = rowMismatch('the PDF', summary.rowCount, summary, expected);
   if (problem) return fail(problem);
   return { ok: true, details: { bytes: size, pages: result.total, charts: summary.chartCount, rows: summary.rowCount } };
 }
 
-function verifyPng(file: Buffer, summary: RenderSummary, size: number): VerifyResult {
+function verifyPng(file: Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): VerifyResult {
   if ((summary.missingGlyphs ?? 0) > 0) return fail(`the PNG draws ${summary.missingGlyphs} characters its font has no glyph for`);
+  const cut = findCutNumberInCells(summary.numbersDrawn ?? [], expected.numbers);
+  if (cut) return fail(`the PNG cuts a number in a table: ${cut}`);
   const image = decodePng(file);
   if (image.width !== summary.width || image.height !== summary.height) {
     return fail(`the PNG is ${image.width}×${image.height}, the renderer drew ${summary.width}×${summary.height}`);
@@ -162,17 +175,35 @@ export function countColoredPixels(image: DecodedPng, area: { x: number; y: numb
 }
 
 async function verifyCsv(file: string | Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): Promise<VerifyResult> {
+  if (summary.files) return verifyCsvZip(typeof file === 'string' ? await readFile(file) : file, summary, expected, size);
   const source = typeof file === 'string' ? createReadStream(file) : Readable.from([file]);
   const parser = source.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false }));
   source.once('error', (error: Error) => parser.destroy(error));
   let records = 0;
   for await (const _record of parser) records += 1;
-  const sections = summary.sections ?? 0;
-  // Sections: a title and a header each, and an empty record between two sections.
-  const dataRows = sections > 0 ? records - sections * 2 - (sections - 1) : records - 1;
+  const dataRows = records - 1;
   const problem = rowMismatch('the CSV', dataRows, summary, expected);
   if (problem) return fail(problem);
   return { ok: true, details: { bytes: size, records, rows: dataRows } };
+}
+
+/** The dashboard's ZIP: it unzips, holds the README and manifest, and each CSV parses with the rows the renderer wrote. */
+function verifyCsvZip(file: Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): VerifyResult {
+  const entries = unzipSync(file);
+  for (const required of ['README.txt', 'manifest.json']) if (!entries[required]) return fail(`the ZIP has no ${required}`);
+  let dataRows = 0;
+  for (const { name, rows } of summary.files!) {
+    const entry = entries[name];
+    if (!entry) return fail(`the ZIP lacks ${name}`);
+    const records = parseSync(Buffer.from(entry), { bom: true, relax_column_count: false, skip_empty_lines: false }) as string[][];
+    if (records.length - 1 !== rows) return fail(`${name} holds ${records.length - 1} data rows, the renderer wrote ${rows}`);
+    dataRows += records.length - 1;
+  }
+  const csvFiles = Object.keys(entries).filter((name) => name.endsWith('.csv'));
+  if (csvFiles.length !== summary.files!.length) return fail(`the ZIP holds ${csvFiles.length} CSV files, the renderer wrote ${summary.files!.length}`);
+  const problem = rowMismatch('the ZIP', dataRows, summary, expected);
+  if (problem) return fail(problem);
+  return { ok: true, details: { bytes: size, files: csvFiles.length, rows: dataRows } };
 }
 
 async function verifyExcel(file: string | Buffer, summary: RenderSummary, expected: ExportExpectation, size: number): Promise<VerifyResult> {

@@ -39,14 +39,17 @@ export async function parseJsonBody(_request: FastifyRequest, body: Buffer): Pro
  * Installs what every request goes through before a controller sees it:
  * - JSON is the only body type (form bodies answer 415 like any other type);
  * - body limits per route: the webhook EVENT_BODY_LIMIT_BYTES (10 MB), everything else
- *   USER_BODY_LIMIT_BYTES (256 KB); Fastify answers 413 from the declared Content-Length;
+ *   USER_BODY_LIMIT_BYTES (256 KB), a logo upload what a 512 KB image takes as base64; Fastify
+ *   answers 413 from the declared Content-Length;
  * - query strings are held to the same text rules as bodies.
  * Call before the app initialises (routes and parsers are registered at init).
  */
 export function installRequestHygiene(app: NestFastifyApplication, config: GatewayConfig): void {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   fastify.addHook('onRoute', (route) => {
-    route.bodyLimit = route.url === WEBHOOK_PATH ? config.EVENT_BODY_LIMIT_BYTES : config.USER_BODY_LIMIT_BYTES;
+    // A logo upload carries up to 512 KB of image as base64; its schema bounds the decoded size.
+    route.bodyLimit = route.url === WEBHOOK_PATH ? config.EVENT_BODY_LIMIT_BYTES
+      : route.url.endsWith('/branding/logo') ? Math.max(config.USER_BODY_LIMIT_BYTES, api.LOGO_BODY_LIMIT_BYTES) : config.USER_BODY_LIMIT_BYTES;
   });
   app.useBodyParser('application/json', { bodyLimit: config.EVENT_BODY_LIMIT_BYTES }, parseJsonBody);
   // Form and plain-text bodies, which Fastify and Nest would parse by default, answer 415 like every other non-JSON type.

@@ -1,13 +1,9 @@
-import type { ExportFormat } from '@amc-reports/contracts';
+import { exportFileKind, type ExportFormat, type ExportScope } from '@amc-reports/contracts';
 
-export const CONTENT_TYPES: Record<ExportFormat, string> = {
-  pdf: 'application/pdf',
-  png: 'image/png',
-  csv: 'text/csv; charset=utf-8',
-  excel: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
-
-const EXTENSIONS: Record<ExportFormat, string> = { pdf: 'pdf', png: 'png', csv: 'csv', excel: 'xlsx' };
+/** The download's content type: a dashboard CSV is a ZIP of one CSV per view. */
+export function contentTypeOf(format: ExportFormat, scope: string): string {
+  return exportFileKind(format, scope as ExportScope).contentType;
+}
 
 /** Characters Windows, macOS or a shell treat specially in a file name. */
 const RESERVED = /[\\/:*?"<>|]/g;
@@ -33,12 +29,12 @@ export interface DownloadNaming {
   completedAt: Date | null;
 }
 
-/** "Holiday funnel 2026-09-14.pdf", "Holiday funnel raw 2026-09-14.csv". */
+/** "Holiday funnel 2026-09-14.pdf", "Holiday funnel raw 2026-09-14.csv", "Holiday funnel 2026-09-14.zip" (dashboard CSV). */
 export function exportFileName(naming: DownloadNaming): string {
   const parts = [sanitiseFileName(naming.reportName)];
   if (naming.scope === 'raw') parts.push('raw');
   if (naming.completedAt) parts.push(naming.completedAt.toISOString().slice(0, 10));
-  return `${parts.join(' ')}.${EXTENSIONS[naming.format]}`;
+  return `${parts.join(' ')}.${exportFileKind(naming.format, naming.scope as ExportScope).extension}`;
 }
 
 /**

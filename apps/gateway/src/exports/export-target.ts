@@ -1,5 +1,6 @@
 import type { api } from '@amc-reports/contracts';
-import type { TransactionClient } from '@amc-reports/db';
+import { readReportTimeline, type TransactionClient } from '@amc-reports/db';
+import { toTimelineExecution } from '@amc-reports/dashboards';
 import { notFound, validationError } from '../common/request-validation';
 
 export interface ExportTarget {
@@ -18,10 +19,18 @@ export async function resolveExportTarget(tx: TransactionClient, reportId: strin
   }
   const organizationId = report.workflow.organizationId;
 
+  const views = await tx.dashboardView.findMany({
+    where: { reportConfigurationId: report.id },
+    select: { id: true, viewType: true, sourceExecutionId: true, processedAt: true },
+  });
+  const shownBy = (candidates: typeof views) => [...candidates].sort((a, b) => (b.processedAt?.getTime() ?? 0) - (a.processedAt?.getTime() ?? 0))[0]?.sourceExecutionId ?? null;
+
   if (input.scope === 'raw') {
+    // The raw result defaults to the execution the dashboard shows, like the other exports.
     const select = { id: true, rawResultKey: true } as const;
-    const execution = input.executionId
-      ? await tx.workflowExecution.findFirst({ where: { id: input.executionId, workflowId: report.workflowId }, select })
+    const requested = input.executionId ?? shownBy(views);
+    const execution = requested
+      ? await tx.workflowExecution.findFirst({ where: { id: requested, workflowId: report.workflowId }, select })
       : await tx.workflowExecution.findFirst({
         where: { workflowId: report.workflowId, status: 'SUCCEEDED', rawResultKey: { not: null } },
         orderBy: [{ completedAt: 'desc' }, { createdAt: 'desc' }],
@@ -31,18 +40,14 @@ export async function resolveExportTarget(tx: TransactionClient, reportId: strin
     if (!execution?.rawResultKey) {
       throw validationError([{
         field: 'executionId',
-        message: input.executionId
-          ? 'this execution has no archived result (it did not succeed, or its result is past retention)'
+        message: requested
+          ? `execution ${requested} has no archived result (it did not succeed, or its result is past retention)`
           : 'the workflow has no execution with an archived result yet',
       }]);
     }
     return { organizationId, executionId: execution.id };
   }
 
-  const views = await tx.dashboardView.findMany({
-    where: { reportConfigurationId: report.id },
-    select: { id: true, viewType: true, sourceExecutionId: true, processedAt: true },
-  });
   let selected = views;
   if (input.scope === 'view') {
     const view = views.find((candidate) => candidate.id === input.viewId);
@@ -54,13 +59,16 @@ export async function resolveExportTarget(tx: TransactionClient, reportId: strin
   } else if (views.length === 0) {
     throw validationError([{ field: 'scope', message: 'the report has no dashboard yet: it is built after the first successful execution' }]);
   }
-  const newest = [...selected].sort((a, b) => (b.processedAt?.getTime() ?? 0) - (a.processedAt?.getTime() ?? 0))[0];
-  const shown = newest?.sourceExecutionId ?? null;
-  if (input.executionId && input.executionId !== shown) {
-    throw validationError([{
-      field: 'executionId',
-      message: `the dashboard shows execution ${shown ?? '(none)'}; an older execution can only be exported raw (scope "raw")`,
-    }]);
+  const shown = shownBy(selected);
+  if (!input.executionId || input.executionId === shown) return { organizationId, executionId: shown };
+  // Any other execution renders from its own result profile and the history before it: one this
+  // report can use (its own verdict too: a result another report of the workflow can use may not fit this one).
+  const rows = await readReportTimeline(tx, report.workflowId, report.id);
+  const row = rows.find((candidate) => candidate.id === input.executionId!.toLowerCase());
+  if (!row) throw validationError([{ field: 'executionId', message: "no such execution of this report's workflow" }]);
+  const execution = toTimelineExecution(row);
+  if (execution.state !== 'usable') {
+    throw validationError([{ field: 'executionId', message: `execution ${row.id} has no result to draw this dashboard from (${execution.state}: ${execution.reason ?? row.status})` }]);
   }
-  return { organizationId, executionId: shown };
+  return { organizationId, executionId: row.id };
 }

@@ -8,7 +8,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { notFound, parseId, parseRequest, toPage } from '../common/request-validation';
 import { UserScope } from '../common/user-scope.service';
-import { CONTENT_TYPES, contentDisposition, exportFileName } from './export-download';
+import { contentDisposition, contentTypeOf, exportFileName } from './export-download';
 import { ExportRequestService } from './export-requests.service';
 import { effectiveStatus, RetryLaterFilter, toExportView } from './export-view';
 import { InjectDownloadStorage } from './exports.tokens';
@@ -93,7 +93,7 @@ export class ExportsController {
     reply.header('X-Content-Type-Options', 'nosniff').header('Cache-Control', 'private, no-store');
     if (row.sha256) reply.header('ETag', `"${row.sha256}"`);
     return new StreamableFile(stream, {
-      type: CONTENT_TYPES[format],
+      type: contentTypeOf(format, row.scope),
       disposition: contentDisposition(exportFileName({ reportName: row.reportConfiguration.name, format, scope: row.scope, completedAt: row.completedAt })),
       length: row.fileSizeBytes === null ? undefined : Number(row.fileSizeBytes),
     });

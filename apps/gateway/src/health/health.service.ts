@@ -1,9 +1,8 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
-import { createRedisClient } from '@amc-reports/queue';
+import { createRedisClient, type RedisClient } from '@amc-reports/queue';
 import { readLiveWorkers, type LiveWorker } from '@amc-reports/runtime';
 import { InjectGatewayConfig, type GatewayConfig } from '../app-config';
 import { MetricsService } from '../observability/metrics.service';
@@ -57,7 +56,7 @@ export interface QueueHealth {
 @Injectable()
 export class HealthService implements OnApplicationShutdown {
   private readonly expectedMigration = latestMigrationVersion();
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,

@@ -4,7 +4,7 @@ import type { ExportFormat } from '@amc-reports/contracts';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
 import { ObjectNotFoundError, type ObjectStorage } from '@amc-reports/storage';
 import { notFound } from '../common/request-validation';
-import { CONTENT_TYPES, contentDisposition, exportFileName } from '../exports/export-download';
+import { contentDisposition, contentTypeOf, exportFileName } from '../exports/export-download';
 import { gone, isTokenShaped, tokenSha256 } from './share-tokens';
 import { SHARED_STORAGE } from './sharing.tokens';
 
@@ -39,7 +39,7 @@ export class DownloadLinksController {
     const format = file.format as ExportFormat;
     reply.header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
     return new StreamableFile(stream, {
-      type: CONTENT_TYPES[format],
+      type: contentTypeOf(format, file.scope),
       disposition: contentDisposition(exportFileName({ reportName: file.reportConfiguration.name, format, scope: file.scope, completedAt: file.completedAt })),
       length: file.fileSizeBytes === null ? undefined : Number(file.fileSizeBytes),
     });

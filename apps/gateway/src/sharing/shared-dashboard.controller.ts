@@ -6,7 +6,7 @@ import { api, EXPORT_FORMATS, EXPORT_RENDER_JOB, EXPORT_RENDER_JOB_OPTIONS, EXPO
 import { ensureAutoExport, InjectPrisma, withShareLink, type PrismaClient, type TransactionClient } from '@amc-reports/db';
 import { ObjectNotFoundError, type ObjectStorage } from '@amc-reports/storage';
 import { notFound, parseRequest } from '../common/request-validation';
-import { CONTENT_TYPES, contentDisposition, exportFileName } from '../exports/export-download';
+import { contentDisposition, contentTypeOf, exportFileName } from '../exports/export-download';
 import { DashboardReader } from '../reports/dashboard-reader';
 import { activeShareLink, gone, type ActiveShareLink } from './share-tokens';
 import { SHARED_STORAGE } from './sharing.tokens';
@@ -88,7 +88,7 @@ export class SharedDashboardController {
     privateAnswer(reply);
     reply.header('x-content-type-options', 'nosniff');
     return new StreamableFile(stream, {
-      type: CONTENT_TYPES[format],
+      type: contentTypeOf(format, 'dashboard'),
       disposition: contentDisposition(exportFileName({ reportName: report.name, format, scope: 'dashboard', completedAt: row.completedAt })),
       length: row.fileSizeBytes === null ? undefined : Number(row.fileSizeBytes),
     });

@@ -1,4 +1,4 @@
-import type { DashboardView, ExportFormat, ExportScope, ExportStatus } from '../api-types';
+import type { DashboardView, ExportFormat, ExportScope, ExportStatus, RunState } from '../api-types';
 import { h, replaceChildren } from '../dom';
 import { ApiError, type GatewayApi } from '../gateway-api';
 import { FORMAT_LABELS, isFinished, renderExportItem, SCOPE_LABELS } from './export-item';
@@ -10,6 +10,8 @@ const RAW_FORMATS: ExportFormat[] = ['csv', 'excel'];
 export interface ExportPanel {
   element: HTMLElement;
   setViews(views: DashboardView[]): void;
+  /** The executions an export may render (the dashboard's history); the shown one is the default. */
+  setExecutions(history: RunState[]): void;
   /** export.completed / export.failed from the report's event stream: refresh that export now. */
   onExportEvent(exportId: string): void;
   dispose(): void;
@@ -36,6 +38,12 @@ export function createExportPanel(api: GatewayApi, reportId: string, announce: (
     ...(['dashboard', 'view', 'raw'] as ExportScope[]).map((scope) => h('option', { attrs: { value: scope } }, scope === 'raw' ? `${SCOPE_LABELS.raw} (CSV, Excel)` : SCOPE_LABELS[scope])));
   const viewSelect = h('select', { attrs: { id: 'export-view', name: 'viewId' } });
   const viewField = h('div', { class: 'field', attrs: { hidden: true } }, h('label', { class: 'field-label', attrs: { for: 'export-view' } }, 'View'), viewSelect);
+  const executionSelect = h('select', { attrs: { id: 'export-execution', name: 'executionId' } });
+  const executionField = h('div', { class: 'field' }, h('label', { class: 'field-label', attrs: { for: 'export-execution' } }, 'Execution'), executionSelect);
+  // A byte order mark makes Excel read a CSV as UTF-8 (names in Japanese, accents); other tools may not want one.
+  const bomInput = h('input', { attrs: { type: 'checkbox', id: 'export-bom', name: 'bom', checked: true } });
+  const bomField = h('div', { class: 'field field-inline', attrs: { hidden: true } }, bomInput,
+    h('label', { attrs: { for: 'export-bom' } }, 'Byte order mark (for Excel)'));
   const error = h('p', { class: 'form-error', attrs: { role: 'alert' } });
   const submit = h('button', { class: 'button button-primary', attrs: { type: 'submit' } }, 'Export');
   const list = h('ul', { class: 'export-list', attrs: { 'aria-label': 'Recent exports' } });
@@ -47,6 +55,7 @@ export function createExportPanel(api: GatewayApi, reportId: string, announce: (
     rawOption.disabled = !RAW_FORMATS.includes(selectedFormat());
     if (rawOption.disabled && scopeSelect.value === 'raw') scopeSelect.value = 'dashboard';
     viewField.hidden = scopeSelect.value !== 'view';
+    bomField.hidden = selectedFormat() !== 'csv';
   }
 
   const viewName = (status: ExportStatus): string | null => (status.viewId ? views.find((view) => view.id === status.viewId)?.name ?? null : null);
@@ -112,7 +121,12 @@ export function createExportPanel(api: GatewayApi, reportId: string, announce: (
         event.preventDefault();
         error.textContent = '';
         const scope = scopeSelect.value as ExportScope;
-        const request = { format: selectedFormat(), scope, ...(scope === 'view' ? { viewId: viewSelect.value } : {}) };
+        const format = selectedFormat();
+        const request = {
+          format, scope, ...(scope === 'view' ? { viewId: viewSelect.value } : {}),
+          ...(executionSelect.value ? { executionId: executionSelect.value } : {}),
+          ...(format === 'csv' ? { options: { bom: bomInput.checked } } : {}),
+        };
         submit.disabled = true;
         api.requestExport(reportId, request).then((status) => {
           show(status);
@@ -125,7 +139,7 @@ export function createExportPanel(api: GatewayApi, reportId: string, announce: (
     },
   }, formatGroup,
   h('div', { class: 'field' }, h('label', { class: 'field-label', attrs: { for: 'export-scope' } }, 'Contents'), scopeSelect),
-  viewField, error, submit);
+  viewField, executionField, bomField, error, submit);
 
   const element = h('section', { class: 'card export-panel', attrs: { 'aria-labelledby': 'export-title' } },
     h('header', { class: 'card-header' }, h('h2', { attrs: { id: 'export-title' } }, 'Export')),
@@ -142,6 +156,14 @@ export function createExportPanel(api: GatewayApi, reportId: string, announce: (
       views = next;
       const current = viewSelect.value;
       replaceChildren(viewSelect, ...views.map((view) => h('option', { attrs: { value: view.id, selected: view.id === current } }, view.name)));
+    },
+    setExecutions(history) {
+      const current = executionSelect.value;
+      const usable = history.filter((run) => run.status === 'SUCCEEDED' && !run.superseded);
+      const label = (run: RunState) => `${run.timeWindow.start.slice(0, 10)} – ${run.timeWindow.end.slice(0, 10)}`;
+      replaceChildren(executionSelect,
+        h('option', { attrs: { value: '', selected: current === '' } }, 'The one the dashboard shows'),
+        ...[...usable].reverse().map((run) => h('option', { attrs: { value: run.executionId, selected: run.executionId === current } }, label(run))));
     },
     onExportEvent(exportId) {
       void refresh(exportId).then(schedule, () => undefined);

@@ -75,6 +75,7 @@ export function renderDashboardPage(context: PageContext, reportId: string, init
       (executionId) => reportPath(reportId, { show: 'execution', executionId, compare: period.compare === 'execution' ? 'previous' : period.compare }),
       dashboard.period?.executionIds ?? []);
     exportPanel?.setViews(dashboard.views);
+    exportPanel?.setExecutions(dashboard.history);
   };
 
   const reload = (): void => {

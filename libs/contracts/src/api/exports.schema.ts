@@ -11,7 +11,8 @@ export const CreateExport = z
     format: z.enum(EXPORT_FORMATS),
     scope: z.enum(EXPORT_SCOPES).default('dashboard'),
     viewId: Uuid.optional(),
-    executionId: Uuid.optional(),
+    /** The execution to render; default the one the dashboard shows (raw results too). */
+    executionId: Uuid.optional().describe('the execution to render; default: the one the dashboard shows (also for raw)'),
     options: z
       .strictObject({
         width: z.int().min(PNG_MIN_WIDTH).max(PNG_MAX_WIDTH).optional(),

@@ -4,6 +4,7 @@ export * from './library.schema';
 export * from './reports.schema';
 export * from './insights.schema';
 export * from './exports.schema';
+export * from './branding.schema';
 export * from './delivery.schema';
 export * from './share-links.schema';
 export * from './delivery-operations';

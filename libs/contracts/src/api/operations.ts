@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AMC_EVENT_EXAMPLE } from '../amc-event-docs';
 import { AmcExecutionCompletedEvent } from '../amc-execution-event.schema';
 import { ERROR_STATUSES, type ErrorStatus } from './common.schema';
+import { Branding, ReportBranding, UpdateBranding, UploadLogo } from './branding.schema';
 import { CreateExport, ExportPage, ExportView, ListExports } from './exports.schema';
 import {
   CreateQueryTemplate, CreateWorkflow, IdPath, ListQueryTemplates, ListWorkflows, QueryTemplate, QueryTemplatePage,
@@ -145,6 +146,23 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   { operationId: 'downloadExport', method: 'get', path: '/v1/exports/{id}/download', tag: 'exports', auth: 'user', params: IdPath,
     summary: 'The file, until it expires', responses: { 200: { description: 'the file', contentType: 'application/octet-stream' } }, errors: [409, 410] },
 
+  { operationId: 'getOrganizationBranding', method: 'get', path: '/v1/organizations/{id}/branding', tag: 'branding', auth: 'user', params: OrganizationPath,
+    summary: "The organization's export branding: the defaults every report's PDF, PNG and Excel cover start from", responses: { 200: json('branding', Branding) } },
+  { operationId: 'updateOrganizationBranding', method: 'put', path: '/v1/organizations/{id}/branding', tag: 'branding', auth: 'user', params: OrganizationPath,
+    body: UpdateBranding, summary: 'Set the accent colour, cover title and footer text, or remove the logo (editors, owners)',
+    responses: { 200: json('branding', Branding) }, errors: [403] },
+  { operationId: 'uploadOrganizationLogo', method: 'put', path: '/v1/organizations/{id}/branding/logo', tag: 'branding', auth: 'user', params: OrganizationPath,
+    body: UploadLogo, summary: 'Upload the logo (PNG or SVG, base64, at most 512 KB; type checked by its bytes) (editors, owners)',
+    responses: { 200: json('branding', Branding) }, errors: [403, 413] },
+  { operationId: 'getReportBranding', method: 'get', path: '/v1/reports/{id}/branding', tag: 'branding', auth: 'user', params: IdPath,
+    summary: "A report's own branding and what its exports wear once the organization's defaults fill the gaps",
+    responses: { 200: json('branding', ReportBranding) } },
+  { operationId: 'updateReportBranding', method: 'put', path: '/v1/reports/{id}/branding', tag: 'branding', auth: 'user', params: IdPath,
+    body: UpdateBranding, summary: "Override the organization's branding for one report (null falls back) (editors, owners)",
+    responses: { 200: json('branding', ReportBranding) }, errors: [403] },
+  { operationId: 'uploadReportLogo', method: 'put', path: '/v1/reports/{id}/branding/logo', tag: 'branding', auth: 'user', params: IdPath,
+    body: UploadLogo, summary: "A logo for one report's exports (PNG or SVG, base64, at most 512 KB) (editors, owners)",
+    responses: { 200: json('branding', ReportBranding) }, errors: [403, 413] },
   ...DELIVERY_OPERATIONS,
 
   { operationId: 'adminCreateOrganization', method: 'post', path: '/admin/v1/organizations', tag: 'admin', auth: 'admin', body: CreateOrganization,

@@ -230,9 +230,37 @@ describe('registering a user on first use', () => {
   });
 });
 
+describe('export branding', () => {
+  const insertDefault = `INSERT INTO export_brandings (organization_id, accent_color) VALUES ($1, '#0a7d5a')`;
+  const insertOverride = `INSERT INTO export_brandings (organization_id, report_configuration_id, footer_text) VALUES ($1, $2, 'Prepared for you')`;
+
+  it('editors and owners brand their organization and its reports; viewers and outsiders cannot', async () => {
+    expect(await tryWrite(roles.owner, insertDefault, [a.organizationId])).toBe(1);
+    expect(await tryWrite(roles.editor, insertOverride, [a.organizationId, a.configId])).toBe(1);
+    expect(await tryWrite(roles.viewer, insertDefault, [a.organizationId])).toMatch(/row-level security/);
+    expect(await tryWrite(outsider, insertDefault, [a.organizationId])).toMatch(/row-level security/);
+  });
+
+  it("nobody puts an override on another organization's report, not even under their own organization", async () => {
+    expect(await tryWrite(roles.owner, insertOverride, [a.organizationId, b.configId])).toMatch(/row-level security/);
+    expect(await tryWrite(roles.owner, insertOverride, [b.organizationId, b.configId])).toMatch(/row-level security/);
+  });
+
+  it("members read their organization's branding, nobody else's", async () => {
+    await db.query(insertDefault, [b.organizationId]);
+    try {
+      const seen = (userId: string) => asAppUser(db, userId, async () => (await db.query('SELECT organization_id FROM export_brandings')).rows);
+      expect(await seen(roles.viewer)).toEqual([]);
+      expect(await seen(b.userId)).toEqual([{ organization_id: b.organizationId }]);
+    } finally {
+      await db.query('DELETE FROM export_brandings');
+    }
+  });
+});
+
 it('every user-owned table has row-level security enabled and forced', async () => {
   const tables = ['users', 'organizations', 'organization_members', 'amc_instances', 'query_templates', 'workflows', 'workflow_executions',
-    'report_configurations', 'dashboard_views', 'dashboard_insights', 'report_exports', 'report_unusable_executions'];
+    'report_configurations', 'dashboard_views', 'dashboard_insights', 'report_exports', 'export_brandings', 'report_unusable_executions'];
   const { rows } = await db.query<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
     'SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ANY($1) ORDER BY relname', [tables]);
   expect(rows).toHaveLength(tables.length);
