@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const BENCHES = ['events.bench.ts', 'result-profile.bench.ts', 'insights.bench.ts', 'planted-effects.bench.ts', 'insight-worker.bench.ts', 'exports.bench.ts', 'export-fairness.bench.ts', 'delivery.bench.ts'];
+const BENCHES = ['events.bench.ts', 'storm.bench.ts', 'result-profile.bench.ts', 'insights.bench.ts', 'planted-effects.bench.ts', 'insight-worker.bench.ts', 'exports.bench.ts', 'export-fairness.bench.ts', 'delivery.bench.ts'];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const file of BENCHES.filter((name) => only.length === 0 || only.some((o) => name.startsWith(o)))) {

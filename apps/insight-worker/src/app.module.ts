@@ -7,6 +7,7 @@ import { queueModules } from '@amc-reports/runtime';
 import { InsightGenerateProcessor } from './insight-generate.processor';
 import { InsightGenerationService } from './insight-generation.service';
 import { INSIGHT_WORKER_CONFIG } from './insight-worker.config';
+import { InsightRegenerationService } from './regeneration/insight-regeneration.service';
 
 @Module({})
 export class InsightWorkerModule {
@@ -21,7 +22,9 @@ export class InsightWorkerModule {
         DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'insight-worker' }),
         ...queueModules({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, consume: [INSIGHT_GENERATE_QUEUE], produce: [] }),
       ],
-      providers: [{ provide: INSIGHT_WORKER_CONFIG, useValue: config }, InsightGenerateProcessor, InsightGenerationService],
+      providers: [
+        { provide: INSIGHT_WORKER_CONFIG, useValue: config }, InsightGenerateProcessor, InsightGenerationService, InsightRegenerationService,
+      ],
     };
   }
 }

@@ -117,17 +117,20 @@ describe('InsightGenerationService without an OpenAI key', () => {
     expect(Number.isNaN(Date.parse(event.occurredAt))).toBe(false);
   });
 
-  it('reruns into the same rows, and leaves earlier executions’ insights alone', async () => {
+  it('a rerun over the same history leaves the stored set as it is, and earlier executions’ insights alone', async () => {
     const report = await seedFunnelReport(prisma);
     const service = statisticalService();
     await service.generate(week(report, 6), context);
     const week6 = await storedInsights(report, report.executionIds[5]);
     await service.generate(week(report, 7), context);
     const first = await storedInsights(report, report.executionIds[6]);
-    await service.generate(week(report, 7), { ...context, attempt: 2 });
-    await service.generate(week(report, 7), { ...context, attempt: 3 });
-    const again = await storedInsights(report, report.executionIds[6]);
+    expect(await service.generate(week(report, 7), { ...context, attempt: 2 })).toEqual({ status: 'skipped', reason: 'history_unchanged' });
+    expect(await storedInsights(report, report.executionIds[6])).toEqual(first);
 
+    // The history changed (the fingerprint is forgotten, as when week 6 is re-run): the set is replaced by an equal one.
+    await prisma.insightGeneration.updateMany({ where: { executionId: report.executionIds[6] }, data: { historyFingerprint: null } });
+    expect(await service.generate(week(report, 7), { ...context, attempt: 3 })).toMatchObject({ status: 'generated' });
+    const again = await storedInsights(report, report.executionIds[6]);
     expect(withoutIds(again)).toEqual(withoutIds(first));
     expect(again.map((row) => row.id)).not.toEqual(first.map((row) => row.id));
     expect(await storedInsights(report, report.executionIds[5])).toEqual(week6);

@@ -1,12 +1,16 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { INSIGHTS_GENERATED, type InsightGenerateJob, type InsightsGeneratedEvent } from '@amc-reports/contracts';
+import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { INSIGHT_GENERATE_QUEUE, INSIGHTS_GENERATED, type InsightGenerateJob, type InsightsGeneratedEvent } from '@amc-reports/contracts';
 import type { InsightWorkerEnv } from '@amc-reports/config';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
-import { markGenerationCompleted, markGenerationFailed } from '@amc-reports/redrive';
+import { markGenerationCompleted, markGenerationFailed, requestInsightRegeneration } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { composeInsights, type ComposerLogger } from './insight-composer';
 import { loadInsightTarget, type SkipReason } from './insight-input-loader';
-import { replaceExecutionInsights } from './insight-store';
+import { storeInsightSets } from './insight-store';
+import { historyFingerprint, inputsSignature, settingsSignature, viewsSignature } from './regeneration/history-fingerprint';
+import { PROMPT_VERSION } from './wording/insight-prompt';
 import { InjectInsightWorkerConfig } from './insight-worker.config';
 import type { InsightWriter } from './wording/insight-writer';
 import { LlmInsightWriter } from './wording/llm-insight-writer';
@@ -57,12 +61,17 @@ export class InsightGenerationService implements OnApplicationShutdown {
   private readonly events: EventsPublisher;
   private readonly writer: InsightWriter | null;
 
+  private readonly delayMs: number;
+
+  /** `queue`: where one more regeneration is asked for when a newer set was stored meanwhile (absent in some tests). */
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
-    @InjectInsightWorkerConfig() config: InsightGenerationConfig,
+    @InjectInsightWorkerConfig() config: InsightGenerationConfig & { INSIGHT_REGENERATE_DELAY_MS?: number },
+    @Optional() @InjectQueue(INSIGHT_GENERATE_QUEUE) private readonly queue?: Queue,
   ) {
     this.events = new EventsPublisher(config.REDIS_URL);
     this.writer = createInsightWriter(config);
+    this.delayMs = config.INSIGHT_REGENERATE_DELAY_MS ?? 0;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -84,13 +93,32 @@ export class InsightGenerationService implements OnApplicationShutdown {
       return { status: 'skipped', reason: loaded.reason, ...(loaded.detail ? { detail: loaded.detail } : {}) };
     }
 
-    const composed = await composeInsights(loaded.target.input, this.writer, this.composerLogger(log));
-    const insightCount = await replaceExecutionInsights(this.prisma, {
-      configurationId: job.configurationId,
-      executionId: job.executionId,
-      promptVersion: composed.promptVersion,
-      insights: composed.insights,
-    });
+    // A coalesced regeneration may have computed this very history already (or a re-driven job
+    // finds its own earlier work): then there is nothing to do.
+    const input = loaded.target.input;
+    const fingerprint = historyFingerprint(
+      settingsSignature({ dashboardType: input.dashboardType, aggregation: loaded.target.aggregation, promptVersion: PROMPT_VERSION, writer: this.writer?.model ?? STATISTICAL_MODEL }),
+      viewsSignature(input.views), job.executionId, input.history.slice(0, -1).map((point) => point.executionId),
+      inputsSignature(input.thresholds, input.feedback as unknown as Array<Record<string, unknown>> | undefined),
+    );
+    const stored = await storedFingerprint(this.prisma, job.configurationId, job.executionId);
+    if (stored === fingerprint) {
+      this.logger.log({ msg: 'insights skipped: history_unchanged', reason: 'history_unchanged', ...log });
+      return { status: 'skipped', reason: 'history_unchanged' };
+    }
+
+    const composed = await composeInsights(input, this.writer, this.composerLogger(log));
+    const result = await storeInsightSets(this.prisma, job.configurationId, composed.promptVersion, context.jobId, [
+      { executionId: job.executionId, insights: composed.insights, fingerprint, expected: stored },
+    ]);
+    if (result.conflicts.length > 0) {
+      // Another writer stored a set for this execution since it was read: which history is newer
+      // is not known here, so one regeneration pass decides (it recomputes if this one was right).
+      this.logger.warn({ msg: 'insights not stored: another set was stored meanwhile; regeneration requested', ...log });
+      if (this.queue) await requestInsightRegeneration(this.prisma, this.queue, job.configurationId, [job.executionId], this.delayMs);
+      return { status: 'skipped', reason: 'history_unchanged', detail: 'superseded by a concurrent set' };
+    }
+    const insightCount = result.insightCount;
     const llmInsightCount = composed.insights.filter((insight) => insight.aiModel !== STATISTICAL_MODEL).length;
     this.logger.log({
       msg: `${insightCount} insight(s) stored`,
@@ -156,4 +184,11 @@ export class InsightGenerationService implements OnApplicationShutdown {
       warn: (line) => this.logger.warn(fields(line)),
     };
   }
+}
+
+async function storedFingerprint(prisma: PrismaClient, configurationId: string, executionId: string): Promise<string | null> {
+  const [row] = await prisma.$queryRaw<Array<{ history_fingerprint: string | null }>>`
+    SELECT history_fingerprint FROM insight_generations
+    WHERE report_configuration_id = ${configurationId}::uuid AND execution_id = ${executionId}::uuid`;
+  return row?.history_fingerprint ?? null;
 }

@@ -16,9 +16,10 @@ import { loadFeedbackWeights } from './insight-feedback-reader';
  * not fitting a result does not take the execution out of the history. Apps do not import each
  * other, so the rule is restated here; both must change together.
  */
-const REPORT_UNUSABLE = 'REPORT_UNUSABLE';
+export const REPORT_UNUSABLE = 'REPORT_UNUSABLE';
 
 export type SkipReason =
+  | 'history_unchanged'
   | 'configuration_missing'
   | 'configuration_disabled'
   | 'template_configuration'
@@ -32,11 +33,13 @@ export interface InsightTarget {
   configurationId: string;
   workflowId: string;
   input: InsightInput;
+  /** data_aggregation_settings as stored (part of the history fingerprint). */
+  aggregation: unknown;
 }
 
 export type LoadedTarget = { kind: 'ready'; target: InsightTarget } | { kind: 'skip'; reason: SkipReason; detail?: string };
 
-interface ExecutionRow {
+export interface ExecutionRow {
   id: string;
   workflow_id: string;
   status: string;
@@ -91,6 +94,7 @@ export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenera
     target: {
       configurationId: configuration.id,
       workflowId: configuration.workflowId,
+      aggregation: configuration.dataAggregationSettings,
       input: {
         dashboardType,
         latest,
@@ -121,7 +125,7 @@ async function loadEarlierHistory(prisma: PrismaClient, execution: ExecutionRow,
   return rows.reverse().map(toProfile);
 }
 
-function toProfile(row: ExecutionRow): ExecutionProfile {
+export function toProfile(row: ExecutionRow): ExecutionProfile {
   return {
     executionId: row.id,
     timeWindowStart: row.time_window_start.toISOString(),
@@ -131,7 +135,7 @@ function toProfile(row: ExecutionRow): ExecutionProfile {
 }
 
 /** Stored views as the builders made them; only keys, positions and chart fields matter for insights. */
-async function loadViews(prisma: PrismaClient, configurationId: string): Promise<BuiltView[]> {
+export async function loadViews(prisma: PrismaClient, configurationId: string): Promise<BuiltView[]> {
   const rows = await prisma.dashboardView.findMany({
     where: { reportConfigurationId: configurationId },
     orderBy: [{ position: 'asc' }, { viewKey: 'asc' }],
@@ -152,7 +156,7 @@ async function loadViews(prisma: PrismaClient, configurationId: string): Promise
   });
 }
 
-function historyLength(aggregation: unknown): number {
+export function historyLength(aggregation: unknown): number {
   const requested = (aggregation as { historyLength?: unknown } | null)?.historyLength;
   return typeof requested === 'number' && requested >= 1 ? Math.min(Math.floor(requested), HISTORY_LENGTH_MAX) : HISTORY_LENGTH_DEFAULT;
 }
@@ -162,7 +166,7 @@ function historyLength(aggregation: unknown): number {
  * stages), read through the same schema; settings that no longer parse are the defaults, as the
  * dashboard builder would refuse them anyway.
  */
-function insightSettings(dashboardType: DashboardType, aggregation: unknown): InsightSettings {
+export function insightSettings(dashboardType: DashboardType, aggregation: unknown): InsightSettings {
   const parsed = REPORT_SETTINGS_SCHEMAS[dashboardType].aggregation.safeParse(aggregation ?? {});
   if (!parsed.success) return {};
   const settings = parsed.data as InsightSettings & Record<string, unknown>;
@@ -180,7 +184,7 @@ function insightSettings(dashboardType: DashboardType, aggregation: unknown): In
  * a report whose other visualization settings no longer parse keeps its insight settings, and
  * ones that do not parse mean the defaults.
  */
-function insightThresholds(visualization: unknown): Partial<InsightThresholds> {
+export function insightThresholds(visualization: unknown): Partial<InsightThresholds> {
   const raw = (visualization as { insights?: unknown } | null)?.insights;
   const parsed = InsightVisualizationSettings.safeParse(raw ?? {});
   return parsed.success ? parsed.data : {};

@@ -65,24 +65,27 @@ export async function rebuildConfiguration(prisma: PrismaClient, workflowId: str
     if (error instanceof UnusableResultError) throw new ShownResultUnusable(shown.executionId, error);
     throw error;
   }
-  const processedAt = new Date();
-  await prisma.$transaction(async (tx) => {
-    for (const view of views) {
-      const data = {
-        name: view.name, viewType: view.viewType, position: view.position, chartConfigurations: view.chart as object,
-        processedData: view.data as object, sourceExecutionId: shown.executionId, processedAt,
-      };
-      await tx.dashboardView.upsert({
-        where: { reportConfigurationId_viewKey: { reportConfigurationId: config.id, viewKey: view.key } },
-        create: { reportConfigurationId: config.id, viewKey: view.key, ...data },
-        update: data,
-      });
-    }
-    // Views a builder no longer produces (a column disappeared) go; the rest keep their ids and layout.
-    await tx.dashboardView.deleteMany({ where: { reportConfigurationId: config.id, viewKey: { notIn: views.map((v) => v.key) } } });
+  // One short batch transaction, nothing computed while it is open: the views in one statement (not
+  // a round trip each), the ones a builder no longer produces (a column disappeared) removed, the
+  // rest keeping their ids and layout.
+  const rows = JSON.stringify(views.map((view) => ({
+    view_key: view.key, name: view.name, view_type: view.viewType, position: view.position, chart: view.chart, data: view.data,
+  })));
+  await prisma.$transaction([
+    prisma.$executeRaw`
+      INSERT INTO dashboard_views (report_configuration_id, view_key, name, view_type, position, chart_configurations, processed_data,
+                                   source_execution_id, processed_at)
+      SELECT ${config.id}::uuid, v.view_key, v.name, v.view_type, v.position, v.chart, v.data, ${shown.executionId}::uuid, now()
+      FROM jsonb_to_recordset(${rows}::jsonb) AS v(view_key text, name text, view_type text, position int, chart jsonb, data jsonb)
+      ON CONFLICT (report_configuration_id, view_key) DO UPDATE
+      SET name = excluded.name, view_type = excluded.view_type, position = excluded.position,
+          chart_configurations = excluded.chart_configurations, processed_data = excluded.processed_data,
+          source_execution_id = excluded.source_execution_id, processed_at = excluded.processed_at`,
+    prisma.$executeRaw`
+      DELETE FROM dashboard_views WHERE report_configuration_id = ${config.id}::uuid AND view_key <> ALL(${views.map((v) => v.key)}::text[])`,
     // Built from it, so this report can use it (again): a verdict from older settings no longer holds.
-    await tx.reportUnusableExecution.deleteMany({ where: { reportConfigurationId: config.id, executionId: shown.executionId } });
-  });
+    prisma.reportUnusableExecution.deleteMany({ where: { reportConfigurationId: config.id, executionId: shown.executionId } }),
+  ]);
   return { views, shownExecutionId: shown.executionId };
 }
 

@@ -1,36 +1,16 @@
 import type { Queue } from 'bullmq';
 import {
   DELIVERY_EXECUTION_JOB, DELIVERY_EXECUTION_JOB_OPTIONS, deliveryExecutionJobId, type DeliveryExecutionJob,
-  EXPORT_RENDER_JOB, EXPORT_RENDER_JOB_OPTIONS, exportRenderJobId, INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS,
-  insightGenerateJobId, type ExportRenderJob, type InsightGenerateJob,
+  EXPORT_RENDER_JOB, EXPORT_RENDER_JOB_OPTIONS, exportRenderJobId, type ExportRenderJob,
 } from '@amc-reports/contracts';
 import { ensureAutoExport, type PrismaClient } from '@amc-reports/db';
-import { requestInsightGenerations } from '@amc-reports/redrive';
 
 const AUTO_EXPORT_FORMATS = new Set(['pdf', 'png', 'csv', 'excel']);
 
 /**
- * The insight sets a rebuild of one configuration needs: the execution's own, then (after a
- * replayed older window) the later executions' again. Recorded in the ledger first (one
- * statement), then added in one round trip; the job ids make a repeated add a no-op.
- */
-export async function enqueueInsights(
-  prisma: PrismaClient, queue: Queue, configurationId: string, executionId: string, laterExecutionIds: string[] = [],
-): Promise<void> {
-  const requests = [
-    { executionId, jobId: insightGenerateJobId(configurationId, executionId) },
-    ...laterExecutionIds.map((later) => ({ executionId: later, jobId: insightGenerateJobId(configurationId, later, executionId) })),
-  ];
-  await requestInsightGenerations(prisma, configurationId, requests);
-  await queue.addBulk(requests.map((request) => {
-    const data: InsightGenerateJob = { configurationId, executionId: request.executionId };
-    return { name: INSIGHT_GENERATE_JOB, data, opts: { ...INSIGHT_GENERATE_JOB_OPTIONS, jobId: request.jobId } };
-  }));
-}
-
-/**
  * A replayed older window changes the history every later execution's insights were computed
- * from (trends, anomalies, comparisons): those sets are regenerated too, newest last.
+ * from (trends, anomalies, comparisons): those sets are regenerated too. The regeneration pass
+ * finds which ones really changed; these are the ones recorded as waiting for it.
  */
 export async function laterUsableExecutions(prisma: PrismaClient, workflowId: string, windowStart: Date): Promise<string[]> {
   const rows = await prisma.$queryRaw<{ id: string }[]>`

@@ -7,14 +7,14 @@ import {
 } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
 import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
-import { markEventFailed, markEventProcessed } from '@amc-reports/redrive';
+import { markEventFailed, markEventProcessed, requestExecutionInsights } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
 import {
   type ConfigurationToBuild, enabledConfigurations, ensureTemplateCopies, rebuildConfiguration, recordReportUnusable, ShownResultUnusable,
 } from './dashboard-rebuilder';
 import { saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
-import { enqueueInsights, laterUsableExecutions, requestAutoExports, requestExecutionDelivery } from './follow-up-jobs';
+import { laterUsableExecutions, requestAutoExports, requestExecutionDelivery } from './follow-up-jobs';
 import { assertUsableProfile, UnusableResultError } from '@amc-reports/dashboards';
 import { readableMessage, type FailureClass } from './classify-failure';
 import { InjectReportServiceConfig } from './report-service.config';
@@ -46,6 +46,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
   private readonly storage: ObjectStorage;
   private readonly policy: ResultSourcePolicy;
   private readonly events: EventsPublisher;
+  private readonly regenerateDelayMs: number;
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
@@ -60,6 +61,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
       maxBytes: config.RESULT_DOWNLOAD_MAX_BYTES, allowHttp: config.RESULT_URL_ALLOW_HTTP,
     };
     this.events = new EventsPublisher(config.REDIS_URL);
+    this.regenerateDelayMs = config.INSIGHT_REGENERATE_DELAY_MS;
   }
 
   /** A report service killed while archiving a result left a temporary: gone before this one starts. */
@@ -98,8 +100,13 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     }
     await ensureTemplateCopies(this.prisma, workflow.id);
     const outcome: ReportUpdateOutcome = { executionId: execution.id, status: execution.status, rebuilt: [], failedConfigurations: [] };
-    const current = await this.prisma.workflowExecution.findUniqueOrThrow({ where: { id: execution.id } });
-    const buildable = current.status === 'SUCCEEDED' && current.resultProfile !== null && current.errorCode === null;
+    // Whether it has a profile, not the profile: reading it back would parse it for nothing.
+    const [current] = await this.prisma.$queryRaw<Array<{ status: string; has_profile: boolean; error_code: string | null }>>`
+      SELECT status, result_profile IS NOT NULL AS has_profile, error_code FROM workflow_executions WHERE id = ${execution.id}::uuid`;
+    if (!current) throw new Error(`execution ${execution.id} vanished while being processed`);
+    const buildable = current.status === 'SUCCEEDED' && current.has_profile && current.error_code === null;
+    // Read once for every report of the workflow: the later executions a replayed older window changes the insights of.
+    const later = buildable ? await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart) : [];
 
     for (const config of await enabledConfigurations(this.prisma, workflow.id)) {
       if (buildable) {
@@ -110,8 +117,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
           continue;
         }
         outcome.rebuilt.push(config.id);
-        await enqueueInsights(this.prisma, this.insightQueue, config.id, execution.id,
-          await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart));
+        await requestExecutionInsights(this.prisma, this.insightQueue, config.id, execution.id, later, this.regenerateDelayMs);
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
         await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
       }

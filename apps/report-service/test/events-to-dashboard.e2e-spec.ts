@@ -104,14 +104,19 @@ it('builds an 8-point history from 8 weekly executions, and a replay of a window
   const superseded = await db.query(`SELECT count(*)::int AS n FROM workflow_executions WHERE workflow_id = $1 AND superseded_by IS NOT NULL`, [workflowId]);
   expect(superseded.rows[0].n).toBe(1);
 
-  // Weeks 4-8 computed their insights from the old week 3: they are queued again.
+  // Weeks 4-8 computed their insights from the old week 3: besides the re-run's own set, one
+  // coalesced regeneration of the report is asked for (not one job per later week), and the ledger
+  // records them as waiting for it.
   const { Queue } = await import('bullmq');
   const insightQueue = new Queue('insight.generate', { connection: { url: stack.redisUrl }, prefix: stack.env.QUEUE_PREFIX });
   try {
-    const replayId = after.data.history[2].executionId as string;
-    const refreshed = (await insightQueue.getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((job) => job.id?.endsWith(`-after-${replayId}`));
+    const jobs = (await insightQueue.getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((job) => job.data.configurationId === reportId);
+    expect(jobs.filter((job) => job.name === 'insight.regenerate').map((job) => job.data)).toEqual([{ configurationId: reportId }]);
+    expect(jobs.filter((job) => job.name === 'insight.generate')).toHaveLength(9);
     const laterWeeks = after.data.history.slice(3).map((point: { executionId: string }) => point.executionId).sort();
-    expect(refreshed.map((job) => job.data.executionId).sort()).toEqual(laterWeeks);
+    const waiting = await db.query('SELECT execution_id FROM insight_generations WHERE report_configuration_id = $1 AND job_id = $2 ORDER BY execution_id',
+      [reportId, `regen-${reportId}`]);
+    expect(waiting.rows.map((row) => row.execution_id)).toEqual(laterWeeks);
   } finally {
     await insightQueue.close();
   }

@@ -20,6 +20,13 @@ const csvList = z
   .default('')
   .transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean));
 
+/**
+ * How long after the last request to regenerate one report's insights (an older window arrived
+ * late) one pass runs (a debounce; a pass waits at most 12 times this); read by the report service (which asks) and the insight worker (which asks
+ * again when a pass lost a race).
+ */
+const regenerateDelay = z.coerce.number().int().min(0).max(600_000).default(5_000);
+
 /** Variables every process reads. */
 export const BaseEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -123,7 +130,9 @@ export const ReportServiceEnv = BaseEnv.extend({
   RESULT_DOWNLOAD_MAX_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
   /** Test-only escape hatch: allow http:// for allow-listed hosts (a local fake AMC host). */
   RESULT_URL_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /** report.update jobs one process runs at once (each mostly waits on Postgres round trips). */
   REPORT_CONCURRENCY: positiveInt.default(2),
+  INSIGHT_REGENERATE_DELAY_MS: regenerateDelay,
 });
 
 export const InsightWorkerEnv = BaseEnv.extend({
@@ -133,6 +142,7 @@ export const InsightWorkerEnv = BaseEnv.extend({
   OPENAI_TIMEOUT_MS: positiveInt.default(30_000),
   OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   INSIGHT_CONCURRENCY: positiveInt.default(2),
+  INSIGHT_REGENERATE_DELAY_MS: regenerateDelay,
 });
 
 export const ExportWorkerEnv = BaseEnv.extend({

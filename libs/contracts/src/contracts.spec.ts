@@ -1,6 +1,8 @@
 import { AmcExecutionCompletedEvent, describeIssues } from './amc-execution-event.schema';
 import { exportRenderJobId } from './export-render.queue';
-import { insightGenerateJobId } from './insight-generate.queue';
+import {
+  configurationOfRegenerationKey, insightGenerateJobId, insightRegenerateJobOptions, insightRegenerationKey, isInsightRegenerationKey,
+} from './insight-generate.queue';
 import { QUEUE_CONSUMERS, QUEUE_NAMES, queuesConsumedBy } from './queues';
 import { reportUpdateJobId } from './report-update.queue';
 
@@ -26,6 +28,20 @@ describe('queue contracts', () => {
     expect(reportUpdateJobId('a:b/c d')).toBe('exec-a_b_c_d');
     expect(insightGenerateJobId('c1', 'e1')).toBe('ins-c1-e1');
     expect(exportRenderJobId('x')).toBe('exp-x');
+  });
+
+  it('coalesces regenerations by the report: one deduplication id, a unique job id per request, debounced', () => {
+    const configuration = '3f1c0a52-8d1e-4c1b-9a5e-2f4b7c9d0e11';
+    const [first, second] = [insightRegenerateJobOptions(configuration, 5_000), insightRegenerateJobOptions(configuration, 5_000, false)];
+    expect(first.deduplication).toEqual({ id: `regen-${configuration}`, keepLastIfActive: true, reschedule: true });
+    expect(second.deduplication).toMatchObject({ id: `regen-${configuration}`, reschedule: false });
+    expect(first.delay).toBe(5_000);
+    expect(first.jobId).not.toBe(second.jobId);
+    expect(first.jobId).toMatch(new RegExp(`^regen-${configuration}-[0-9a-f-]{36}$`));
+    expect(first.jobId).not.toContain(':');
+    expect(isInsightRegenerationKey(insightRegenerationKey(configuration))).toBe(true);
+    expect(isInsightRegenerationKey(insightGenerateJobId(configuration, 'e1'))).toBe(false);
+    expect(configurationOfRegenerationKey(insightRegenerationKey(configuration))).toBe(configuration);
   });
 });
 

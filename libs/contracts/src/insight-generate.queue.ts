@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { retryingJobOptions } from './job-options';
 
@@ -11,9 +13,54 @@ export const InsightGenerateJob = z.object({
 export type InsightGenerateJob = z.infer<typeof InsightGenerateJob>;
 
 /**
- * `ins-<config>-<execution>`; a refresh caused by a replayed older window gets its own id
- * (`…-after-<replayed execution>`), since the first job's id is kept and would swallow it.
+ * `ins-<config>-<execution>`: an execution's own set, asked for once when it arrives. Refreshes
+ * after a replayed older window are one coalesced insight.regenerate per configuration (below).
  */
-export const insightGenerateJobId = (configurationId: string, executionId: string, afterReplayOf?: string): string =>
-  afterReplayOf ? `ins-${configurationId}-${executionId}-after-${afterReplayOf}` : `ins-${configurationId}-${executionId}`;
+export const insightGenerateJobId = (configurationId: string, executionId: string): string => `ins-${configurationId}-${executionId}`;
 export const INSIGHT_GENERATE_JOB_OPTIONS = retryingJobOptions(4, 5_000);
+
+/**
+ * insight.regenerate, on the same queue: bring every execution of one configuration whose history
+ * changed (an older window arrived late, a window was re-run) up to date, in one pass. There is at
+ * most one pending per configuration: the BullMQ deduplication id is the configuration's; a
+ * request while one waits pushes it back (`reschedule`, a debounce) and is absorbed;
+ * `keepLastIfActive` makes a request that arrives while a pass runs start one more pass after it
+ * (that pass reads what the running one may have missed).
+ */
+export const INSIGHT_REGENERATE_JOB = 'insight.regenerate' as const;
+
+export const InsightRegenerateJob = z.object({
+  configurationId: z.string().uuid(),
+});
+export type InsightRegenerateJob = z.infer<typeof InsightRegenerateJob>;
+
+/**
+ * `regen-<config>`: the deduplication id, and the job id the ledger (insight_generations.job_id)
+ * records for the executions a pending regeneration will refresh. The BullMQ job ids themselves are
+ * unique per request (`regen-<config>-<uuid>`): an id that stayed with a completed job would make
+ * the next request a no-op.
+ */
+export const insightRegenerationKey = (configurationId: string): string => `regen-${configurationId}`;
+export const isInsightRegenerationKey = (jobId: string): boolean => jobId.startsWith('regen-');
+export const configurationOfRegenerationKey = (key: string): string => key.slice('regen-'.length);
+
+/**
+ * A pass waits at most this many delays: requests keep pushing it back (a debounce, so a backfill
+ * of one report is regenerated once, after it), but a report whose out-of-order arrivals never
+ * pause still gets its pass.
+ */
+export const INSIGHT_REGENERATE_MAX_DELAYS = 12;
+
+/**
+ * `delayMs` (INSIGHT_REGENERATE_DELAY_MS): how long after the last request the pass runs.
+ * `reschedule`: push a pending pass back by `delayMs` (false once it has waited long enough).
+ */
+export function insightRegenerateJobOptions(configurationId: string, delayMs: number, reschedule = true): JobsOptions {
+  const key = insightRegenerationKey(configurationId);
+  return {
+    ...retryingJobOptions(4, 5_000),
+    jobId: `${key}-${randomUUID()}`,
+    delay: delayMs,
+    deduplication: { id: key, keepLastIfActive: true, reschedule },
+  };
+}

@@ -1,9 +1,10 @@
 import type { Job, Queue } from 'bullmq';
-import { DELIVERY_QUEUE, DELIVERY_SEND_JOB, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE, reportUpdateJobId } from '@amc-reports/contracts';
+import { DELIVERY_QUEUE, DELIVERY_SEND_JOB, INSIGHT_GENERATE_QUEUE, INSIGHT_REGENERATE_JOB, REPORT_UPDATE_QUEUE, reportUpdateJobId } from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
 import { isTransientFailure } from '@amc-reports/runtime';
 import { DeliveryLedger } from './delivery-ledger';
-import { EventLedger, InsightLedger, type Ledger, type LedgerEntry } from './ledgers';
+import { EventLedger, generationEntry, InsightLedger, type Ledger, type LedgerEntry } from './ledgers';
+import { redriveFailedRegeneration } from './processing-ledger';
 import { redriveItems } from './redrive-sweeper';
 
 /** What an operator (or a re-sent event) asks for is done whatever the sweeper's cap says. */
@@ -75,8 +76,16 @@ export async function redriveFailedJobs(prisma: PrismaClient, queues: Queue[], s
     const queue = byName.get(ledger.queueName);
     if (!queue || (selection.queue && selection.queue !== ledger.queueName)) continue;
     const failed = (await queue.getFailed(0, (selection.limit ?? 1_000) - 1)) as Job[];
-    const chosen = failed.filter((job) => (!selection.jobIds || selection.jobIds.includes(job.id!))
+    const picked = failed.filter((job) => (!selection.jobIds || selection.jobIds.includes(job.id!))
       && (!selection.transientOnly || isTransientFailure(job.failedReason)));
+    // A coalesced regeneration stands for several executions: they wait again and one pass runs.
+    const regenerations = picked.filter((job) => job.name === INSIGHT_REGENERATE_JOB && (job.data as { configurationId?: string }).configurationId);
+    for (const job of regenerations) {
+      await job.remove().catch(() => undefined);
+      await redriveFailedRegeneration(prisma, queue, (job.data as { configurationId: string }).configurationId);
+      redriven.push(describe(ledger.queueName, job));
+    }
+    const chosen = picked.filter((job) => !regenerations.includes(job));
     const items = chosen.map((job) => ({ job, entry: entryOf(ledger.queueName, job) })).filter((item) => item.entry !== null);
     await redriveItems(ledger, queue, items.map((item) => ({ entry: item.entry!, previous: item.job })), UNCAPPED);
     redriven.push(...items.map((item) => describe(ledger.queueName, item.job)));
@@ -125,13 +134,10 @@ export async function redriveOnResend(
   if (generations.length === 0) return 'duplicate';
   const ledger = new InsightLedger(prisma);
   const queue = queues.get(ledger.queueName)!;
-  const items = await Promise.all(generations.map(async (row) => ({
-    entry: {
-      key: `${row.report_configuration_id}/${row.execution_id}`, jobId: row.job_id,
-      data: { configurationId: row.report_configuration_id, executionId: row.execution_id }, failed: true, failureReason: row.failure_reason, redriveCount: 0,
-    },
-    previous: await queue.getJob(row.job_id),
-  })));
+  const items = await Promise.all(generations.map(async (row) => {
+    const entry = generationEntry(row);
+    return { entry, previous: entry.deduplicationId ? undefined : await queue.getJob(row.job_id) };
+  }));
   await redriveItems(ledger, queue, items, UNCAPPED);
   return 'redriven';
 }

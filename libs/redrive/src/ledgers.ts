@@ -1,7 +1,7 @@
 import type { JobsOptions } from 'bullmq';
 import {
-  INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_JOB, REPORT_UPDATE_JOB_OPTIONS, REPORT_UPDATE_QUEUE,
-  reportUpdateJobId,
+  configurationOfRegenerationKey, INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, INSIGHT_GENERATE_QUEUE, INSIGHT_REGENERATE_JOB,
+  insightRegenerateJobOptions, isInsightRegenerationKey, REPORT_UPDATE_JOB, REPORT_UPDATE_JOB_OPTIONS, REPORT_UPDATE_QUEUE, reportUpdateJobId,
 } from '@amc-reports/contracts';
 import { Prisma, type PrismaClient } from '@amc-reports/db';
 
@@ -15,6 +15,12 @@ export interface LedgerEntry {
   failed: boolean;
   failureReason: string | null;
   redriveCount: number;
+  /**
+   * Set when the work is carried by a deduplicated job (a coalesced regeneration): the job that
+   * holds this deduplication id is the one to ask about, and `job` is what to add to re-drive it.
+   */
+  deduplicationId?: string;
+  job?: { name: string; data: Record<string, string>; opts: JobsOptions };
 }
 
 /**
@@ -114,6 +120,25 @@ const splitKey = (keys: string[]): { configurations: string[]; executions: strin
   executions: keys.map((key) => key.split('/')[1]),
 });
 
+/**
+ * A generation's ledger entry. One asked of a coalesced regeneration (job id `regen-<config>`) is
+ * carried by whichever job holds that deduplication id, and re-driven by requesting the
+ * regeneration again (the deduplication makes many such entries one pass).
+ */
+export function generationEntry(row: Omit<GenerationRow, 'failed' | 'redrive_count'> & { failed?: boolean; redrive_count?: number }): LedgerEntry {
+  const entry: LedgerEntry = {
+    key: `${row.report_configuration_id}/${row.execution_id}`, jobId: row.job_id,
+    data: { configurationId: row.report_configuration_id, executionId: row.execution_id },
+    failed: row.failed ?? true, failureReason: row.failure_reason, redriveCount: row.redrive_count ?? 0,
+  };
+  if (!isInsightRegenerationKey(row.job_id)) return entry;
+  const configurationId = configurationOfRegenerationKey(row.job_id);
+  return {
+    ...entry, deduplicationId: row.job_id,
+    job: { name: INSIGHT_REGENERATE_JOB, data: { configurationId }, opts: insightRegenerateJobOptions(configurationId, 0) },
+  };
+}
+
 /** insight.generate: one generation per (configuration, execution), insight_generations. */
 export class InsightLedger implements Ledger {
   readonly queueName = INSIGHT_GENERATE_QUEUE;
@@ -133,11 +158,7 @@ export class InsightLedger implements Ledger {
 
   async findUnfinished(before: Date, limit: number): Promise<LedgerEntry[]> {
     const rows = await this.prisma.$queryRaw<GenerationRow[]>(InsightLedger.unfinishedQuery(before, limit));
-    return rows.map((row) => ({
-      key: `${row.report_configuration_id}/${row.execution_id}`, jobId: row.job_id,
-      data: { configurationId: row.report_configuration_id, executionId: row.execution_id },
-      failed: row.failed, failureReason: row.failure_reason, redriveCount: row.redrive_count,
-    }));
+    return rows.map(generationEntry);
   }
 
   async markSwept(keys: string[]): Promise<void> {

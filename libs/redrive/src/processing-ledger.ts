@@ -1,3 +1,8 @@
+import type { Queue } from 'bullmq';
+import {
+  INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, insightGenerateJobId, INSIGHT_REGENERATE_JOB, INSIGHT_REGENERATE_MAX_DELAYS, insightRegenerateJobOptions,
+  insightRegenerationKey, type InsightGenerateJob, type InsightRegenerateJob,
+} from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
 
 /**
@@ -60,4 +65,101 @@ export async function markGenerationFailed(
            failure_transient = ${transient}
     WHERE report_configuration_id = ${configurationId}::uuid AND execution_id = ${executionId}::uuid AND job_id = ${jobId}
       AND status <> 'completed'`;
+}
+
+/**
+ * The insight sets a rebuilt dashboard needs: the execution's own at once (recorded in the
+ * ledger, then added; the job id makes a repeated add a no-op). One for an older window (a
+ * backfill, a retry landing late, a re-run) also changes the history of every later execution:
+ * not one job each, since a storm of out-of-order windows would recompute every later set once per
+ * earlier arrival (1,500 events made 12,753 extra jobs), but one coalesced, debounced regeneration
+ * of the configuration, which recomputes only the later sets whose history changed. Own set at
+ * once + at most one refresh per pass keeps a backfill at about two computations per execution.
+ */
+export async function requestExecutionInsights(
+  prisma: PrismaClient, queue: Queue, configurationId: string, executionId: string, laterExecutionIds: readonly string[], regenerateDelayMs: number,
+): Promise<void> {
+  const jobId = insightGenerateJobId(configurationId, executionId);
+  await requestInsightGenerations(prisma, configurationId, [{ executionId, jobId }]);
+  const data: InsightGenerateJob = { configurationId, executionId };
+  await queue.add(INSIGHT_GENERATE_JOB, data, { ...INSIGHT_GENERATE_JOB_OPTIONS, jobId });
+  if (laterExecutionIds.length > 0) await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs);
+}
+
+/**
+ * Asks for a coalesced regeneration of one configuration's insights (insight.regenerate): the
+ * executions named are recorded as waiting for it (one statement; their stored fingerprints stay,
+ * so the pass can tell what changed), then the job is added. While one is pending the add is
+ * absorbed by its deduplication id; while one runs, BullMQ keeps one more for after it.
+ * `requested_at` is the statement's clock, taken after the history change it answers committed: a
+ * pass that read the history before that instant leaves these rows queued for the next one.
+ */
+export async function requestInsightRegeneration(
+  prisma: PrismaClient, queue: Queue, configurationId: string, executionIds: readonly string[], delayMs: number,
+): Promise<void> {
+  if (executionIds.length > 0) {
+    await prisma.$executeRaw`
+      INSERT INTO insight_generations (report_configuration_id, execution_id, job_id, requested_at)
+      SELECT ${configurationId}::uuid, e, ${insightRegenerationKey(configurationId)}, clock_timestamp()
+      FROM unnest(${[...executionIds]}::uuid[]) AS e
+      ON CONFLICT (report_configuration_id, execution_id) DO UPDATE
+      SET job_id = excluded.job_id, status = 'queued', failure_reason = NULL, failure_transient = NULL, requested_at = clock_timestamp(),
+          finished_at = NULL, swept_at = NULL`;
+  }
+  const data: InsightRegenerateJob = { configurationId };
+  // Debounced, but a pass already pending for INSIGHT_REGENERATE_MAX_DELAYS delays is not pushed back again.
+  const pendingId = await queue.getDeduplicationJobId(insightRegenerationKey(configurationId));
+  const pending = pendingId ? await queue.getJob(pendingId) : undefined;
+  const reschedule = !pending || Date.now() - pending.timestamp < delayMs * INSIGHT_REGENERATE_MAX_DELAYS;
+  await queue.add(INSIGHT_REGENERATE_JOB, data, insightRegenerateJobOptions(configurationId, delayMs, reschedule));
+}
+
+/**
+ * A regeneration pass is done with these executions: each whose stored fingerprint is the one the
+ * pass found current, and whose request the pass saw (requested before it read the history), is
+ * completed; so is any waiting execution the history no longer holds. `current`: every execution of
+ * the history the pass read. Returns how many rows were settled.
+ */
+export async function settleRegeneration(
+  prisma: PrismaClient, configurationId: string, current: ReadonlyArray<{ executionId: string; fingerprint: string }>, readAt: Date,
+): Promise<number> {
+  const key = insightRegenerationKey(configurationId);
+  const [current_, gone] = await prisma.$transaction([
+    prisma.$executeRaw`
+      UPDATE insight_generations g SET status = 'completed', finished_at = now(), failure_reason = NULL, failure_transient = NULL
+      FROM unnest(${current.map((c) => c.executionId)}::uuid[], ${current.map((c) => c.fingerprint)}::text[]) AS k(execution_id, fingerprint)
+      WHERE g.report_configuration_id = ${configurationId}::uuid AND g.execution_id = k.execution_id
+        AND g.job_id = ${key} AND g.status <> 'completed' AND g.history_fingerprint = k.fingerprint AND g.requested_at <= ${readAt}`,
+    // Executions no longer in the history (superseded by a re-run, unusable since): nothing to compute, as a skipped insight.generate.
+    prisma.$executeRaw`
+      UPDATE insight_generations g SET status = 'completed', finished_at = now(), failure_reason = NULL, failure_transient = NULL
+      WHERE g.report_configuration_id = ${configurationId}::uuid AND g.job_id = ${key} AND g.status <> 'completed'
+        AND g.requested_at <= ${readAt} AND g.execution_id <> ALL(${current.map((c) => c.executionId)}::uuid[])`,
+  ]);
+  return current_ + gone;
+}
+
+/** A regeneration found nothing to compute (its report was disabled or deleted): the waiting executions are done. */
+export async function markRegenerationSkipped(prisma: PrismaClient, configurationId: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE insight_generations SET status = 'completed', finished_at = now()
+    WHERE report_configuration_id = ${configurationId}::uuid AND job_id = ${insightRegenerationKey(configurationId)} AND status = 'queued'`;
+}
+
+/** A regeneration failed after its last attempt: every execution still waiting for it says why. */
+export async function markRegenerationFailed(prisma: PrismaClient, configurationId: string, reason: string, transient: boolean): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE insight_generations SET status = 'failed', finished_at = now(), failure_reason = ${reason.slice(0, 2_000)},
+           failure_transient = ${transient}
+    WHERE report_configuration_id = ${configurationId}::uuid AND job_id = ${insightRegenerationKey(configurationId)} AND status = 'queued'`;
+}
+
+/** `jobs redrive` of a failed regeneration: its failed executions wait again, and it runs anew. */
+export async function redriveFailedRegeneration(prisma: PrismaClient, queue: Queue, configurationId: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE insight_generations
+    SET status = 'queued', failure_reason = NULL, failure_transient = NULL, redrive_count = redrive_count + 1, requested_at = clock_timestamp(),
+        finished_at = NULL, swept_at = NULL
+    WHERE report_configuration_id = ${configurationId}::uuid AND job_id = ${insightRegenerationKey(configurationId)} AND status = 'failed'`;
+  await requestInsightRegeneration(prisma, queue, configurationId, [], 0);
 }

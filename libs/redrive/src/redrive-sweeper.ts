@@ -64,7 +64,7 @@ export class RedriveSweeper {
     result.checked = entries.length;
     if (entries.length === 0) return result;
 
-    const states = await Promise.all(entries.map((entry) => queue.getJobState(entry.jobId)));
+    const states = await Promise.all(entries.map((entry) => jobStateOf(queue, entry)));
     const owned: string[] = [];
     const finished: string[] = [];
     const toRedrive: Redrive[] = [];
@@ -96,6 +96,18 @@ export class RedriveSweeper {
 }
 
 /**
+ * The state of the job carrying an entry. A deduplicated job (a coalesced regeneration) is found
+ * through its deduplication id; once none holds it, nothing carries the entry any more (a pass that
+ * covered it would have settled it), so it is re-driven.
+ */
+async function jobStateOf(queue: Queue, entry: LedgerEntry): Promise<string> {
+  if (!entry.deduplicationId) return queue.getJobState(entry.jobId);
+  const holder = await queue.getDeduplicationJobId(entry.deduplicationId);
+  const state = holder ? await queue.getJobState(holder) : 'unknown';
+  return OWNED_BY_QUEUE.has(state) ? state : 'unknown';
+}
+
+/**
  * Counts the re-drives in the ledger first (capped), then replaces each job: a failed job is
  * removed (it keeps its id for inspection otherwise, and an add with that id would be a no-op),
  * and all are added in one addBulk with fresh attempts.
@@ -111,6 +123,7 @@ export async function redriveItems(
   }));
   const go = items.filter((item) => allowed.has(item.entry.key));
   await Promise.all(go.map((item) => item.previous?.remove().catch(() => undefined)));
-  await queue.addBulk(go.map((item) => ({ name: ledger.jobName, data: item.entry.data, opts: { ...ledger.jobOptions, jobId: item.entry.jobId } })));
+  await queue.addBulk(go.map((item) => item.entry.job
+    ?? { name: ledger.jobName, data: item.entry.data, opts: { ...ledger.jobOptions, jobId: item.entry.jobId } }));
   return { requeued: go.filter((item) => !item.previous).length, retried: go.filter((item) => item.previous).length, exhausted };
 }

@@ -63,6 +63,8 @@ export async function startAppStack(names: AppName[], extraEnv: NodeJS.ProcessEn
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: String(await findFreePort()),
     OUTBOX_RELAY_INTERVAL_MS: '200',
+    // Insights refreshed after a replayed window show up within a test's wait.
+    INSIGHT_REGENERATE_DELAY_MS: '200',
     STORAGE_DIR: path.join(dataDir, 'storage'),
     EXPORT_DIR: path.join(dataDir, 'exports'),
     RESULTS_DIR: path.join(dataDir, 'results'),
