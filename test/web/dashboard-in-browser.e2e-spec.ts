@@ -199,7 +199,7 @@ it('exports the CSV ZIP of an older execution without a byte order mark when the
   await bom.uncheck();
   await page.getByLabel('Contents').selectOption('dashboard');
   await page.locator('.export-panel').screenshot({ path: `${ARTIFACTS_DIR}/export-panel.png` });
-  const executions = page.getByRole('region', { name: 'Export' }).getByLabel('Execution', { exact: true });
+  const executions = page.getByLabel('Execution to export');
   // The dashboard's own execution first, then the history newest first: pick an older one.
   expect(await executions.locator('option').count()).toBeGreaterThan(2);
   const older = await executions.locator('option').nth(2).getAttribute('value');

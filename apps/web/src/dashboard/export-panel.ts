@@ -39,7 +39,7 @@ export function createExportPanel(api: GatewayApi, reportId: string, announce: (
   const viewSelect = h('select', { attrs: { id: 'export-view', name: 'viewId' } });
   const viewField = h('div', { class: 'field', attrs: { hidden: true } }, h('label', { class: 'field-label', attrs: { for: 'export-view' } }, 'View'), viewSelect);
   const executionSelect = h('select', { attrs: { id: 'export-execution', name: 'executionId' } });
-  const executionField = h('div', { class: 'field' }, h('label', { class: 'field-label', attrs: { for: 'export-execution' } }, 'Execution'), executionSelect);
+  const executionField = h('div', { class: 'field' }, h('label', { class: 'field-label', attrs: { for: 'export-execution' } }, 'Execution to export'), executionSelect);
   // A byte order mark makes Excel read a CSV as UTF-8 (names in Japanese, accents); other tools may not want one.
   const bomInput = h('input', { attrs: { type: 'checkbox', id: 'export-bom', name: 'bom', checked: true } });
   const bomField = h('div', { class: 'field field-inline', attrs: { hidden: true } }, bomInput,
