@@ -4,6 +4,7 @@ import { unzipSync } from 'fflate';
 import { apiClient, postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, type AppStack } from '@amc-reports/testing';
 import { DEMO_COLUMNS, demoWeek, demoWindow } from '../../scripts/lib/demo-history';
 import { ARTIFACTS_DIR, buildWebAppIfStale, openBrowser, saveScreenshot, type BrowserSession } from './headless-chromium';
+import { settledOnNewestWindow } from './settled-dashboard';
 
 /**
  * The dashboard in a real browser against the real stack (gateway, report-service, insight-worker,
@@ -73,7 +74,7 @@ beforeAll(async () => {
   await until('the 8-week dashboard and its insights', async () => {
     const board = (await api.get(`/v1/reports/${reportId}/dashboard`)).body;
     const history = board.views?.find((view: { key: string }) => view.key === 'funnel.history');
-    return history?.data?.rows?.length === WEEKS + 1 && board.insights?.some((insight: { executionId: string }) => insight.executionId === board.latestRun?.executionId);
+    return history?.data?.rows?.length === WEEKS + 1 && settledOnNewestWindow(board);
   }, 90_000);
   browser = await openBrowser();
 }, 150_000);

@@ -8,6 +8,7 @@ import {
 } from '@amc-reports/testing';
 import { DEMO_COLUMNS, demoWeek, demoWindow } from '../../scripts/lib/demo-history';
 import { ARTIFACTS_DIR, buildWebAppIfStale, openBrowser, saveScreenshot, type BrowserSession } from './headless-chromium';
+import { settledOnNewestWindow } from './settled-dashboard';
 
 /**
  * Subscriptions and share links in a real browser against the real stack and a real SMTP server:
@@ -71,7 +72,7 @@ beforeAll(async () => {
   }
   await until('the dashboard of week 2 with its insights', async () => {
     const board = (await owner.get(`/v1/reports/${reportId}/dashboard`)).body;
-    return board.history?.length === 2 && board.insights?.some((insight: { executionId: string }) => insight.executionId === board.latestRun?.executionId);
+    return board.history?.length === 2 && settledOnNewestWindow(board);
   }, 90_000);
   // Another origin, as a client's portal: a page that frames whatever ?src= names.
   framing = createServer((req, res) => {
