@@ -1,7 +1,7 @@
 import type { BuiltView, DashboardType, ResultProfile } from '@amc-reports/contracts';
 import { HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX } from '@amc-reports/contracts/src/report-settings';
 import { type PrismaClient, readExecutionProfiles, readReportTimeline } from '@amc-reports/db';
-import { buildPlannedDashboard, planPeriod, profilesNeeded, toTimelineExecution, UnusableResultError } from '@amc-reports/dashboards';
+import { buildPlannedDashboard, planPeriod, profilesNeeded, toTimelineExecution, UnusableResultError, type TimelineExecution } from '@amc-reports/dashboards';
 
 export interface ConfigurationToBuild {
   id: string;
@@ -52,7 +52,27 @@ export interface Rebuilt {
  * its result cannot make this dashboard.
  */
 export async function rebuildConfiguration(prisma: PrismaClient, workflowId: string, config: ConfigurationToBuild): Promise<Rebuilt> {
-  const timeline = (await readReportTimeline(prisma, workflowId, config.id)).map(toTimelineExecution);
+  let timeline = await readTimeline(prisma, workflowId, config.id);
+  for (let round = 1; ; round++) {
+    const rebuilt = await buildAndWrite(prisma, config, timeline);
+    // Two jobs of one workflow (REPORT_CONCURRENCY, or several report services) can each read the
+    // history before the other's execution is recorded, and the one writing last would leave its
+    // older window. Read it again after writing: the writer that commits last sees every execution
+    // recorded before its commit, and builds once more when the history moved meanwhile.
+    const after = await readTimeline(prisma, workflowId, config.id);
+    if (JSON.stringify(after) === JSON.stringify(timeline) || round === REBUILD_ROUNDS) return rebuilt;
+    timeline = after;
+  }
+}
+
+/** Enough for a history that keeps moving under a backlog: every later event's own job rebuilds too. */
+const REBUILD_ROUNDS = 3;
+
+async function readTimeline(prisma: PrismaClient, workflowId: string, configId: string): Promise<TimelineExecution[]> {
+  return (await readReportTimeline(prisma, workflowId, configId)).map(toTimelineExecution);
+}
+
+async function buildAndWrite(prisma: PrismaClient, config: ConfigurationToBuild, timeline: TimelineExecution[]): Promise<Rebuilt> {
   const plan = planPeriod(timeline, { kind: 'latest' }, { kind: 'previous' }, historyLength(config.dataAggregationSettings));
   const shown = plan.period.members[0];
   if (!shown) return { views: [], shownExecutionId: null };
