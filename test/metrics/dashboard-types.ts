@@ -96,8 +96,15 @@ export async function playDashboard(stack: AppStack, api: Api, token: string, ev
     latestExecutionId = updated.executionId;
     await insights?.event;
   }
+  // The event above may be an earlier execution's (a coalesced regeneration, or a job two at a
+  // time finishing late): wait for the latest execution's own set, its summary first of all.
+  let insights: Array<Record<string, any>> = [];
+  for (const deadline = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 250))) {
+    insights = (await api.get(`/v1/reports/${reportId}/insights?executionId=${latestExecutionId}&limit=100`)).body.items;
+    if (insights.some((insight) => insight.type === 'summary')) break;
+    if (Date.now() > deadline) throw new Error(`no insights for execution ${latestExecutionId} of ${spec.name} within 60 s`);
+  }
   const board = (await api.get(`/v1/reports/${reportId}/dashboard`)).body;
-  const insights = (await api.get(`/v1/reports/${reportId}/insights?executionId=${latestExecutionId}&limit=100`)).body.items;
   const requested = await api.post(`/v1/reports/${reportId}/exports`, { format: 'csv' });
   if (requested.status !== 202) throw new Error(`export refused: ${JSON.stringify(requested.body)}`);
   await events.finished(requested.body.id);
