@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { unzipSync } from 'fflate';
-import { apiClient, type AppStack, waitForBusEvent } from '@amc-reports/testing';
+import { apiClient, type AppStack, until, waitForBusEvent } from '@amc-reports/testing';
 import { inlineResult as inlineFixture } from '../../apps/report-service/test/amc-results';
 import { deliverExecution, download, type ExportEventLog, type Api } from '../../apps/export-worker/test/export-e2e';
 
@@ -98,12 +98,10 @@ export async function playDashboard(stack: AppStack, api: Api, token: string, ev
   }
   // The event above may be an earlier execution's (a coalesced regeneration, or a job two at a
   // time finishing late): wait for the latest execution's own set, its summary first of all.
-  let insights: Array<Record<string, any>> = [];
-  for (const deadline = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 250))) {
-    insights = (await api.get(`/v1/reports/${reportId}/insights?executionId=${latestExecutionId}&limit=100`)).body.items;
-    if (insights.some((insight) => insight.type === 'summary')) break;
-    if (Date.now() > deadline) throw new Error(`no insights for execution ${latestExecutionId} of ${spec.name} within 60 s`);
-  }
+  const insights = await until(`the insights of execution ${latestExecutionId} of ${spec.name}`, async () => {
+    const items: Array<Record<string, any>> = (await api.get(`/v1/reports/${reportId}/insights?executionId=${latestExecutionId}&limit=100`)).body.items;
+    return items.some((insight) => insight.type === 'summary') ? items : null;
+  });
   const board = (await api.get(`/v1/reports/${reportId}/dashboard`)).body;
   const requested = await api.post(`/v1/reports/${reportId}/exports`, { format: 'csv' });
   if (requested.status !== 202) throw new Error(`export refused: ${JSON.stringify(requested.body)}`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { unzipSync } from 'fflate';
-import { apiClient, postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, type AppStack } from '@amc-reports/testing';
+import { apiClient, postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, until, type AppStack } from '@amc-reports/testing';
 import { DEMO_COLUMNS, demoWeek, demoWindow } from '../../scripts/lib/demo-history';
 import { ARTIFACTS_DIR, buildWebAppIfStale, openBrowser, saveScreenshot, type BrowserSession } from './headless-chromium';
 import { settledOnNewestWindow } from './settled-dashboard';
@@ -20,16 +20,6 @@ let token: string;
 let reportId: string;
 let workflowId: string;
 let otherUsersReportId: string;
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 async function createFunnelReport(userToken: string, amcWorkflowId: string, instanceId = INSTANCE_ID): Promise<{ workflowId: string; reportId: string }> {
   const api = apiClient(stack.gatewayUrl, userToken);

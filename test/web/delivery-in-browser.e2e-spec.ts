@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import {
-  apiClient, postSignedEvent, startAppStack, startLocalSmtpServer, TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET, type AppStack, type LocalSmtpServer,
+  apiClient, postSignedEvent, startAppStack, startLocalSmtpServer, TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET, until, type AppStack, type LocalSmtpServer,
 } from '@amc-reports/testing';
 import { DEMO_COLUMNS, demoWeek, demoWindow } from '../../scripts/lib/demo-history';
 import { ARTIFACTS_DIR, buildWebAppIfStale, openBrowser, saveScreenshot, type BrowserSession } from './headless-chromium';
@@ -25,16 +25,6 @@ let viewerToken: string;
 let reportId: string;
 let framing: Server;
 let framingOrigin: string;
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 async function signIn(userToken: string): Promise<void> {
   const { page } = browser;

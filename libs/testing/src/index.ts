@@ -9,3 +9,4 @@ export { seededRandom } from './seeded-random';
 export { startLocalSmtpServer, type LocalSmtpServer, type ReceivedMail } from './local-smtp-server';
 export { startLocalHttpReceiver, type LocalHttpReceiver, type ReceivedRequest, type ReceiverAnswer } from './local-http-receiver';
 export { startTestRedisCluster, type TestRedisCluster } from './test-redis-cluster';
+export { until } from './until';

@@ -16,7 +16,7 @@ import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
 import { producerConnectionOptions } from '@amc-reports/queue';
 import { DependencyGate, withWorkerRuntime } from '@amc-reports/runtime';
 import {
-  createTestDatabase, requireTestEnv, startLocalHttpReceiver, startLocalSmtpServer, uniqueQueuePrefix, type LocalHttpReceiver,
+  createTestDatabase, requireTestEnv, startLocalHttpReceiver, startLocalSmtpServer, uniqueQueuePrefix, until, type LocalHttpReceiver,
   type LocalSmtpServer, type TestDatabase,
 } from '@amc-reports/testing';
 import { seedReport, type SeededReport } from '../../test/seed-export';
@@ -306,10 +306,11 @@ describe('schedules', () => {
       await queue.removeJobScheduler(schedule.id);
     }
     // The receiver has the second message a moment before its row is marked sent.
-    let rows = await prisma.delivery.findMany({ where: { subscriptionId, status: 'sent' }, orderBy: { scheduledFor: 'asc' } });
-    for (const deadline = Date.now() + 10_000; rows.length < 2 && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
-      rows = await prisma.delivery.findMany({ where: { subscriptionId, status: 'sent' }, orderBy: { scheduledFor: 'asc' } });
-    }
+    const sentRows = () => prisma.delivery.findMany({ where: { subscriptionId, status: 'sent' }, orderBy: { scheduledFor: 'asc' } });
+    const rows = await until('two sent schedule deliveries', async () => {
+      const sent = await sentRows();
+      return sent.length >= 2 ? sent : null;
+    }, 10_000, 100).catch(sentRows);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(rows.every((row) => row.triggerKind === 'schedule' && row.triggerKey === `tick-${row.scheduledFor!.toISOString()}`)).toBe(true);
     // One delivery per tick: ticks are whole seconds apart (a loaded machine may miss one), never the same tick twice.
