@@ -21,6 +21,7 @@ import { buildSignatureHeader, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE } fro
 import { findFreePort, migrateDatabase, READY_PATTERNS, startApp, startInfrastructure, stopAllChildren, waitForAppReady } from '@amc-reports/launcher';
 import { seedBenchWorkflow } from './seed-workflow';
 import { seededRandom } from './seeded-random';
+import { formatStatements, postgresCpuSeconds, processCpuSeconds, topStatements } from './where-time-goes';
 
 const EVENTS = Number(process.env.STORM_EVENTS ?? 2_000);
 const WORKFLOWS = Number(process.env.STORM_WORKFLOWS ?? 50);
@@ -105,11 +106,12 @@ function uncoalescedJobs(order: Arrival[]): number {
 async function main(): Promise<void> {
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'amc-storm-'));
   fs.chmodSync(dataRoot, 0o755);
-  const infra = await startInfrastructure({ dataRoot, durable: false, env: {} });
+  const infra = await startInfrastructure({ dataRoot, durable: false, env: {}, statStatements: true });
   try {
     await migrateDatabase(infra.databaseUrl);
     const pool = new Pool({ connectionString: infra.databaseUrl, max: CONCURRENCY + 2 });
     pool.on('error', () => undefined);
+    await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     const workflows: Array<{ id: string; instanceId: string }> = [];
     for (let i = 0; i < WORKFLOWS; i++) {
       const instanceId = `storminst${i}`;
@@ -157,6 +159,9 @@ async function main(): Promise<void> {
       if (outcome.status === 'regenerated') (insight.passes++, (insight.computations += (outcome.recomputed ?? 0) + (outcome.conflicts ?? 0)));
     });
 
+    const apps = { gateway, 'report-service': reportService, 'insight-worker': insightWorker };
+    const cpuBefore = { ...Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processCpuSeconds(app.child.pid)])), postgres: postgresCpuSeconds() };
+    await pool.query('SELECT pg_stat_statements_reset()');
     const started = performance.now();
     const acceptedSeconds = await runConcurrently(signed.length, CONCURRENCY, async (i) => {
       const status = await postRaw(`http://127.0.0.1:${port}/v1/events/amc/execution-completed`, signed[i].body, signed[i].signature);
@@ -174,6 +179,8 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const processedSeconds = (performance.now() - started) / 1000;
+    const cpu: Record<string, number> = { ...Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processCpuSeconds(app.child.pid)])), postgres: postgresCpuSeconds() };
+    const statements = await topStatements(pool, 8);
     const { rows: [outcome] } = await pool.query(`SELECT count(*) FILTER (WHERE failed_at IS NOT NULL)::int AS failed,
       (SELECT count(*)::int FROM workflow_executions) AS executions FROM amc_execution_events`);
     await insightEvents.close();
@@ -185,6 +192,8 @@ async function main(): Promise<void> {
     console.log(`  executions fully processed    : ${processedRate.toFixed(1)} /s (${processedSeconds.toFixed(1)} s, ${outcome.executions} executions, ${outcome.failed} failed)`);
     console.log(`  insight computations/execution: ${(insight.computations / signed.length).toFixed(2)} (target ≤ 2; ${insight.passes} coalesced passes)`);
     console.log(`  insight jobs/execution        : ${(insight.jobs / signed.length).toFixed(2)} (before coalescing this order queued ${(uncoalescedJobs(order) / signed.length).toFixed(2)})`);
+    console.log(`  CPU per execution (ms)        : ${Object.entries(cpu).map(([name, seconds]) => `${name} ${((seconds - (cpuBefore as Record<string, number>)[name]) * 1000 / signed.length).toFixed(1)}`).join(', ')}`);
+    if (statements) console.log(`  Postgres statements by total time:\n${formatStatements(statements).map((line) => `    ${line}`).join('\n')}`);
     // The floor: the same rows written by a bare loop (event, execution with its profile, the
     // dashboard's views in one statement, the insight set in one, the ledger), no HTTP, no parsing, no computing.
     const { rows: [sample] } = await pool.query(`SELECT result_profile FROM workflow_executions WHERE result_profile IS NOT NULL LIMIT 1`);

@@ -36,7 +36,7 @@ export async function buildExecutionViews(prisma: PrismaClient, report: ReportTo
   if (plan.period.members.length === 0) {
     throw new ExportInputError(`execution ${executionId} has no result to build a dashboard from (${plan.period.reason ?? plan.period.state})`);
   }
-  const profiles = await readExecutionProfiles<ResultProfile>(prisma, profilesNeeded(plan));
+  const profiles = await readExecutionProfiles(prisma, profilesNeeded(plan));
   const settings = { visualization: report.visualizationSettings, aggregation: report.dataAggregationSettings };
   try {
     return buildPlannedDashboard(report.dashboardType, settings, plan, profiles, { compareTables: false }).views;

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { INSIGHT_GENERATE_QUEUE } from '@amc-reports/contracts';
 import type { InsightWorkerEnv } from '@amc-reports/config';
-import { DatabaseModule } from '@amc-reports/db';
+import { DatabaseModule, ProfileCache } from '@amc-reports/db';
 import { queueModules } from '@amc-reports/runtime';
 import { InsightGenerateProcessor } from './insight-generate.processor';
 import { InsightGenerationService } from './insight-generation.service';
@@ -24,6 +24,8 @@ export class InsightWorkerModule {
       ],
       providers: [
         { provide: INSIGHT_WORKER_CONFIG, useValue: config }, InsightGenerateProcessor, InsightGenerationService, InsightRegenerationService,
+        // One per process, shared by both job kinds: they read the same histories.
+        { provide: ProfileCache, useValue: new ProfileCache(config.PROFILE_CACHE_ENTRIES) },
       ],
     };
   }

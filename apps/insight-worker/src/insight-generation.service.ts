@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { INSIGHT_GENERATE_QUEUE, INSIGHTS_GENERATED, type InsightGenerateJob, type InsightsGeneratedEvent } from '@amc-reports/contracts';
 import type { InsightWorkerEnv } from '@amc-reports/config';
-import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
+import { InjectPrisma, ProfileCache, type PrismaClient } from '@amc-reports/db';
 import { markGenerationCompleted, markGenerationFailed, requestInsightRegeneration } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { composeInsights, type ComposerLogger } from './insight-composer';
@@ -63,11 +63,15 @@ export class InsightGenerationService implements OnApplicationShutdown {
 
   private readonly delayMs: number;
 
-  /** `queue`: where one more regeneration is asked for when a newer set was stored meanwhile (absent in some tests). */
+  /**
+   * `queue`: where one more regeneration is asked for when a newer set was stored meanwhile;
+   * `profiles`: the process's parsed history profiles (both absent in some tests).
+   */
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
     @InjectInsightWorkerConfig() config: InsightGenerationConfig & { INSIGHT_REGENERATE_DELAY_MS?: number },
     @Optional() @InjectQueue(INSIGHT_GENERATE_QUEUE) private readonly queue?: Queue,
+    @Optional() private readonly profiles?: ProfileCache,
   ) {
     this.events = new EventsPublisher(config.REDIS_URL);
     this.writer = createInsightWriter(config);
@@ -87,7 +91,7 @@ export class InsightGenerationService implements OnApplicationShutdown {
 
   private async compose(job: InsightGenerateJob, context: JobContext): Promise<InsightGenerationOutcome> {
     const log = { reportId: job.configurationId, executionId: job.executionId, jobId: context.jobId, attempt: context.attempt };
-    const loaded = await loadInsightTarget(this.prisma, job);
+    const loaded = await loadInsightTarget(this.prisma, job, this.profiles);
     if (loaded.kind === 'skip') {
       this.logger.log({ msg: `insights skipped: ${loaded.reason}`, reason: loaded.reason, detail: loaded.detail, ...log });
       return { status: 'skipped', reason: loaded.reason, ...(loaded.detail ? { detail: loaded.detail } : {}) };

@@ -4,7 +4,7 @@ import {
   type BuiltView, type DashboardType, type InsightGenerateJob, type ResultProfile,
 } from '@amc-reports/contracts';
 import type { ChartSpec } from '@amc-reports/charts/src/chart-spec';
-import type { PrismaClient } from '@amc-reports/db';
+import { readExecutionProfiles, type PrismaClient, type ProfileCache } from '@amc-reports/db';
 import { InsightVisualizationSettings } from '@amc-reports/contracts/src/report-settings';
 import type { ExecutionProfile, InsightInput } from './findings/finding';
 import type { InsightSettings } from './findings/insight-metrics';
@@ -39,13 +39,14 @@ export interface InsightTarget {
 
 export type LoadedTarget = { kind: 'ready'; target: InsightTarget } | { kind: 'skip'; reason: SkipReason; detail?: string };
 
+/** An execution without its profile: profiles come through readExecutionProfiles (and its cache). */
 export interface ExecutionRow {
   id: string;
   workflow_id: string;
   status: string;
   time_window_start: Date;
   time_window_end: Date;
-  result_profile: ResultProfile | null;
+  has_profile: boolean;
   error_code: string | null;
   superseded_by: string | null;
 }
@@ -56,7 +57,7 @@ export interface ExecutionRow {
  * failure: the job is stale, retrying cannot help and nothing is wrong. Only a payload that can
  * never be right (an execution of another workflow) is an UnrecoverableError.
  */
-export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenerateJob): Promise<LoadedTarget> {
+export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenerateJob, cache?: ProfileCache): Promise<LoadedTarget> {
   const configuration = await prisma.reportConfiguration.findUnique({
     where: { id: job.configurationId },
     select: { id: true, workflowId: true, isEnabled: true, dashboardType: true, dataAggregationSettings: true, visualizationSettings: true },
@@ -67,14 +68,14 @@ export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenera
   if (!configuration.workflowId) return { kind: 'skip', reason: 'template_configuration' };
 
   const [execution] = await prisma.$queryRaw<ExecutionRow[]>`
-    SELECT id, workflow_id, status, time_window_start, time_window_end, result_profile, error_code, superseded_by
+    SELECT id, workflow_id, status, time_window_start, time_window_end, result_profile IS NOT NULL AS has_profile, error_code, superseded_by
     FROM workflow_executions WHERE id = ${job.executionId}::uuid`;
   if (!execution) return { kind: 'skip', reason: 'execution_missing' };
   if (execution.workflow_id !== configuration.workflowId) {
     throw new UnrecoverableError(`execution ${job.executionId} belongs to another workflow than configuration ${job.configurationId}`);
   }
   if (execution.status !== 'SUCCEEDED') return { kind: 'skip', reason: 'execution_not_succeeded', detail: execution.status };
-  if (!execution.result_profile || (execution.error_code !== null && execution.error_code !== REPORT_UNUSABLE)) {
+  if (!execution.has_profile || (execution.error_code !== null && execution.error_code !== REPORT_UNUSABLE)) {
     return { kind: 'skip', reason: 'execution_unusable', detail: execution.error_code ?? 'no result profile' };
   }
   // A newer execution of the same window replaced this one in every history: its insights will come with it.
@@ -86,8 +87,16 @@ export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenera
   const dashboardType = DASHBOARD_TYPES.includes(configuration.dashboardType as DashboardType)
     ? (configuration.dashboardType as DashboardType)
     : 'custom';
-  const latest = toProfile(execution);
-  const earlier = await loadEarlierHistory(prisma, execution, historyLength(configuration.dataAggregationSettings) - 1);
+  const earlierRows = await loadEarlierHistory(prisma, execution, historyLength(configuration.dataAggregationSettings) - 1);
+  const profiles = await readExecutionProfiles(prisma, [...earlierRows, execution].map((row) => row.id), cache);
+  const latestProfile = profiles.get(execution.id);
+  // Its profile went between the two reads (a re-sent event is being processed): the job is stale.
+  if (!latestProfile) return { kind: 'skip', reason: 'execution_unusable', detail: 'no result profile' };
+  const latest = toProfile(execution, latestProfile);
+  const earlier = earlierRows.flatMap((row) => {
+    const profile = profiles.get(row.id);
+    return profile ? [toProfile(row, profile)] : [];
+  });
   const feedback = await loadFeedbackWeights(prisma, configuration.id, execution.time_window_start);
   return {
     kind: 'ready',
@@ -113,24 +122,24 @@ export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenera
  * ending at this execution's window: a job that runs late, after newer weeks arrived, still
  * describes its own execution against what came before it, never against the future.
  */
-async function loadEarlierHistory(prisma: PrismaClient, execution: ExecutionRow, length: number): Promise<ExecutionProfile[]> {
+async function loadEarlierHistory(prisma: PrismaClient, execution: ExecutionRow, length: number): Promise<ExecutionRow[]> {
   if (length <= 0) return [];
   const rows = await prisma.$queryRaw<ExecutionRow[]>`
-    SELECT id, workflow_id, status, time_window_start, time_window_end, result_profile, error_code, superseded_by
+    SELECT id, workflow_id, status, time_window_start, time_window_end, true AS has_profile, error_code, superseded_by
     FROM workflow_executions
     WHERE workflow_id = ${execution.workflow_id}::uuid AND status = 'SUCCEEDED' AND superseded_by IS NULL
       AND result_profile IS NOT NULL AND (error_code IS NULL OR error_code = ${REPORT_UNUSABLE})
       AND time_window_start < ${execution.time_window_start}
     ORDER BY time_window_start DESC, completed_at DESC LIMIT ${length}`;
-  return rows.reverse().map(toProfile);
+  return rows.reverse();
 }
 
-export function toProfile(row: ExecutionRow): ExecutionProfile {
+export function toProfile(row: Pick<ExecutionRow, 'id' | 'time_window_start' | 'time_window_end'>, profile: ResultProfile): ExecutionProfile {
   return {
     executionId: row.id,
     timeWindowStart: row.time_window_start.toISOString(),
     timeWindowEnd: row.time_window_end.toISOString(),
-    profile: row.result_profile as ResultProfile,
+    profile,
   };
 }
 

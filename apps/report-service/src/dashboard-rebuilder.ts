@@ -1,6 +1,6 @@
-import type { BuiltView, DashboardType, ResultProfile } from '@amc-reports/contracts';
+import type { BuiltView, DashboardType } from '@amc-reports/contracts';
 import { HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX } from '@amc-reports/contracts/src/report-settings';
-import { type PrismaClient, readExecutionProfiles, readReportTimeline } from '@amc-reports/db';
+import { type PrismaClient, type ProfileCache, readExecutionProfiles, readReportTimeline } from '@amc-reports/db';
 import { buildPlannedDashboard, planPeriod, profilesNeeded, toTimelineExecution, UnusableResultError, type TimelineExecution } from '@amc-reports/dashboards';
 
 export interface ConfigurationToBuild {
@@ -51,10 +51,12 @@ export interface Rebuilt {
  * history charts with their gaps. Throws ShownResultUnusable (naming the execution shown) when
  * its result cannot make this dashboard.
  */
-export async function rebuildConfiguration(prisma: PrismaClient, workflowId: string, config: ConfigurationToBuild): Promise<Rebuilt> {
+export async function rebuildConfiguration(
+  prisma: PrismaClient, workflowId: string, config: ConfigurationToBuild, cache?: ProfileCache,
+): Promise<Rebuilt> {
   let timeline = await readTimeline(prisma, workflowId, config.id);
   for (let round = 1; ; round++) {
-    const rebuilt = await buildAndWrite(prisma, config, timeline);
+    const rebuilt = await buildAndWrite(prisma, config, timeline, cache);
     // Two jobs of one workflow (REPORT_CONCURRENCY, or several report services) can each read the
     // history before the other's execution is recorded, and the one writing last would leave its
     // older window. Read it again after writing: the writer that commits last sees every execution
@@ -72,11 +74,11 @@ async function readTimeline(prisma: PrismaClient, workflowId: string, configId: 
   return (await readReportTimeline(prisma, workflowId, configId)).map(toTimelineExecution);
 }
 
-async function buildAndWrite(prisma: PrismaClient, config: ConfigurationToBuild, timeline: TimelineExecution[]): Promise<Rebuilt> {
+async function buildAndWrite(prisma: PrismaClient, config: ConfigurationToBuild, timeline: TimelineExecution[], cache?: ProfileCache): Promise<Rebuilt> {
   const plan = planPeriod(timeline, { kind: 'latest' }, { kind: 'previous' }, historyLength(config.dataAggregationSettings));
   const shown = plan.period.members[0];
   if (!shown) return { views: [], shownExecutionId: null };
-  const profiles = await readExecutionProfiles<ResultProfile>(prisma, profilesNeeded(plan));
+  const profiles = await readExecutionProfiles(prisma, profilesNeeded(plan), cache);
   const settings = { visualization: config.visualizationSettings, aggregation: config.dataAggregationSettings };
   let views: BuiltView[];
   try {

@@ -1,5 +1,5 @@
-import type { AmcExecutionCompletedEvent, ResultProfile } from '@amc-reports/contracts';
-import type { PrismaClient } from '@amc-reports/db';
+import { packProfile, unpackProfile, type AmcExecutionCompletedEvent, type ResultProfile } from '@amc-reports/contracts';
+import type { PrismaClient, ProfileCache } from '@amc-reports/db';
 
 export interface RecordedExecution {
   id: string;
@@ -34,15 +34,22 @@ export async function upsertExecution(
 }
 
 /**
- * The profile goes to Postgres as one JSON text parameter: handing Prisma the object made it walk
- * every nested value (a storm bench's CPU profile: ~10 % of the report service in that walk).
+ * The profile goes to Postgres packed (stored-profile.ts) as one JSON text parameter: handing
+ * Prisma the object made it walk every nested value (a storm bench's CPU profile: ~10 % of the
+ * report service in that walk). The cache gets what every reader will read back from the column,
+ * at the row version written, so this job's own rebuild does not read it again.
  */
-export async function saveProfile(prisma: PrismaClient, executionId: string, profile: ResultProfile, rawResultKey: string): Promise<void> {
-  await prisma.$executeRaw`
+export async function saveProfile(
+  prisma: PrismaClient, executionId: string, profile: ResultProfile, rawResultKey: string, cache?: ProfileCache,
+): Promise<void> {
+  const stored = JSON.stringify(packProfile(profile));
+  const [row] = await prisma.$queryRaw<Array<{ version: string }>>`
     UPDATE workflow_executions
-    SET result_profile = ${JSON.stringify(profile)}::jsonb, raw_result_key = ${rawResultKey}, row_count = ${profile.rowCount},
+    SET result_profile = ${stored}::jsonb, raw_result_key = ${rawResultKey}, row_count = ${profile.rowCount},
         filtered_row_count = ${profile.filteredRowCount}, error_code = NULL, error = NULL
-    WHERE id = ${executionId}::uuid`;
+    WHERE id = ${executionId}::uuid
+    RETURNING xmin::text AS version`;
+  if (row && cache) cache.set(executionId, row.version, unpackProfile(JSON.parse(stored)));
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type DashboardUpdatedEvent, type ReportUpdateJob,
 } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
-import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
+import { InjectPrisma, ProfileCache, type PrismaClient } from '@amc-reports/db';
 import { markEventFailed, markEventProcessed, requestExecutionInsights } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
@@ -47,6 +47,8 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
   private readonly policy: ResultSourcePolicy;
   private readonly events: EventsPublisher;
   private readonly regenerateDelayMs: number;
+  /** History profiles parsed once per process, not once per rebuild (PROFILE_CACHE_ENTRIES). */
+  private readonly profiles: ProfileCache;
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
@@ -62,6 +64,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     };
     this.events = new EventsPublisher(config.REDIS_URL);
     this.regenerateDelayMs = config.INSIGHT_REGENERATE_DELAY_MS;
+    this.profiles = new ProfileCache(config.PROFILE_CACHE_ENTRIES);
   }
 
   /** A report service killed while archiving a result left a temporary: gone before this one starts. */
@@ -137,7 +140,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     let first: ShownResultUnusable | null = null;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await rebuildConfiguration(this.prisma, workflowId, config);
+        await rebuildConfiguration(this.prisma, workflowId, config, this.profiles);
         return first;
       } catch (error) {
         if (!(error instanceof ShownResultUnusable)) throw error;
@@ -155,7 +158,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
       const loaded = await loadResultProfile(event.result!, execution.id, this.storage, this.policy);
       // No rows or no numeric column: no report of any type can use it, so it is the result's fault.
       assertUsableProfile(loaded.profile);
-      await saveProfile(this.prisma, execution.id, loaded.profile, loaded.rawResultKey);
+      await saveProfile(this.prisma, execution.id, loaded.profile, loaded.rawResultKey, this.profiles);
       return true;
     } catch (error) {
       if (error instanceof UnusableResultError) {

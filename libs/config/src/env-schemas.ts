@@ -25,6 +25,12 @@ const csvList = z
  * late) one pass runs (a debounce; a pass waits at most 12 times this); read by the report service (which asks) and the insight worker (which asks
  * again when a pass lost a race).
  */
+/**
+ * Parsed result profiles a worker keeps between jobs (history reads hit them): about 200 kB of
+ * heap each for a 200-campaign result, so the default is ~200 MB at most; 0 turns caching off.
+ */
+const profileCacheEntries = z.coerce.number().int().min(0).max(100_000).default(1024);
+
 const regenerateDelay = z.coerce.number().int().min(0).max(600_000).default(5_000);
 
 /** Variables every process reads. */
@@ -133,6 +139,7 @@ export const ReportServiceEnv = BaseEnv.extend({
   /** report.update jobs one process runs at once (each mostly waits on Postgres round trips). */
   REPORT_CONCURRENCY: positiveInt.default(2),
   INSIGHT_REGENERATE_DELAY_MS: regenerateDelay,
+  PROFILE_CACHE_ENTRIES: profileCacheEntries,
 });
 
 export const InsightWorkerEnv = BaseEnv.extend({
@@ -143,6 +150,7 @@ export const InsightWorkerEnv = BaseEnv.extend({
   OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   INSIGHT_CONCURRENCY: positiveInt.default(2),
   INSIGHT_REGENERATE_DELAY_MS: regenerateDelay,
+  PROFILE_CACHE_ENTRIES: profileCacheEntries,
 });
 
 export const ExportWorkerEnv = BaseEnv.extend({

@@ -19,3 +19,4 @@ export {
 } from './report-settings';
 export * from './amc-signature';
 export * as api from './api';
+export * from './stored-profile';

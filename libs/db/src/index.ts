@@ -2,6 +2,7 @@ export { createPrismaClient, PrismaClient, Prisma, type TransactionClient, type 
 export { withUser } from './with-user';
 export { DatabaseModule, PRISMA, InjectPrisma } from './database.module';
 export { createPgPool } from './pg-pool';
-export { readExecutionProfiles, readReportTimeline, REPORT_TIMELINE_MAX, type ReportExecutionRow } from './report-timeline';
+export { readReportTimeline, REPORT_TIMELINE_MAX, type ReportExecutionRow } from './report-timeline';
+export { ProfileCache, readExecutionProfiles } from './profile-cache';
 export { ensureAutoExport, type AutoExportRow } from './auto-export';
 export { withShareLink } from './with-share-link';

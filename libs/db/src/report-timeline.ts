@@ -51,11 +51,3 @@ export async function readReportTimeline(client: RawClient, workflowId: string, 
     reportProblem: row.problem_code && row.problem ? { code: row.problem_code, message: row.problem } : null,
   }));
 }
-
-/** The result profiles of some executions (only those a plan needs). */
-export async function readExecutionProfiles<P>(client: RawClient, executionIds: readonly string[]): Promise<Map<string, P>> {
-  if (executionIds.length === 0) return new Map();
-  const rows = await client.$queryRaw<Array<{ id: string; result_profile: P }>>`
-    SELECT id, result_profile FROM workflow_executions WHERE id = ANY(${[...executionIds]}::uuid[]) AND result_profile IS NOT NULL`;
-  return new Map(rows.map((row) => [row.id, row.result_profile]));
-}

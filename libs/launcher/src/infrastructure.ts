@@ -19,6 +19,8 @@ export interface InfrastructureOptions {
   redisCluster?: boolean;
   /** Database created on an embedded cluster. */
   databaseName?: string;
+  /** Embedded Postgres loads pg_stat_statements (benchmarks say which statements the time goes to). */
+  statStatements?: boolean;
   /** Respect DATABASE_URL / REDIS_URL from this environment (dev); tests pass {} to always embed. */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
@@ -60,6 +62,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
         dataDir: path.join(options.dataRoot, 'pg'),
         port: options.postgresPort ?? (await findFreePort()),
         durable: options.durable,
+        statStatements: options.statStatements,
         log: (line) => log(`[postgres] ${line}`),
       });
       await ensureDatabase(postgres.adminUrl, databaseName);

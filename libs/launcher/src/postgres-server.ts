@@ -11,6 +11,8 @@ export interface PostgresServerOptions {
   port: number;
   /** Throw-away clusters (tests) trade durability for speed: no fsync. */
   durable: boolean;
+  /** Preload pg_stat_statements (shipped with the embedded binaries); `CREATE EXTENSION` is the caller's. */
+  statStatements?: boolean;
   log: (line: string) => void;
 }
 
@@ -154,6 +156,7 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Run
     '-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
     '-c', 'max_connections=300', '-c', 'shared_buffers=128MB',
     ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    ...(options.statStatements ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=top'] : []),
   ];
   const child = spawn(path.join(bin, 'postgres'), flags, { ...ids, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = registerChild('postgres', child, 'SIGINT', { tier: 'infrastructure' });

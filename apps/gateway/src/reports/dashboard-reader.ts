@@ -55,7 +55,7 @@ export class DashboardReader {
         if (error instanceof PeriodRequestError) throw validationError([{ field: error.field, message: error.message }]);
         throw error;
       }
-      const profiles = await readExecutionProfiles<ResultProfile>(tx, profilesNeeded(plan));
+      const profiles = await readExecutionProfiles(tx, profilesNeeded(plan));
       try {
         built = { plan, problem: null, views: buildPlannedDashboard(report.dashboardType as DashboardType, settings, plan, profiles, { compareTables: true }).views };
       } catch (error) {

@@ -33,7 +33,7 @@ export async function previewReport(tx: TransactionClient, report: { id: string;
   const shown = plan.period.members[0];
   const shownRow = shown ? rows.find((row) => row.id === shown.executionId) : undefined;
   if (!shown || !shownRow) return { execution: null, profile: null, views: [], problem: null };
-  const profiles = await readExecutionProfiles<ResultProfile>(tx, profilesNeeded(plan));
+  const profiles = await readExecutionProfiles(tx, profilesNeeded(plan));
   const profile = profiles.get(shown.executionId)!;
   const settings = { visualization: draft.visualizationSettings, aggregation };
   const stored = await tx.dashboardView.findMany({ where: { reportConfigurationId: report.id }, select: { id: true, viewKey: true } });

@@ -1,10 +1,10 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import {
   INSIGHT_GENERATE_QUEUE, INSIGHTS_GENERATED, insightRegenerationKey, type InsightRegenerateJob, type InsightsGeneratedEvent,
 } from '@amc-reports/contracts';
-import { InjectPrisma, type PrismaClient } from '@amc-reports/db';
+import { InjectPrisma, ProfileCache, type PrismaClient } from '@amc-reports/db';
 import { markRegenerationFailed, markRegenerationSkipped, requestInsightRegeneration, settleRegeneration } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { composeInsights } from '../insight-composer';
@@ -46,6 +46,7 @@ export class InsightRegenerationService implements OnApplicationShutdown {
     @InjectPrisma() private readonly prisma: PrismaClient,
     @InjectInsightWorkerConfig() config: RegenerationConfig,
     @InjectQueue(INSIGHT_GENERATE_QUEUE) private readonly queue: Queue,
+    @Optional() private readonly profiles?: ProfileCache,
   ) {
     this.events = new EventsPublisher(config.REDIS_URL);
     this.writer = createInsightWriter(config);
@@ -97,7 +98,7 @@ export class InsightRegenerationService implements OnApplicationShutdown {
   }
 
   private async recompute(configurationId: string, inputs: RegenerationInputs, chunk: PlannedExecution[], feedbackOf: (start: number) => FeedbackWeight[]) {
-    const profiles = await loadProfiles(this.prisma, [...new Set(chunk.flatMap((planned) => [...planned.earlierIds, planned.executionId]))]);
+    const profiles = await loadProfiles(this.prisma, [...new Set(chunk.flatMap((planned) => [...planned.earlierIds, planned.executionId]))], this.profiles);
     const sets: FingerprintedSet[] = [];
     for (const planned of chunk) {
       const latest = profiles.get(planned.executionId);

@@ -1,10 +1,10 @@
 import {
-  DASHBOARD_TYPES, type BuiltView, type DashboardType, type ResultProfile,
+  DASHBOARD_TYPES, type BuiltView, type DashboardType,
 } from '@amc-reports/contracts';
-import type { PrismaClient } from '@amc-reports/db';
+import { readExecutionProfiles, type PrismaClient, type ProfileCache } from '@amc-reports/db';
 import type { ExecutionProfile } from '../findings/finding';
 import type { InsightSettings } from '../findings/insight-metrics';
-import { historyLength, insightSettings, insightThresholds, loadViews, REPORT_UNUSABLE, type SkipReason } from '../insight-input-loader';
+import { historyLength, insightSettings, insightThresholds, loadViews, REPORT_UNUSABLE, toProfile, type SkipReason } from '../insight-input-loader';
 import type { HistoryEntry } from './history-fingerprint';
 
 export interface RegenerationInputs {
@@ -65,15 +65,16 @@ export async function loadRegenerationInputs(prisma: PrismaClient, configuration
   };
 }
 
-/** The profiles of these executions, in one query. */
-export async function loadProfiles(prisma: PrismaClient, executionIds: readonly string[]): Promise<Map<string, ExecutionProfile>> {
+/** The profiles of these executions: one query for those the cache does not hold. */
+export async function loadProfiles(prisma: PrismaClient, executionIds: readonly string[], cache?: ProfileCache): Promise<Map<string, ExecutionProfile>> {
   if (executionIds.length === 0) return new Map();
-  const rows = await prisma.$queryRaw<Array<{ id: string; time_window_start: Date; time_window_end: Date; result_profile: ResultProfile }>>`
-    SELECT id, time_window_start, time_window_end, result_profile FROM workflow_executions WHERE id = ANY(${[...executionIds]}::uuid[])`;
-  return new Map(rows.map((row) => [row.id, {
-    executionId: row.id, timeWindowStart: row.time_window_start.toISOString(), timeWindowEnd: row.time_window_end.toISOString(),
-    profile: row.result_profile,
-  }]));
+  const rows = await prisma.$queryRaw<Array<{ id: string; time_window_start: Date; time_window_end: Date }>>`
+    SELECT id, time_window_start, time_window_end FROM workflow_executions WHERE id = ANY(${[...executionIds]}::uuid[]) AND result_profile IS NOT NULL`;
+  const profiles = await readExecutionProfiles(prisma, rows.map((row) => row.id), cache);
+  return new Map(rows.flatMap((row) => {
+    const profile = profiles.get(row.id);
+    return profile ? [[row.id, toProfile(row, profile)] as const] : [];
+  }));
 }
 
 /** `ORDER BY completed_at DESC` puts a missing completion time first, as if it were the newest. */
