@@ -186,9 +186,19 @@ async function main(): Promise<void> {
     await insightEvents.close();
     await Promise.all(queues.map((queue) => queue.close()));
 
+    // Deferred rebuilds (rebuild-deferral.ts) must still leave every dashboard on its newest usable window.
+    const { rows: [shown] } = await pool.query(`SELECT count(*)::int AS reports,
+        count(*) FILTER (WHERE v.source = newest.id)::int AS current
+      FROM report_configurations c
+      JOIN LATERAL (SELECT min(source_execution_id::text)::uuid AS source FROM dashboard_views WHERE report_configuration_id = c.id) v ON true
+      JOIN LATERAL (SELECT id FROM workflow_executions e WHERE e.workflow_id = c.workflow_id AND e.status = 'SUCCEEDED' AND e.superseded_by IS NULL
+                    AND e.result_profile IS NOT NULL ORDER BY time_window_start DESC, completed_at DESC LIMIT 1) newest ON true
+      WHERE c.name = 'storm'`);
+    if (shown.current !== shown.reports) throw new Error(`${shown.reports - shown.current} of ${shown.reports} dashboards do not show their newest window`);
     const processedRate = signed.length / processedSeconds;
     console.log(`storm: ${signed.length} signed events (${ROWS} rows, ${WORKFLOWS} workflows, windows in and out of order, ${Math.round(LATE_RERUN_SHARE * 100)} % late re-runs), concurrency ${CONCURRENCY}`);
     console.log(`  accepted                      : ${(signed.length / acceptedSeconds).toFixed(0)} events/s`);
+    console.log(`  dashboards on newest window   : ${shown.current} of ${shown.reports}`);
     console.log(`  executions fully processed    : ${processedRate.toFixed(1)} /s (${processedSeconds.toFixed(1)} s, ${outcome.executions} executions, ${outcome.failed} failed)`);
     console.log(`  insight computations/execution: ${(insight.computations / signed.length).toFixed(2)} (target ≤ 2; ${insight.passes} coalesced passes)`);
     console.log(`  insight jobs/execution        : ${(insight.jobs / signed.length).toFixed(2)} (before coalescing this order queued ${(uncoalescedJobs(order) / signed.length).toFixed(2)})`);

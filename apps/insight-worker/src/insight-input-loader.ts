@@ -143,24 +143,27 @@ export function toProfile(row: Pick<ExecutionRow, 'id' | 'time_window_start' | '
   };
 }
 
-/** Stored views as the builders made them; only keys, positions and chart fields matter for insights. */
+/**
+ * Stored views as far as insights use them: keys, positions and chart fields (which view an
+ * insight belongs to, and the views' shape in the history fingerprint). Not their data: a
+ * 200-campaign table is most of a view's bytes, and parsing it for every insight set was waste.
+ */
 export async function loadViews(prisma: PrismaClient, configurationId: string): Promise<BuiltView[]> {
   const rows = await prisma.dashboardView.findMany({
     where: { reportConfigurationId: configurationId },
     orderBy: [{ position: 'asc' }, { viewKey: 'asc' }],
-    select: { viewKey: true, name: true, viewType: true, position: true, chartConfigurations: true, processedData: true },
+    select: { viewKey: true, name: true, viewType: true, position: true, chartConfigurations: true },
   });
   return rows.map((row) => {
     // jsonb written by another app: a view without a chart must not break the view matching.
     const chart = (row.chartConfigurations ?? {}) as Partial<ChartSpec>;
-    const data = (row.processedData ?? {}) as Partial<BuiltView['data']>;
     return {
       key: row.viewKey,
       name: row.name,
       viewType: row.viewType as BuiltView['viewType'],
       position: row.position,
       chart: { kind: chart.kind ?? 'table', title: chart.title ?? row.name, x: chart.x, series: Array.isArray(chart.series) ? chart.series : [] },
-      data: { ...data, rows: Array.isArray(data.rows) ? data.rows : [] },
+      data: { rows: [] },
     };
   });
 }

@@ -2,8 +2,8 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectQueue } from '@nestjs/bullmq';
 import { UnrecoverableError, type Queue } from 'bullmq';
 import {
-  DELIVERY_QUEUE, AmcExecutionCompletedEvent, DASHBOARD_UPDATED, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE,
-  type DashboardUpdatedEvent, type ReportUpdateJob,
+  DELIVERY_QUEUE, AmcExecutionCompletedEvent, DASHBOARD_UPDATED, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE,
+  reportUpdateJobId, type DashboardUpdatedEvent, type ReportUpdateJob,
 } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
 import { InjectPrisma, ProfileCache, type PrismaClient } from '@amc-reports/db';
@@ -18,6 +18,7 @@ import { laterUsableExecutions, requestAutoExports, requestExecutionDelivery } f
 import { assertUsableProfile, UnusableResultError } from '@amc-reports/dashboards';
 import { readableMessage, type FailureClass } from './classify-failure';
 import { InjectReportServiceConfig } from './report-service.config';
+import { deferredRebuilds, viewsBehindHistory, type DeferralOptions } from './rebuild-deferral';
 import { ResultUnavailableError } from './result-source/result-errors';
 import { loadResultProfile } from './result-source/load-result-profile';
 import type { ResultSourcePolicy } from './result-source/open-result-stream';
@@ -31,6 +32,8 @@ export interface ReportUpdateOutcome {
   executionId: string | null;
   status: string;
   rebuilt: string[];
+  /** Configurations whose rebuild a not yet begun job of the workflow does (rebuild-deferral.ts). */
+  deferred: string[];
   failedConfigurations: string[];
   error?: string;
 }
@@ -49,12 +52,14 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
   private readonly regenerateDelayMs: number;
   /** History profiles parsed once per process, not once per rebuild (PROFILE_CACHE_ENTRIES). */
   private readonly profiles: ProfileCache;
+  private readonly deferral: DeferralOptions;
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
     @InjectQueue(INSIGHT_GENERATE_QUEUE) private readonly insightQueue: Queue,
     @InjectQueue(EXPORT_RENDER_QUEUE) private readonly exportQueue: Queue,
     @InjectQueue(DELIVERY_QUEUE) private readonly deliveryQueue: Queue,
+    @InjectQueue(REPORT_UPDATE_QUEUE) reportQueue: Queue,
     @InjectReportServiceConfig() config: ReportServiceEnv,
   ) {
     this.storage = new LocalDirectoryStorage(config.STORAGE_DIR);
@@ -65,6 +70,10 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     this.events = new EventsPublisher(config.REDIS_URL);
     this.regenerateDelayMs = config.INSIGHT_REGENERATE_DELAY_MS;
     this.profiles = new ProfileCache(config.PROFILE_CACHE_ENTRIES);
+    this.deferral = {
+      maxLagMs: config.REPORT_REBUILD_MAX_LAG_MS,
+      jobState: (amcExecutionId) => reportQueue.getJobState(reportUpdateJobId(amcExecutionId)),
+    };
   }
 
   /** A report service killed while archiving a result left a temporary: gone before this one starts. */
@@ -87,7 +96,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
   private async process(job: ReportUpdateJob, context: JobContext): Promise<ReportUpdateOutcome> {
     const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } });
     if (!row) throw new UnrecoverableError(`event ${job.eventRowId} does not exist`);
-    if (!row.workflowId) return { executionId: null, status: row.status, rebuilt: [], failedConfigurations: [], error: 'unknown workflow' };
+    if (!row.workflowId) return { executionId: null, status: row.status, rebuilt: [], deferred: [], failedConfigurations: [], error: 'unknown workflow' };
     const event = AmcExecutionCompletedEvent.parse(row.payload);
     const log = { executionId: event.executionId, workflowId: row.workflowId, jobId: context.jobId, attempt: context.attempt };
     const execution = await upsertExecution(this.prisma, row.workflowId, event, row.receivedAt);
@@ -99,10 +108,10 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     const workflow = await this.prisma.workflow.findUniqueOrThrow({ where: { id: row.workflowId } });
     if (!workflow.reportEnabled) {
       this.logger.log({ msg: 'execution recorded; reporting is off for the workflow', ...log });
-      return { executionId: execution.id, status: execution.status, rebuilt: [], failedConfigurations: [] };
+      return { executionId: execution.id, status: execution.status, rebuilt: [], deferred: [], failedConfigurations: [] };
     }
     await ensureTemplateCopies(this.prisma, workflow.id);
-    const outcome: ReportUpdateOutcome = { executionId: execution.id, status: execution.status, rebuilt: [], failedConfigurations: [] };
+    const outcome: ReportUpdateOutcome = { executionId: execution.id, status: execution.status, rebuilt: [], deferred: [], failedConfigurations: [] };
     // Whether it has a profile, not the profile: reading it back would parse it for nothing.
     const [current] = await this.prisma.$queryRaw<Array<{ status: string; has_profile: boolean; error_code: string | null }>>`
       SELECT status, result_profile IS NOT NULL AS has_profile, error_code FROM workflow_executions WHERE id = ${execution.id}::uuid`;
@@ -111,8 +120,12 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     // Read once for every report of the workflow: the later executions a replayed older window changes the insights of.
     const later = buildable ? await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart) : [];
 
-    for (const config of await enabledConfigurations(this.prisma, workflow.id)) {
-      if (buildable) {
+    const configurations = await enabledConfigurations(this.prisma, workflow.id);
+    const deferred = buildable ? await deferredRebuilds(this.prisma, workflow.id, configurations.map((c) => c.id), job.eventRowId, this.deferral) : new Set<string>();
+    for (const config of configurations) {
+      if (buildable && deferred.has(config.id)) {
+        outcome.deferred.push(config.id);
+      } else if (buildable) {
         const unusable = await this.rebuild(workflow.id, config, log);
         if (unusable) {
           outcome.failedConfigurations.push(config.id);
@@ -120,13 +133,18 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
           continue;
         }
         outcome.rebuilt.push(config.id);
+      } else if (this.deferral.maxLagMs > 0 && (await viewsBehindHistory(this.prisma, workflow.id, config.id))) {
+        // Nothing of its own to show, but a job may have left its rebuild to this one.
+        await this.rebuild(workflow.id, config, log);
+      }
+      if (buildable) {
         await requestExecutionInsights(this.prisma, this.insightQueue, config.id, execution.id, later, this.regenerateDelayMs);
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
         await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
       }
       await this.announce(config.id, workflow.id, execution.id, current.status);
     }
-    this.logger.log({ msg: `execution ${current.status}: ${outcome.rebuilt.length} dashboard(s) rebuilt`, ...log });
+    this.logger.log({ msg: `execution ${current.status}: ${outcome.rebuilt.length} dashboard(s) rebuilt, ${outcome.deferred.length} left to a later job`, ...log });
     return outcome;
   }
 
