@@ -111,10 +111,25 @@ export function scopeToTouchModel(
   return { latest: scope(latest), history: history.map(scope), model: choice.model };
 }
 
+/**
+ * Frames by profile and settings, kept as long as the profile is: the worker's profile cache
+ * hands every job of a workflow the same (frozen) history profiles, so their frames, and the sums
+ * read through them (sumsOf), are built once per process instead of once per insight set.
+ */
+const sharedFrames = new WeakMap<ResultProfile, Map<string, MetricFrame>>();
+function frameFor(profile: ResultProfile, settings: MetricSettings): MetricFrame {
+  let bySettings = sharedFrames.get(profile);
+  if (!bySettings) sharedFrames.set(profile, (bySettings = new Map()));
+  const key = JSON.stringify([settings.columns ?? null, settings.spendUnit ?? null, settings.currency ?? null]);
+  let frame = bySettings.get(key);
+  if (!frame) bySettings.set(key, (frame = buildMetricFrame(profile, settings)));
+  return frame;
+}
+
 export function buildInsightMetrics(profile: ResultProfile, options: { dashboardType: DashboardType; settings?: InsightSettings }): InsightMetrics {
   const settings = options.settings ?? {};
   const frameSettings: MetricSettings = { columns: settings.columns, spendUnit: settings.spendUnit, currency: settings.currency };
-  const frame = buildMetricFrame(profile, frameSettings);
+  const frame = frameFor(profile, frameSettings);
   const metrics = availableMetrics(frame, { extras: true }).map((definition) => insightMetric(definition, frame));
   const dimensions = resolveDimensionColumns(profile.dimensions, settings.columns).dimensions;
   const stageIds = stagesOf(frame, options.dashboardType, settings.stages?.map((stage) => stage.column), profile);
@@ -143,8 +158,6 @@ export function buildInsightMetrics(profile: ResultProfile, options: { dashboard
   };
   const volumes = metrics.filter((metric) => metric.kind === 'sum').map((metric) => metric.key);
   const chain = buildMetricChain(volumes, derived(), stages, rateIdOf);
-  // Each execution's frame is read many times (every metric, every campaign): built once.
-  const frames = new WeakMap<ResultProfile, MetricFrame>([[profile, frame]]);
   return {
     frame,
     metrics,
@@ -152,11 +165,8 @@ export function buildInsightMetrics(profile: ResultProfile, options: { dashboard
     stages,
     stageRates,
     chain,
-    frameOf: (execution) => {
-      let known = frames.get(execution.profile);
-      if (!known) frames.set(execution.profile, (known = buildMetricFrame(execution.profile, frameSettings)));
-      return known;
-    },
+    // Each execution's frame is read many times (every metric, every campaign): built once.
+    frameOf: (execution) => frameFor(execution.profile, frameSettings),
   };
 }
 
