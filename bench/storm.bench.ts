@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       REPORT_CONCURRENCY: process.env.REPORT_CONCURRENCY ?? '4', INSIGHT_CONCURRENCY: process.env.INSIGHT_CONCURRENCY ?? '2',
       ...(process.env.INSIGHT_REGENERATE_DELAY_MS ? { INSIGHT_REGENERATE_DELAY_MS: process.env.INSIGHT_REGENERATE_DELAY_MS } : {}), HEALTH_REQUIRED_WORKERS: 'none',
     };
-    const profiled = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+    const profiled = [...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), ...(process.env.STORM_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
     const gateway = startApp('gateway', { env });
     const reportService = startApp('report-service', { env, nodeArgs: profiled });
     const insightWorker = startApp('insight-worker', { env, nodeArgs: profiled });

@@ -12,26 +12,50 @@ export interface ConfigurationToBuild {
   exportSettings: unknown;
 }
 
+interface ConfigurationRow {
+  id: string;
+  name: string;
+  dashboard_type: string;
+  visualization_settings: unknown;
+  data_aggregation_settings: unknown;
+  export_settings: unknown;
+}
+
+const toConfiguration = (row: ConfigurationRow): ConfigurationToBuild => ({
+  id: row.id, name: row.name, dashboardType: row.dashboard_type as DashboardType, visualizationSettings: row.visualization_settings,
+  dataAggregationSettings: row.data_aggregation_settings, exportSettings: row.export_settings,
+});
+
 /**
- * A template-level configuration is a default, never a container of data: the workflow gets its
- * own copy (once, keyed by the source id), owned through the workflow's owner (DESIGN §3).
+ * The workflow's enabled configurations, oldest first, after giving it its own copy of each
+ * template-level one (once, keyed by the source id): a template configuration is a default, never
+ * a container of data, owned through the workflow's owner (DESIGN §3). One statement: the copies
+ * made now come from the INSERT's RETURNING, since the SELECT beside it does not see them.
  */
-export async function ensureTemplateCopies(prisma: PrismaClient, workflowId: string): Promise<void> {
-  await prisma.$executeRaw`
-    INSERT INTO report_configurations (workflow_id, source_configuration_id, name, dashboard_type, visualization_settings,
-                                       data_aggregation_settings, export_settings, is_enabled)
-    SELECT w.id, c.id, c.name, c.dashboard_type, c.visualization_settings, c.data_aggregation_settings, c.export_settings, true
-    FROM workflows w JOIN report_configurations c ON c.query_template_id = w.query_template_id
-    WHERE w.id = ${workflowId}::uuid AND c.is_enabled
-    ON CONFLICT (workflow_id, source_configuration_id) WHERE source_configuration_id IS NOT NULL DO NOTHING`;
+export async function workflowConfigurations(prisma: PrismaClient, workflowId: string): Promise<ConfigurationToBuild[]> {
+  const rows = await prisma.$queryRaw<ConfigurationRow[]>`
+    WITH copied AS (
+      INSERT INTO report_configurations (workflow_id, source_configuration_id, name, dashboard_type, visualization_settings,
+                                         data_aggregation_settings, export_settings, is_enabled)
+      SELECT w.id, c.id, c.name, c.dashboard_type, c.visualization_settings, c.data_aggregation_settings, c.export_settings, true
+      FROM workflows w JOIN report_configurations c ON c.query_template_id = w.query_template_id
+      WHERE w.id = ${workflowId}::uuid AND c.is_enabled
+      ON CONFLICT (workflow_id, source_configuration_id) WHERE source_configuration_id IS NOT NULL DO NOTHING
+      RETURNING id, name, dashboard_type, visualization_settings, data_aggregation_settings, export_settings, created_at
+    )
+    SELECT * FROM (
+      SELECT id, name, dashboard_type, visualization_settings, data_aggregation_settings, export_settings, created_at
+      FROM report_configurations WHERE workflow_id = ${workflowId}::uuid AND is_enabled
+      UNION ALL SELECT * FROM copied
+    ) configurations ORDER BY created_at, id`;
+  return rows.map(toConfiguration);
 }
 
 export async function enabledConfigurations(prisma: PrismaClient, workflowId: string): Promise<ConfigurationToBuild[]> {
-  const rows = await prisma.reportConfiguration.findMany({ where: { workflowId, isEnabled: true }, orderBy: { createdAt: 'asc' } });
-  return rows.map((row) => ({
-    id: row.id, name: row.name, dashboardType: row.dashboardType as DashboardType, visualizationSettings: row.visualizationSettings,
-    dataAggregationSettings: row.dataAggregationSettings, exportSettings: row.exportSettings,
-  }));
+  const rows = await prisma.$queryRaw<ConfigurationRow[]>`
+    SELECT id, name, dashboard_type, visualization_settings, data_aggregation_settings, export_settings
+    FROM report_configurations WHERE workflow_id = ${workflowId}::uuid AND is_enabled ORDER BY created_at, id`;
+  return rows.map(toConfiguration);
 }
 
 function historyLength(aggregation: unknown): number {

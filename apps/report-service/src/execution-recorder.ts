@@ -12,25 +12,50 @@ export interface RecordedExecution {
 
 /**
  * workflow_executions is the history. Upserted by AMC's (instance, execution id), so a job that
- * runs twice writes the same row; the profile and errors are written by later steps.
+ * runs twice writes the same row; the profile and errors are written by later steps. One
+ * statement (Prisma's upsert was three round trips and its ORM walk on every event).
  */
 export async function upsertExecution(
   prisma: PrismaClient, workflowId: string, event: AmcExecutionCompletedEvent, receivedAt: Date,
 ): Promise<RecordedExecution> {
   const completedAt = event.occurredAt ? new Date(event.occurredAt) : receivedAt;
-  const error = event.error ? { errorCode: event.error.code ?? event.status, error: event.error.message } : { errorCode: null, error: null };
-  const fields = {
-    workflowId, status: event.status, timeWindowStart: new Date(event.timeWindow.start), timeWindowEnd: new Date(event.timeWindow.end),
-    timeZone: event.timeWindow.timeZone ?? null, completedAt, ...error,
-  };
-  const row = await prisma.workflowExecution.upsert({
-    where: { amcInstanceId_amcExecutionId: { amcInstanceId: event.instanceId, amcExecutionId: event.executionId } },
-    create: { amcInstanceId: event.instanceId, amcExecutionId: event.executionId, ...fields },
-    update: fields,
-    // Not the profile: a re-driven event's row has one, and reading it back would parse it for nothing.
-    select: { id: true, status: true, timeWindowStart: true, timeWindowEnd: true },
-  });
-  return { id: row.id, workflowId, status: row.status, timeWindowStart: row.timeWindowStart, timeWindowEnd: row.timeWindowEnd, completedAt };
+  const errorCode = event.error ? event.error.code ?? event.status : null;
+  const error = event.error ? event.error.message : null;
+  // Not the profile: a re-driven event's row has one, and reading it back would parse it for nothing.
+  const [row] = await prisma.$queryRaw<Array<{ id: string; status: string; time_window_start: Date; time_window_end: Date }>>`
+    INSERT INTO workflow_executions (amc_instance_id, amc_execution_id, workflow_id, status, time_window_start, time_window_end, time_zone,
+                                     completed_at, error_code, error)
+    VALUES (${event.instanceId}, ${event.executionId}, ${workflowId}::uuid, ${event.status}, ${new Date(event.timeWindow.start)},
+            ${new Date(event.timeWindow.end)}, ${event.timeWindow.timeZone ?? null}, ${completedAt}, ${errorCode}, ${error})
+    ON CONFLICT (amc_instance_id, amc_execution_id) DO UPDATE
+    SET workflow_id = excluded.workflow_id, status = excluded.status, time_window_start = excluded.time_window_start,
+        time_window_end = excluded.time_window_end, time_zone = excluded.time_zone, completed_at = excluded.completed_at,
+        error_code = excluded.error_code, error = excluded.error
+    RETURNING id, status, time_window_start, time_window_end`;
+  return { id: row.id, workflowId, status: row.status, timeWindowStart: row.time_window_start, timeWindowEnd: row.time_window_end, completedAt };
+}
+
+/** Where the execution stands after recording, and the later usable executions of its workflow (for insight regeneration). */
+export interface ExecutionState {
+  status: string;
+  hasProfile: boolean;
+  errorCode: string | null;
+  laterUsable: string[];
+}
+
+/**
+ * One query: whether it has a profile (not the profile: reading it back would parse it for
+ * nothing), and the later usable executions a replayed older window changes the insights of.
+ */
+export async function executionState(prisma: PrismaClient, executionId: string): Promise<ExecutionState | null> {
+  const [row] = await prisma.$queryRaw<Array<{ status: string; has_profile: boolean; error_code: string | null; later: string[] }>>`
+    SELECT x.status, x.result_profile IS NOT NULL AS has_profile, x.error_code,
+           ARRAY(SELECT l.id::text FROM workflow_executions l
+                 WHERE l.workflow_id = x.workflow_id AND l.time_window_start > x.time_window_start AND l.status = 'SUCCEEDED'
+                   AND l.superseded_by IS NULL AND l.result_profile IS NOT NULL AND (l.error_code IS NULL OR l.error_code = ${REPORT_UNUSABLE})
+                 ORDER BY l.time_window_start LIMIT 52) AS later
+    FROM workflow_executions x WHERE x.id = ${executionId}::uuid`;
+  return row ? { status: row.status, hasProfile: row.has_profile, errorCode: row.error_code, laterUsable: row.later } : null;
 }
 
 /**

@@ -8,20 +8,6 @@ import { ensureAutoExport, type PrismaClient } from '@amc-reports/db';
 const AUTO_EXPORT_FORMATS = new Set(['pdf', 'png', 'csv', 'excel']);
 
 /**
- * A replayed older window changes the history every later execution's insights were computed
- * from (trends, anomalies, comparisons): those sets are regenerated too. The regeneration pass
- * finds which ones really changed; these are the ones recorded as waiting for it.
- */
-export async function laterUsableExecutions(prisma: PrismaClient, workflowId: string, windowStart: Date): Promise<string[]> {
-  const rows = await prisma.$queryRaw<{ id: string }[]>`
-    SELECT id FROM workflow_executions
-    WHERE workflow_id = ${workflowId}::uuid AND time_window_start > ${windowStart} AND status = 'SUCCEEDED'
-      AND superseded_by IS NULL AND result_profile IS NOT NULL AND (error_code IS NULL OR error_code = 'REPORT_UNUSABLE')
-    ORDER BY time_window_start LIMIT 52`;
-  return rows.map((row) => row.id);
-}
-
-/**
  * export_settings.autoExport lists formats exported after every successful execution. One export
  * per (configuration, execution, format): a re-run finds the rows it made and only re-adds their
  * jobs (the job id makes that a no-op).

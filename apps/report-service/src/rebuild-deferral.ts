@@ -31,17 +31,20 @@ export async function deferredRebuilds(
   prisma: PrismaClient, workflowId: string, configurationIds: readonly string[], eventRowId: string, options: DeferralOptions,
 ): Promise<Set<string>> {
   if (options.maxLagMs <= 0 || configurationIds.length === 0) return new Set();
-  const fresh = await prisma.$queryRaw<Array<{ id: string }>>`
-    SELECT report_configuration_id AS id FROM dashboard_views WHERE report_configuration_id = ANY(${[...configurationIds]}::uuid[])
-    GROUP BY report_configuration_id HAVING max(processed_at) > clock_timestamp() - make_interval(secs => ${options.maxLagMs / 1000})`;
-  if (fresh.length === 0) return new Set();
-  const waiting = await prisma.$queryRaw<Array<{ amc_execution_id: string }>>`
-    SELECT amc_execution_id FROM amc_execution_events
-    WHERE workflow_id = ${workflowId}::uuid AND processed_at IS NULL AND failed_at IS NULL AND id <> ${eventRowId}::uuid
-      AND status = 'SUCCEEDED' AND outcome = 'accepted'
-    ORDER BY received_at DESC LIMIT ${CANDIDATES}`;
-  for (const event of waiting) {
-    if (NOT_BEGUN.has(await options.jobState(event.amc_execution_id))) return new Set(fresh.map((row) => row.id));
+  // One round trip: the configurations written within the lag, and (only if there are any) the waiting events.
+  const [found] = await prisma.$queryRaw<Array<{ fresh: string[]; waiting: string[] }>>`
+    WITH fresh AS (
+      SELECT report_configuration_id AS id FROM dashboard_views WHERE report_configuration_id = ANY(${[...configurationIds]}::uuid[])
+      GROUP BY report_configuration_id HAVING max(processed_at) > clock_timestamp() - make_interval(secs => ${options.maxLagMs / 1000})
+    )
+    SELECT ARRAY(SELECT id::text FROM fresh) AS fresh,
+           ARRAY(SELECT amc_execution_id FROM amc_execution_events
+                 WHERE EXISTS (SELECT 1 FROM fresh) AND workflow_id = ${workflowId}::uuid AND processed_at IS NULL AND failed_at IS NULL
+                   AND id <> ${eventRowId}::uuid AND status = 'SUCCEEDED' AND outcome = 'accepted'
+                 ORDER BY received_at DESC LIMIT ${CANDIDATES}) AS waiting`;
+  if (!found || found.fresh.length === 0) return new Set();
+  for (const amcExecutionId of found.waiting) {
+    if (NOT_BEGUN.has(await options.jobState(amcExecutionId))) return new Set(found.fresh);
   }
   return new Set();
 }

@@ -11,10 +11,10 @@ import { markEventFailed, markEventProcessed, requestExecutionInsights } from '@
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
 import {
-  type ConfigurationToBuild, enabledConfigurations, ensureTemplateCopies, rebuildConfiguration, recordReportUnusable, ShownResultUnusable,
+  type ConfigurationToBuild, enabledConfigurations, rebuildConfiguration, recordReportUnusable, ShownResultUnusable, workflowConfigurations,
 } from './dashboard-rebuilder';
-import { saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
-import { laterUsableExecutions, requestAutoExports, requestExecutionDelivery } from './follow-up-jobs';
+import { executionState, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
+import { requestAutoExports, requestExecutionDelivery } from './follow-up-jobs';
 import { assertUsableProfile, UnusableResultError } from '@amc-reports/dashboards';
 import { readableMessage, type FailureClass } from './classify-failure';
 import { InjectReportServiceConfig } from './report-service.config';
@@ -94,55 +94,55 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async process(job: ReportUpdateJob, context: JobContext): Promise<ReportUpdateOutcome> {
-    const row = await this.prisma.amcExecutionEvent.findUnique({ where: { id: job.eventRowId } });
+    // The event and whether its workflow reports, in one query.
+    const [row] = await this.prisma.$queryRaw<Array<{ id: string; workflow_id: string | null; status: string; received_at: Date; payload: unknown; report_enabled: boolean | null }>>`
+      SELECT e.id, w.id AS workflow_id, e.status, e.received_at, e.payload, w.report_enabled
+      FROM amc_execution_events e LEFT JOIN workflows w ON w.id = e.workflow_id WHERE e.id = ${job.eventRowId}::uuid`;
     if (!row) throw new UnrecoverableError(`event ${job.eventRowId} does not exist`);
-    if (!row.workflowId) return { executionId: null, status: row.status, rebuilt: [], deferred: [], failedConfigurations: [], error: 'unknown workflow' };
+    if (!row.workflow_id) return { executionId: null, status: row.status, rebuilt: [], deferred: [], failedConfigurations: [], error: 'unknown workflow' };
+    const workflowId = row.workflow_id;
     const event = AmcExecutionCompletedEvent.parse(row.payload);
-    const log = { executionId: event.executionId, workflowId: row.workflowId, jobId: context.jobId, attempt: context.attempt };
-    const execution = await upsertExecution(this.prisma, row.workflowId, event, row.receivedAt);
+    const log = { executionId: event.executionId, workflowId, jobId: context.jobId, attempt: context.attempt };
+    const execution = await upsertExecution(this.prisma, workflowId, event, row.received_at);
 
     if (event.status === 'SUCCEEDED' && event.result) {
       const usable = await this.profileResult(execution, event);
       if (usable) await supersedeSameWindow(this.prisma, execution);
     }
-    const workflow = await this.prisma.workflow.findUniqueOrThrow({ where: { id: row.workflowId } });
-    if (!workflow.reportEnabled) {
+    if (!row.report_enabled) {
       this.logger.log({ msg: 'execution recorded; reporting is off for the workflow', ...log });
       return { executionId: execution.id, status: execution.status, rebuilt: [], deferred: [], failedConfigurations: [] };
     }
-    await ensureTemplateCopies(this.prisma, workflow.id);
     const outcome: ReportUpdateOutcome = { executionId: execution.id, status: execution.status, rebuilt: [], deferred: [], failedConfigurations: [] };
-    // Whether it has a profile, not the profile: reading it back would parse it for nothing.
-    const [current] = await this.prisma.$queryRaw<Array<{ status: string; has_profile: boolean; error_code: string | null }>>`
-      SELECT status, result_profile IS NOT NULL AS has_profile, error_code FROM workflow_executions WHERE id = ${execution.id}::uuid`;
+    const current = await executionState(this.prisma, execution.id);
     if (!current) throw new Error(`execution ${execution.id} vanished while being processed`);
-    const buildable = current.status === 'SUCCEEDED' && current.has_profile && current.error_code === null;
+    const buildable = current.status === 'SUCCEEDED' && current.hasProfile && current.errorCode === null;
     // Read once for every report of the workflow: the later executions a replayed older window changes the insights of.
-    const later = buildable ? await laterUsableExecutions(this.prisma, workflow.id, execution.timeWindowStart) : [];
+    const later = buildable ? current.laterUsable : [];
 
-    const configurations = await enabledConfigurations(this.prisma, workflow.id);
-    const deferred = buildable ? await deferredRebuilds(this.prisma, workflow.id, configurations.map((c) => c.id), job.eventRowId, this.deferral) : new Set<string>();
+    const configurations = await workflowConfigurations(this.prisma, workflowId);
+    const deferred = buildable ? await deferredRebuilds(this.prisma, workflowId, configurations.map((c) => c.id), job.eventRowId, this.deferral) : new Set<string>();
     for (const config of configurations) {
       if (buildable && deferred.has(config.id)) {
         outcome.deferred.push(config.id);
       } else if (buildable) {
-        const unusable = await this.rebuild(workflow.id, config, log);
+        const unusable = await this.rebuild(workflowId, config, log);
         if (unusable) {
           outcome.failedConfigurations.push(config.id);
-          await this.announce(config.id, workflow.id, execution.id, current.status);
+          await this.announce(config.id, workflowId, execution.id, current.status);
           continue;
         }
         outcome.rebuilt.push(config.id);
-      } else if (this.deferral.maxLagMs > 0 && (await viewsBehindHistory(this.prisma, workflow.id, config.id))) {
+      } else if (this.deferral.maxLagMs > 0 && (await viewsBehindHistory(this.prisma, workflowId, config.id))) {
         // Nothing of its own to show, but a job may have left its rebuild to this one.
-        await this.rebuild(workflow.id, config, log);
+        await this.rebuild(workflowId, config, log);
       }
       if (buildable) {
         await requestExecutionInsights(this.prisma, this.insightQueue, config.id, execution.id, later, this.regenerateDelayMs);
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
         await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
       }
-      await this.announce(config.id, workflow.id, execution.id, current.status);
+      await this.announce(config.id, workflowId, execution.id, current.status);
     }
     this.logger.log({ msg: `execution ${current.status}: ${outcome.rebuilt.length} dashboard(s) rebuilt, ${outcome.deferred.length} left to a later job`, ...log });
     return outcome;
