@@ -50,11 +50,11 @@ function postRaw(url: string, body: string, signature: string): Promise<number> 
   });
 }
 
-async function runConcurrently(total: number, concurrency: number, work: (i: number) => Promise<void>): Promise<number> {
+async function runConcurrently(total: number, concurrency: number, work: (i: number, lane: number) => Promise<void>): Promise<number> {
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) await work(next++);
+  await Promise.all(Array.from({ length: concurrency }, async (_, lane) => {
+    while (next < total) await work(next++, lane);
   }));
   return (performance.now() - started) / 1000;
 }
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
 
     const port = await findFreePort();
     const env = {
-      PATH: process.env.PATH, DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl, QUEUE_PREFIX: 'storm',
+      PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl, QUEUE_PREFIX: 'storm',
       AMC_WEBHOOK_SECRET: SECRET, JWT_SECRET: JWT, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), LOG_LEVEL: 'warn',
       STORAGE_DIR: path.join(dataRoot, 'storage'), RESULTS_DIR: path.join(dataRoot, 'results'), DB_POOL_SIZE: '10',
       REPORT_CONCURRENCY: process.env.REPORT_CONCURRENCY ?? '4', INSIGHT_CONCURRENCY: process.env.INSIGHT_CONCURRENCY ?? '2',
@@ -215,13 +215,18 @@ async function main(): Promise<void> {
         AND i.execution_id = (SELECT execution_id FROM dashboard_insights LIMIT 1)`, [configuration.id]);
     const { rows: [floorWorkflow] } = await pool.query(`SELECT workflow_id AS id, w.amc_instance_id AS instance FROM report_configurations c
       JOIN workflows w ON w.id = c.workflow_id WHERE c.id = $1`, [configuration.id]);
-    // Its own report, so nothing the stack does touches the rows it writes.
-    const { rows: [floorReport] } = await pool.query(
-      `INSERT INTO report_configurations (workflow_id, dashboard_type, name) VALUES ($1, 'performance', 'floor') RETURNING id`, [floorWorkflow.id]);
+    // Reports of its own, one per lane: nothing the stack does touches the rows it writes, and two
+    // lanes never upsert the same view keys at once (that can deadlock; the rebuilder takes a lock).
+    const floorReports: Array<{ id: string }> = [];
+    for (let lane = 0; lane < CONCURRENCY; lane++) {
+      floorReports.push((await pool.query(
+        `INSERT INTO report_configurations (workflow_id, dashboard_type, name) VALUES ($1, 'performance', 'floor') RETURNING id`, [floorWorkflow.id])).rows[0]);
+    }
     const profileJson = JSON.stringify(sample.result_profile);
     const viewsJson = JSON.stringify(views);
     const insightsJson = JSON.stringify(insights);
-    const floorSeconds = await runConcurrently(signed.length, CONCURRENCY, async (i) => {
+    const floorSeconds = await runConcurrently(signed.length, CONCURRENCY, async (i, lane) => {
+      const floorReport = floorReports[lane];
       const executionId = randomUUID();
       const { rows: [event] } = await pool.query(`INSERT INTO amc_execution_events (event_id, amc_instance_id, amc_execution_id, status, workflow_id, outcome, payload)
         VALUES ($1, $2, $3, 'SUCCEEDED', $4, 'accepted', $5) RETURNING id`, [randomUUID(), floorWorkflow.instance, executionId, floorWorkflow.id, signed[i].body]);

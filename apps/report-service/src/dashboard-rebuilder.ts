@@ -118,6 +118,9 @@ async function buildAndWrite(prisma: PrismaClient, config: ConfigurationToBuild,
     view_key: view.key, name: view.name, view_type: view.viewType, position: view.position, chart: view.chart, data: view.data,
   })));
   await prisma.$transaction([
+    // Two rebuilds of one report upserting the same view keys at once can deadlock in Postgres'
+    // speculative insertion (the storm's bare loop did): one writer per report at a time.
+    prisma.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${config.id}, 17)) IS NULL AS locked`,
     prisma.$executeRaw`
       INSERT INTO dashboard_views (report_configuration_id, view_key, name, view_type, position, chart_configurations, processed_data,
                                    source_execution_id, processed_at)

@@ -117,10 +117,10 @@ export function scopeToTouchModel(
  * read through them (sumsOf), are built once per process instead of once per insight set.
  */
 const sharedFrames = new WeakMap<ResultProfile, Map<string, MetricFrame>>();
-function frameFor(profile: ResultProfile, settings: MetricSettings): MetricFrame {
+const settingsKey = (settings: MetricSettings): string => JSON.stringify([settings.columns ?? null, settings.spendUnit ?? null, settings.currency ?? null]);
+function frameFor(profile: ResultProfile, settings: MetricSettings, key: string): MetricFrame {
   let bySettings = sharedFrames.get(profile);
   if (!bySettings) sharedFrames.set(profile, (bySettings = new Map()));
-  const key = JSON.stringify([settings.columns ?? null, settings.spendUnit ?? null, settings.currency ?? null]);
   let frame = bySettings.get(key);
   if (!frame) bySettings.set(key, (frame = buildMetricFrame(profile, settings)));
   return frame;
@@ -129,7 +129,8 @@ function frameFor(profile: ResultProfile, settings: MetricSettings): MetricFrame
 export function buildInsightMetrics(profile: ResultProfile, options: { dashboardType: DashboardType; settings?: InsightSettings }): InsightMetrics {
   const settings = options.settings ?? {};
   const frameSettings: MetricSettings = { columns: settings.columns, spendUnit: settings.spendUnit, currency: settings.currency };
-  const frame = frameFor(profile, frameSettings);
+  const key = settingsKey(frameSettings);
+  const frame = frameFor(profile, frameSettings, key);
   const metrics = availableMetrics(frame, { extras: true }).map((definition) => insightMetric(definition, frame));
   const dimensions = resolveDimensionColumns(profile.dimensions, settings.columns).dimensions;
   const stageIds = stagesOf(frame, options.dashboardType, settings.stages?.map((stage) => stage.column), profile);
@@ -158,6 +159,7 @@ export function buildInsightMetrics(profile: ResultProfile, options: { dashboard
   };
   const volumes = metrics.filter((metric) => metric.kind === 'sum').map((metric) => metric.key);
   const chain = buildMetricChain(volumes, derived(), stages, rateIdOf);
+  const frames = new WeakMap<ResultProfile, MetricFrame>([[profile, frame]]);
   return {
     frame,
     metrics,
@@ -165,8 +167,13 @@ export function buildInsightMetrics(profile: ResultProfile, options: { dashboard
     stages,
     stageRates,
     chain,
-    // Each execution's frame is read many times (every metric, every campaign): built once.
-    frameOf: (execution) => frameFor(execution.profile, frameSettings),
+    // Each execution's frame is read many times (every metric, every campaign): looked up in this
+    // catalog's own map first, the shared one once per profile.
+    frameOf: (execution) => {
+      let known = frames.get(execution.profile);
+      if (!known) frames.set(execution.profile, (known = frameFor(execution.profile, frameSettings, key)));
+      return known;
+    },
   };
 }
 
