@@ -31,6 +31,12 @@ export const INSIGHT_REGENERATE_JOB = 'insight.regenerate' as const;
 
 export const InsightRegenerateJob = z.object({
   configurationId: z.string().uuid(),
+  /**
+   * `fresh`: compute only the sets nobody has yet (executions that joined the pass under a backlog,
+   * due at once); sets whose history changed are left to a debounced full pass, which a fresh pass
+   * asks for when it leaves any. Absent: `all`, every set whose history changed.
+   */
+  scope: z.enum(['fresh', 'all']).optional(),
 });
 export type InsightRegenerateJob = z.infer<typeof InsightRegenerateJob>;
 
@@ -50,6 +56,13 @@ export const configurationOfRegenerationKey = (key: string): string => key.slice
  * pause still gets its pass.
  */
 export const INSIGHT_REGENERATE_MAX_DELAYS = 12;
+
+/**
+ * Waiting insight jobs from which an execution's own set is computed by its configuration's pass
+ * rather than a job of its own (processing-ledger requestExecutionInsights): more than the two
+ * jobs an insight worker starts at once are already waiting, so joining the pass costs no time.
+ */
+export const INSIGHT_BATCH_BACKLOG = 1;
 
 /**
  * `delayMs` (INSIGHT_REGENERATE_DELAY_MS): how long after the last request the pass runs.

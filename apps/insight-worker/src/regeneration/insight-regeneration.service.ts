@@ -17,7 +17,7 @@ import { PROMPT_VERSION } from '../wording/insight-prompt';
 import { STATISTICAL_MODEL } from '../wording/templated-wording';
 import { inputsSignature, planRegeneration, settingsSignature, viewsSignature, type PlannedExecution } from './history-fingerprint';
 import type { FeedbackWeight } from '../findings/feedback-weights';
-import { loadFeedbackWeights } from '../insight-feedback-reader';
+import { loadFeedbackWeightsByWindowStart } from '../insight-feedback-reader';
 import { loadProfiles, loadRegenerationInputs, type RegenerationInputs } from './regeneration-loader';
 
 /** Executions computed and stored per transaction: bounds the profiles held in memory and the statement size. */
@@ -71,18 +71,18 @@ export class InsightRegenerationService implements OnApplicationShutdown {
       dashboardType: inputs.dashboardType, aggregation: inputs.aggregation, promptVersion: PROMPT_VERSION, writer: this.writer?.model ?? STATISTICAL_MODEL,
     });
     // Users' feedback on earlier insights weighs each execution's findings (windows before its own):
-    // one small query per distinct window start (not yet one for the whole history).
-    const feedback = new Map<number, FeedbackWeight[]>();
-    for (const start of new Set(inputs.entries.map((entry) => entry.timeWindowStart))) {
-      feedback.set(start, await loadFeedbackWeights(this.prisma, job.configurationId, new Date(start)));
-    }
+    // one query for every window start of the history.
+    const feedback = await loadFeedbackWeightsByWindowStart(this.prisma, job.configurationId, inputs.entries.map((entry) => new Date(entry.timeWindowStart)));
     const feedbackOf = (start: number) => feedback.get(start) ?? [];
     const plan = planRegeneration(inputs.entries, inputs.stored, inputs.historyLength, settings, viewsSignature(inputs.views),
       (entry) => inputsSignature(inputs.thresholds, feedbackOf(entry.timeWindowStart) as unknown as Array<Record<string, unknown>>));
+    // A fresh pass computes the sets nobody has yet; refreshes wait for a debounced full pass.
+    const fresh = job.scope === 'fresh';
+    const due = fresh ? plan.stale.filter((planned) => planned.stored === null) : plan.stale;
     let insightCount = 0;
     const conflicts: string[] = [];
-    for (let start = 0; start < plan.stale.length; start += REGENERATION_CHUNK) {
-      const chunk = plan.stale.slice(start, start + REGENERATION_CHUNK);
+    for (let start = 0; start < due.length; start += REGENERATION_CHUNK) {
+      const chunk = due.slice(start, start + REGENERATION_CHUNK);
       const stored = await this.recompute(job.configurationId, inputs, chunk, feedbackOf);
       insightCount += stored.insightCount;
       conflicts.push(...stored.conflicts);
@@ -90,8 +90,10 @@ export class InsightRegenerationService implements OnApplicationShutdown {
     }
     await settleRegeneration(this.prisma, job.configurationId, plan.all, inputs.readAt);
     if (conflicts.length > 0) await requestInsightRegeneration(this.prisma, this.queue, job.configurationId, conflicts, this.delayMs);
+    // What a fresh pass left stays waiting (its ledger rows unsettled) for the debounced full pass.
+    else if (due.length < plan.stale.length) await requestInsightRegeneration(this.prisma, this.queue, job.configurationId, [], this.delayMs);
     const outcome: RegenerationOutcome = {
-      status: 'regenerated', executions: plan.all.length, recomputed: plan.stale.length - conflicts.length, conflicts: conflicts.length, insightCount,
+      status: 'regenerated', executions: plan.all.length, recomputed: due.length - conflicts.length, conflicts: conflicts.length, insightCount,
     };
     this.logger.log({ msg: `insights regenerated for ${outcome.recomputed} of ${outcome.executions} execution(s)`, ...log, ...outcome });
     return outcome;
