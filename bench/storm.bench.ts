@@ -181,6 +181,9 @@ async function main(): Promise<void> {
     const processedSeconds = (performance.now() - started) / 1000;
     const cpu: Record<string, number> = { ...Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processCpuSeconds(app.child.pid)])), postgres: postgresCpuSeconds() };
     const statements = await topStatements(pool, 8);
+    // What a year of executions weighs: bytes per execution of the tables that grow with them (heap, TOAST and indexes).
+    const { rows: sizes } = await pool.query<{ name: string; bytes: string }>(`SELECT relname AS name, pg_total_relation_size(oid)::text AS bytes FROM pg_class
+      WHERE relname IN ('amc_execution_events', 'workflow_executions', 'dashboard_insights', 'insight_generations', 'dashboard_views')`);
     const { rows: [outcome] } = await pool.query(`SELECT count(*) FILTER (WHERE failed_at IS NOT NULL)::int AS failed,
       (SELECT count(*)::int FROM workflow_executions) AS executions FROM amc_execution_events`);
     await insightEvents.close();
@@ -203,6 +206,7 @@ async function main(): Promise<void> {
     console.log(`  insight computations/execution: ${(insight.computations / signed.length).toFixed(2)} (target ≤ 2; ${insight.passes} coalesced passes)`);
     console.log(`  insight jobs/execution        : ${(insight.jobs / signed.length).toFixed(2)} (before coalescing this order queued ${(uncoalescedJobs(order) / signed.length).toFixed(2)})`);
     console.log(`  CPU per execution (ms)        : ${Object.entries(cpu).map(([name, seconds]) => `${name} ${((seconds - (cpuBefore as Record<string, number>)[name]) * 1000 / signed.length).toFixed(1)}`).join(', ')}`);
+    console.log(`  stored bytes per execution    : ${sizes.sort((a, b) => Number(b.bytes) - Number(a.bytes)).map((size) => `${size.name} ${(Number(size.bytes) / outcome.executions / 1024).toFixed(1)} kB`).join(', ')}`);
     if (statements) console.log(`  Postgres statements by total time:\n${formatStatements(statements).map((line) => `    ${line}`).join('\n')}`);
     // The floor: the same rows written by a bare loop (event, execution with its profile, the
     // dashboard's views in one statement, the insight set in one, the ledger), no HTTP, no parsing, no computing.
