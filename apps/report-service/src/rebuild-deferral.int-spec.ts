@@ -3,7 +3,9 @@ import { Queue } from 'bullmq';
 import { REPORT_UPDATE_JOB, reportUpdateJobId } from '@amc-reports/contracts';
 import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
 import { createTestDatabase, requireTestEnv, seedOrganization, uniqueQueuePrefix, type TestDatabase } from '@amc-reports/testing';
-import { deferredRebuilds, viewsBehindHistory, type DeferralOptions } from './rebuild-deferral';
+import { viewsBehindHistory, workflowBacklog, type DeferralOptions } from './rebuild-deferral';
+
+const deferredRebuilds = async (...args: Parameters<typeof workflowBacklog>) => (await workflowBacklog(...args)).deferred;
 
 let database: TestDatabase;
 let prisma: PrismaClient;
@@ -60,8 +62,8 @@ describe('leaving a rebuild to a job that has not begun', () => {
     const mine = await event();
     await views(new Date(Date.now() - 60_000));
     await event();
-    // The dashboard was written a minute ago: rebuilt now, however many events wait.
-    expect(await deferredRebuilds(prisma, workflowId, [reportId], mine.id, options())).toEqual(new Set());
+    // The dashboard was written a minute ago: rebuilt now, however many events wait (and they do).
+    expect(await workflowBacklog(prisma, workflowId, [reportId], mine.id, options())).toEqual({ waiting: true, deferred: new Set() });
     await views(new Date());
     expect(await deferredRebuilds(prisma, workflowId, [reportId], mine.id, options())).toEqual(new Set([reportId]));
 
@@ -73,7 +75,7 @@ describe('leaving a rebuild to a job that has not begun', () => {
 
     const active = await event();
     const activeState: DeferralOptions = { maxLagMs: 5_000, jobState: async () => 'active' };
-    expect(await deferredRebuilds(prisma, workflowId, [reportId], mine.id, activeState)).toEqual(new Set());
+    expect(await workflowBacklog(prisma, workflowId, [reportId], mine.id, activeState)).toEqual({ waiting: false, deferred: new Set() });
     expect(await deferredRebuilds(prisma, workflowId, [reportId], mine.id, { ...activeState, jobState: async () => 'delayed' })).toEqual(new Set([reportId]));
     await prisma.amcExecutionEvent.delete({ where: { id: active.id } });
   });

@@ -26,27 +26,34 @@ const NOT_BEGUN = new Set(['waiting', 'delayed', 'prioritized', 'waiting-childre
 /** How many waiting events are looked up in BullMQ before the job rebuilds itself. */
 const CANDIDATES = 3;
 
-/** The configurations (of those given) whose rebuild another, not yet begun job of the workflow will do. */
-export async function deferredRebuilds(
+export interface WorkflowBacklog {
+  /** Another event of the workflow waits and its job has not begun: it is processed after this one. */
+  waiting: boolean;
+  /** The configurations (of those given) whose rebuild that job will do. */
+  deferred: Set<string>;
+}
+
+/** Whether more of the workflow's events wait behind this one, and which rebuilds they take over. */
+export async function workflowBacklog(
   prisma: PrismaClient, workflowId: string, configurationIds: readonly string[], eventRowId: string, options: DeferralOptions,
-): Promise<Set<string>> {
-  if (options.maxLagMs <= 0 || configurationIds.length === 0) return new Set();
-  // One round trip: the configurations written within the lag, and (only if there are any) the waiting events.
+): Promise<WorkflowBacklog> {
+  // One round trip: the configurations written within the lag, and the waiting events.
   const [found] = await prisma.$queryRaw<Array<{ fresh: string[]; waiting: string[] }>>`
-    WITH fresh AS (
-      SELECT report_configuration_id AS id FROM dashboard_views WHERE report_configuration_id = ANY(${[...configurationIds]}::uuid[])
-      GROUP BY report_configuration_id HAVING max(processed_at) > clock_timestamp() - make_interval(secs => ${options.maxLagMs / 1000})
-    )
-    SELECT ARRAY(SELECT id::text FROM fresh) AS fresh,
+    SELECT ARRAY(SELECT report_configuration_id::text FROM dashboard_views WHERE report_configuration_id = ANY(${[...configurationIds]}::uuid[])
+                 GROUP BY report_configuration_id
+                 HAVING max(processed_at) > clock_timestamp() - make_interval(secs => ${Math.max(options.maxLagMs, 0) / 1000})) AS fresh,
            ARRAY(SELECT amc_execution_id FROM amc_execution_events
-                 WHERE EXISTS (SELECT 1 FROM fresh) AND workflow_id = ${workflowId}::uuid AND processed_at IS NULL AND failed_at IS NULL
+                 WHERE workflow_id = ${workflowId}::uuid AND processed_at IS NULL AND failed_at IS NULL
                    AND id <> ${eventRowId}::uuid AND status = 'SUCCEEDED' AND outcome = 'accepted'
                  ORDER BY received_at DESC LIMIT ${CANDIDATES}) AS waiting`;
-  if (!found || found.fresh.length === 0) return new Set();
-  for (const amcExecutionId of found.waiting) {
-    if (NOT_BEGUN.has(await options.jobState(amcExecutionId))) return new Set(found.fresh);
+  let waiting = false;
+  for (const amcExecutionId of found?.waiting ?? []) {
+    if (NOT_BEGUN.has(await options.jobState(amcExecutionId))) {
+      waiting = true;
+      break;
+    }
   }
-  return new Set();
+  return { waiting, deferred: waiting && options.maxLagMs > 0 ? new Set(found?.fresh ?? []) : new Set() };
 }
 
 /**

@@ -18,7 +18,7 @@ import { requestAutoExports, requestExecutionDelivery } from './follow-up-jobs';
 import { assertUsableProfile, UnusableResultError } from '@amc-reports/dashboards';
 import { readableMessage, type FailureClass } from './classify-failure';
 import { InjectReportServiceConfig } from './report-service.config';
-import { deferredRebuilds, viewsBehindHistory, type DeferralOptions } from './rebuild-deferral';
+import { viewsBehindHistory, workflowBacklog, type DeferralOptions } from './rebuild-deferral';
 import { ResultUnavailableError } from './result-source/result-errors';
 import { loadResultProfile } from './result-source/load-result-profile';
 import type { ResultSourcePolicy } from './result-source/open-result-stream';
@@ -121,7 +121,10 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     const later = buildable ? current.laterUsable : [];
 
     const configurations = await workflowConfigurations(this.prisma, workflowId);
-    const deferred = buildable ? await deferredRebuilds(this.prisma, workflowId, configurations.map((c) => c.id), job.eventRowId, this.deferral) : new Set<string>();
+    const backlog = buildable
+      ? await workflowBacklog(this.prisma, workflowId, configurations.map((c) => c.id), job.eventRowId, this.deferral)
+      : { waiting: false, deferred: new Set<string>() };
+    const deferred = backlog.deferred;
     for (const config of configurations) {
       if (buildable && deferred.has(config.id)) {
         outcome.deferred.push(config.id);
@@ -138,7 +141,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
         await this.rebuild(workflowId, config, log);
       }
       if (buildable) {
-        await requestExecutionInsights(this.prisma, this.insightQueue, config.id, execution.id, later, this.regenerateDelayMs);
+        await requestExecutionInsights(this.prisma, this.insightQueue, config.id, execution.id, later, this.regenerateDelayMs, { workflowBacklog: backlog.waiting });
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
         await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
       }

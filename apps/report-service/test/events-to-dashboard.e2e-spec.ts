@@ -113,7 +113,8 @@ it('builds an 8-point history from 8 weekly executions, and a replay of a window
   const insightQueue = new Queue('insight.generate', { connection: { url: stack.redisUrl }, prefix: stack.env.QUEUE_PREFIX });
   try {
     const jobs = (await insightQueue.getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((job) => job.data.configurationId === reportId);
-    expect(jobs.filter((job) => job.name === 'insight.regenerate').map((job) => job.data)).toEqual([{ configurationId: reportId }]);
+    // One pass for the report: the fresh sets' (which asks for the full pass when it leaves refreshes) absorbs the re-run's request.
+    expect(jobs.filter((job) => job.name === 'insight.regenerate').map((job) => job.data)).toEqual([expect.objectContaining({ configurationId: reportId })]);
     const own = jobs.filter((job) => job.name === 'insight.generate').map((job) => job.data.executionId as string);
     // How many got a job of their own depends on what earlier tests left waiting: at most the backlog's size.
     expect(own.length).toBeLessThanOrEqual(INSIGHT_BATCH_BACKLOG);

@@ -142,7 +142,7 @@ export const ReportServiceEnv = BaseEnv.extend({
    * Under a backlog a job leaves its dashboard rebuild to a later event of the workflow that has not
    * begun (rebuild-deferral.ts), unless the dashboard is older than this; 0: every job rebuilds.
    */
-  REPORT_REBUILD_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  REPORT_REBUILD_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   INSIGHT_REGENERATE_DELAY_MS: regenerateDelay,
   PROFILE_CACHE_ENTRIES: profileCacheEntries,
 });

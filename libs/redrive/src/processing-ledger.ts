@@ -81,20 +81,35 @@ export async function markGenerationFailed(
  * computes the sets of every execution waiting for it with a handful of queries, where each job
  * made a dozen round trips for one set (the storm bench's insight worker spent a third of its time
  * there).
+ *
+ * `workflowBacklog`: more events of the workflow wait to be processed (a replay catching up).
+ * The refresh is then held for the longest debounce (INSIGHT_REGENERATE_MAX_DELAYS delays)
+ * without pushing a pending pass back, and the first request after the backlog brings it to the
+ * normal delay: a workflow's out-of-order arrivals spread over a long storm are refreshed in a
+ * few passes, not one each (500 interleaved workflows arrive further apart than any debounce).
  */
 export async function requestExecutionInsights(
   prisma: PrismaClient, queue: Queue, configurationId: string, executionId: string, laterExecutionIds: readonly string[], regenerateDelayMs: number,
+  options: { workflowBacklog?: boolean } = {},
 ): Promise<void> {
+  const refresh = async () => {
+    if (laterExecutionIds.length === 0) return;
+    if (options.workflowBacklog) {
+      await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs * INSIGHT_REGENERATE_MAX_DELAYS, { hold: true });
+    } else {
+      await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs);
+    }
+  };
   if ((await queue.getWaitingCount()) >= INSIGHT_BATCH_BACKLOG) {
-    await requestInsightRegeneration(prisma, queue, configurationId, [executionId], 0, 'fresh');
-    if (laterExecutionIds.length > 0) await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs);
+    await requestInsightRegeneration(prisma, queue, configurationId, [executionId], 0, { scope: 'fresh' });
+    await refresh();
     return;
   }
   const jobId = insightGenerateJobId(configurationId, executionId);
   await requestInsightGenerations(prisma, configurationId, [{ executionId, jobId }]);
   const data: InsightGenerateJob = { configurationId, executionId };
   await queue.add(INSIGHT_GENERATE_JOB, data, { ...INSIGHT_GENERATE_JOB_OPTIONS, jobId });
-  if (laterExecutionIds.length > 0) await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs);
+  await refresh();
 }
 
 /**
@@ -105,10 +120,13 @@ export async function requestExecutionInsights(
  * `requested_at` is the statement's clock, taken after the history change it answers committed: a
  * pass that read the history before that instant leaves these rows queued for the next one.
  * `scope` 'fresh' (with `delayMs` 0): sets nobody has yet, computed by the next pass there is.
+ * `hold`: never push a pending pass back (a new one is added with `delayMs`).
  */
 export async function requestInsightRegeneration(
-  prisma: PrismaClient, queue: Queue, configurationId: string, executionIds: readonly string[], delayMs: number, scope: 'fresh' | 'all' = 'all',
+  prisma: PrismaClient, queue: Queue, configurationId: string, executionIds: readonly string[], delayMs: number,
+  options: { scope?: 'fresh' | 'all'; hold?: boolean } = {},
 ): Promise<void> {
+  const scope = options.scope ?? 'all';
   if (executionIds.length > 0) {
     await prisma.$executeRaw`
       INSERT INTO insight_generations (report_configuration_id, execution_id, job_id, requested_at)
@@ -125,7 +143,7 @@ export async function requestInsightRegeneration(
   // A request due at once (delay 0, a fresh set) leaves a pending pass where it is: a waiting one
   // will compute its set anyway, and pulling a debounced one forward would recompute the refreshes
   // the debounce is there to coalesce.
-  const reschedule = delayMs > 0 && (!pending || Date.now() - pending.timestamp < delayMs * INSIGHT_REGENERATE_MAX_DELAYS);
+  const reschedule = !options.hold && delayMs > 0 && (!pending || Date.now() - pending.timestamp < delayMs * INSIGHT_REGENERATE_MAX_DELAYS);
   await queue.add(INSIGHT_REGENERATE_JOB, data, insightRegenerateJobOptions(configurationId, delayMs, reschedule));
 }
 

@@ -165,6 +165,33 @@ it('16 weeks arriving out of order, with 2 late re-runs: the same insights as re
   expect(ledger.every((row) => row.status === 'completed' && row.historyFingerprint)).toBe(true);
 }, 120_000);
 
+it('under a backlog, arrivals join their report\'s pass: fresh sets at once, refreshes debounced, the same insights as recomputing everything', async () => {
+  const report = await seedFunnelReport(prisma, { weeks: [], dataAggregationSettings: { historyLength: 6 } });
+  const before = { ...computed };
+  // Nothing runs while they arrive, so from the second arrival on an insight job is waiting.
+  await worker.pause();
+  const order = [3, 1, 6, 2, 8, 5, 4, 10, 7, 9];
+  for (const week of order) await arrive(report, week, week);
+  const jobs = await queue.getJobs(['waiting', 'delayed']);
+  const own = jobs.filter((job) => job.name !== INSIGHT_REGENERATE_JOB && (job.data as InsightGenerateJob).configurationId === report.configurationId);
+  const passes = jobs.filter((job) => job.name === INSIGHT_REGENERATE_JOB && (job.data as InsightRegenerateJob).configurationId === report.configurationId);
+  expect(own.length).toBeLessThan(order.length);
+  expect(passes).toHaveLength(1);
+  const waiting = await prisma.insightGeneration.count({ where: { reportConfigurationId: report.configurationId, jobId: insightRegenerationKey(report.configurationId) } });
+  expect(waiting).toBeGreaterThanOrEqual(order.length - own.length);
+
+  const done = settled(report);
+  worker.resume();
+  await done;
+  for (const executionId of await usableExecutions(report)) {
+    expect(await stored(report, executionId)).toEqual(await recomputedFromScratch(report, executionId));
+  }
+  const computations = computed.own + computed.regenerated - before.own - before.regenerated;
+  expect(computations / order.length).toBeLessThanOrEqual(2);
+  const ledger = await prisma.insightGeneration.findMany({ where: { reportConfigurationId: report.configurationId } });
+  expect(ledger.every((row) => row.status === 'completed' && row.historyFingerprint)).toBe(true);
+}, 120_000);
+
 it('a regeneration whose job was lost from Redis is re-driven by the sweeper, once per report however many executions wait for it', async () => {
   const report = await seedFunnelReport(prisma, { weeks: samples.slice(0, 4) });
   await worker.pause();
