@@ -113,6 +113,17 @@ export async function requestExecutionInsights(
 }
 
 /**
+ * Whether events of the workflow are accepted but not processed yet (a replay catching up): a
+ * regeneration pass that leaves refreshes holds them then, as the report service does.
+ */
+export async function workflowEventsInFlight(prisma: PrismaClient, workflowId: string): Promise<boolean> {
+  const [row] = await prisma.$queryRaw<Array<{ in_flight: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM amc_execution_events WHERE workflow_id = ${workflowId}::uuid AND processed_at IS NULL AND failed_at IS NULL
+                     AND outcome = 'accepted') AS in_flight`;
+  return row?.in_flight ?? false;
+}
+
+/**
  * Asks for a coalesced regeneration of one configuration's insights (insight.regenerate): the
  * executions named are recorded as waiting for it (one statement; their stored fingerprints stay,
  * so the pass can tell what changed), then the job is added. While one is pending the add is

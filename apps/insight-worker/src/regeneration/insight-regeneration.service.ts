@@ -2,10 +2,10 @@ import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestj
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import {
-  INSIGHT_GENERATE_QUEUE, INSIGHTS_GENERATED, insightRegenerationKey, type InsightRegenerateJob, type InsightsGeneratedEvent,
+  INSIGHT_GENERATE_QUEUE, INSIGHT_REGENERATE_MAX_DELAYS, INSIGHTS_GENERATED, insightRegenerationKey, type InsightRegenerateJob, type InsightsGeneratedEvent,
 } from '@amc-reports/contracts';
 import { InjectPrisma, ProfileCache, type PrismaClient } from '@amc-reports/db';
-import { markRegenerationFailed, markRegenerationSkipped, requestInsightRegeneration, settleRegeneration } from '@amc-reports/redrive';
+import { markRegenerationFailed, markRegenerationSkipped, requestInsightRegeneration, settleRegeneration, workflowEventsInFlight } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { composeInsights } from '../insight-composer';
 import { createInsightWriter, type InsightGenerationConfig, type JobContext } from '../insight-generation.service';
@@ -90,13 +90,22 @@ export class InsightRegenerationService implements OnApplicationShutdown {
     }
     await settleRegeneration(this.prisma, job.configurationId, plan.all, inputs.readAt);
     if (conflicts.length > 0) await requestInsightRegeneration(this.prisma, this.queue, job.configurationId, conflicts, this.delayMs);
-    // What a fresh pass left stays waiting (its ledger rows unsettled) for the debounced full pass.
-    else if (due.length < plan.stale.length) await requestInsightRegeneration(this.prisma, this.queue, job.configurationId, [], this.delayMs);
+    // What a fresh pass left stays waiting (its ledger rows unsettled) for the debounced full pass,
+    // held as the report service holds it while more of the workflow's events wait.
+    else if (due.length < plan.stale.length) await this.requestFullPass(job.configurationId, inputs.workflowId);
     const outcome: RegenerationOutcome = {
       status: 'regenerated', executions: plan.all.length, recomputed: due.length - conflicts.length, conflicts: conflicts.length, insightCount,
     };
     this.logger.log({ msg: `insights regenerated for ${outcome.recomputed} of ${outcome.executions} execution(s)`, ...log, ...outcome });
     return outcome;
+  }
+
+  private async requestFullPass(configurationId: string, workflowId: string): Promise<void> {
+    if (await workflowEventsInFlight(this.prisma, workflowId)) {
+      await requestInsightRegeneration(this.prisma, this.queue, configurationId, [], this.delayMs * INSIGHT_REGENERATE_MAX_DELAYS, { hold: true });
+    } else {
+      await requestInsightRegeneration(this.prisma, this.queue, configurationId, [], this.delayMs);
+    }
   }
 
   private async recompute(configurationId: string, inputs: RegenerationInputs, chunk: PlannedExecution[], feedbackOf: (start: number) => FeedbackWeight[]) {

@@ -8,6 +8,7 @@ import { historyLength, insightSettings, insightThresholds, loadViews, REPORT_UN
 import type { HistoryEntry } from './history-fingerprint';
 
 export interface RegenerationInputs {
+  workflowId: string;
   dashboardType: DashboardType;
   aggregation: unknown;
   historyLength: number;
@@ -52,6 +53,7 @@ export async function loadRegenerationInputs(prisma: PrismaClient, configuration
   return {
     kind: 'ready',
     inputs: {
+      workflowId: configuration.workflowId,
       dashboardType,
       aggregation: configuration.dataAggregationSettings,
       historyLength: historyLength(configuration.dataAggregationSettings),
