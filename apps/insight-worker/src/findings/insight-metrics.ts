@@ -212,32 +212,80 @@ export function buildMetricSeries(catalog: InsightMetrics, history: readonly Exe
   }));
 }
 
-/**
- * One dimension key's series of a metric (a campaign's impressions over the executions). A key
- * missing from an execution that listed every key (no `__other__` bucket) had nothing: 0 for a
- * volume. Past the top K it is unknown, and so is a rate over nothing.
- */
-/** A dimension's buckets by key, indexed once per profile (every campaign of every execution is looked up). */
-const bucketIndexes = new WeakMap<DimensionBucket[], { byKey: Map<string, DimensionBucket>; truncated: boolean }>();
-function bucketIndex(buckets: DimensionBucket[]) {
+/** A dimension's buckets by key (their positions), indexed once per profile: every campaign of every execution is looked up. */
+interface BucketIndex {
+  positionOf: Map<string, number>;
+  truncated: boolean;
+}
+const bucketIndexes = new WeakMap<DimensionBucket[], BucketIndex>();
+function bucketIndex(buckets: DimensionBucket[]): BucketIndex {
   let index = bucketIndexes.get(buckets);
   if (!index) {
-    index = { byKey: new Map(buckets.map((bucket) => [bucket.key, bucket])), truncated: buckets.some((bucket) => bucket.key === OTHER_BUCKET_KEY) };
+    // A key listed twice is read from its last bucket, as a Map built from the buckets reads it.
+    index = { positionOf: new Map(buckets.map((bucket, position) => [bucket.key, position])), truncated: buckets.some((bucket) => bucket.key === OTHER_BUCKET_KEY) };
     bucketIndexes.set(buckets, index);
   }
   return index;
 }
 
-export function buildKeySeries(catalog: InsightMetrics, history: readonly ExecutionProfile[], dimension: string, key: string, metric: InsightMetric): SeriesPoint[] {
-  return history.flatMap((execution, index) => {
+/**
+ * One metric's value in every bucket of a dimension (NaN where it is undefined), read once per
+ * profile, frame and metric: the key-move tests read ~40 campaigns × 12 executions × each tested
+ * metric per insight set, and the worker's cached (frozen) profiles are shared by every set of a
+ * workflow. A column of doubles, not a Map per key: it lives as long as its profile does.
+ */
+const keyValueColumns = new WeakMap<DimensionBucket[], WeakMap<MetricFrame, WeakMap<MetricDefinition, Float64Array>>>();
+function keyValueColumn(buckets: DimensionBucket[], frame: MetricFrame, metric: InsightMetric): Float64Array {
+  let byFrame = keyValueColumns.get(buckets);
+  if (!byFrame) keyValueColumns.set(buckets, (byFrame = new WeakMap()));
+  let byMetric = byFrame.get(frame);
+  if (!byMetric) byFrame.set(frame, (byMetric = new WeakMap()));
+  let column = byMetric.get(metric.definition);
+  if (!column) {
+    column = new Float64Array(buckets.length);
+    for (let i = 0; i < buckets.length; i++) column[i] = metric.valueOf(buckets[i].totals, frame) ?? Number.NaN;
+    byMetric.set(metric.definition, column);
+  }
+  return column;
+}
+
+/** A dimension of one execution as a key's series reads it: where each key is, and the metric's value there. */
+interface KeyValues {
+  index: BucketIndex;
+  values: Float64Array;
+}
+
+/** Each execution's keys and values of one dimension and metric (null where the dimension is missing). */
+export function keyValuesOf(catalog: InsightMetrics, history: readonly ExecutionProfile[], dimension: string, metric: InsightMetric): Array<KeyValues | null> {
+  return history.map((execution) => {
     const buckets = execution.profile.dimensionBreakdowns[dimension];
-    if (!buckets) return [];
-    const { byKey, truncated } = bucketIndex(buckets);
-    const bucket = byKey.get(key);
-    if (!bucket) return !truncated && metric.kind === 'sum' ? [{ executionId: execution.executionId, index, value: 0 }] : [];
-    const value = metric.valueOf(bucket.totals, catalog.frameOf(execution));
-    return value === undefined ? [] : [{ executionId: execution.executionId, index, value }];
+    return buckets ? { index: bucketIndex(buckets), values: keyValueColumn(buckets, catalog.frameOf(execution), metric) } : null;
   });
+}
+
+/**
+ * One dimension key's series of a metric (a campaign's impressions over the executions). A key
+ * missing from an execution that listed every key (no `__other__` bucket) had nothing: 0 for a
+ * volume. Past the top K it is unknown, and so is a rate over nothing.
+ */
+export function keySeriesFrom(history: readonly ExecutionProfile[], columns: ReadonlyArray<KeyValues | null>, key: string, metric: InsightMetric): SeriesPoint[] {
+  const points: SeriesPoint[] = [];
+  for (let index = 0; index < columns.length; index++) {
+    const column = columns[index];
+    if (!column) continue;
+    const position = column.index.positionOf.get(key);
+    if (position === undefined) {
+      if (!column.index.truncated && metric.kind === 'sum') points.push({ executionId: history[index].executionId, index, value: 0 });
+      continue;
+    }
+    const value = column.values[position];
+    if (!Number.isNaN(value)) points.push({ executionId: history[index].executionId, index, value });
+  }
+  return points;
+}
+
+export function buildKeySeries(catalog: InsightMetrics, history: readonly ExecutionProfile[], dimension: string, key: string, metric: InsightMetric): SeriesPoint[] {
+  return keySeriesFrom(history, keyValuesOf(catalog, history, dimension, metric), key, metric);
 }
 
 export function metricByKey(catalog: InsightMetrics, key: string): InsightMetric | undefined {

@@ -1,7 +1,7 @@
 import type { ExecutionProfile } from './finding';
 import { ANOMALY_ALPHA, testAgainstBaseline, type BaselineTest } from './baseline-test';
 import type { MetricEffect } from './cause-attribution';
-import { buildKeySeries, type InsightMetric, type InsightMetrics, type MetricSeries, type SeriesPoint } from './insight-metrics';
+import { keySeriesFrom, keyValuesOf, type InsightMetric, type InsightMetrics, type MetricSeries, type SeriesPoint } from './insight-metrics';
 import type { InsightThresholds } from './insight-thresholds';
 
 /** One metric's value in the target execution, tested against the executions before it. */
@@ -83,13 +83,15 @@ export function testKeyMoves(
   thresholds: InsightThresholds,
   alpha = ANOMALY_ALPHA,
 ): KeyMove[] {
-  const target = history[targetIndex];
-  const previous = history[targetIndex - 1];
+  const tested = history.slice(0, targetIndex + 1);
+  const columns = keyValuesOf(catalog, tested, dimension, metric);
   const keyVolume = new Map<string, number>();
-  for (const execution of [target, previous]) {
-    for (const bucket of execution?.profile.dimensionBreakdowns[dimension] ?? []) {
-      const value = metric.valueOf(bucket.totals, catalog.frameOf(execution));
-      if (value !== undefined) keyVolume.set(bucket.key, Math.max(keyVolume.get(bucket.key) ?? 0, value));
+  for (const position of [targetIndex, targetIndex - 1]) {
+    const buckets = history[position]?.profile.dimensionBreakdowns[dimension];
+    const values = columns[position]?.values;
+    if (!buckets || !values) continue;
+    for (let i = 0; i < buckets.length; i++) {
+      if (!Number.isNaN(values[i])) keyVolume.set(buckets[i].key, Math.max(keyVolume.get(buckets[i].key) ?? 0, values[i]));
     }
   }
   const totalAt = new Map(totals.map((point) => [point.index, point.value]));
@@ -98,7 +100,7 @@ export function testKeyMoves(
   // "Did any campaign break?" is one question asked of every key: Bonferroni over the keys.
   const keyAlpha = alpha / Math.max(1, keys.length);
   for (const [key] of keys) {
-    const points = buildKeySeries(catalog, history.slice(0, targetIndex + 1), dimension, key, metric);
+    const points = keySeriesFrom(tested, columns, key, metric);
     const test = testPointAt(points, targetIndex, keyAlpha);
     if (!test) continue;
     const shares = points

@@ -1,6 +1,6 @@
 import { TREND_ALPHA, testTrend, withoutOutliers, MIN_TREND_POINTS, type TrendTest } from './baseline-test';
 import type { ExecutionProfile } from './finding';
-import { buildKeySeries, isNamedKey, type InsightMetrics, type MetricSeries } from './insight-metrics';
+import { isNamedKey, keySeriesFrom, keyValuesOf, type InsightMetrics, type MetricSeries } from './insight-metrics';
 import type { InsightThresholds } from './insight-thresholds';
 import { findCampaignDimension } from './mix-recommendations';
 import { studentTQuantile } from './student-t';
@@ -55,10 +55,11 @@ export function testSharedTrend(
   let sxy = 0;
   let count = 0;
   const panels: { x: number; y: number }[][] = [];
+  const columns = keyValuesOf(catalog, history, dimension, series.metric);
   for (const bucket of keys) {
     const share = latestTotal > 0 ? (series.metric.valueOf(bucket.totals, catalog.frameOf(latest)) ?? 0) / latestTotal : 0;
     if (share < thresholds.minVolumeShare) continue;
-    const points = buildKeySeries(catalog, history, dimension, bucket.key, series.metric);
+    const points = keySeriesFrom(history, columns, bucket.key, series.metric);
     if (points.length < MIN_TREND_POINTS || !points.every((point) => point.value > 0)) continue;
     const { kept } = withoutOutliers(points.map((point) => ({ x: point.index, y: Math.log(point.value), executionId: point.executionId })));
     const meanX = kept.reduce((sum, point) => sum + point.x, 0) / kept.length;

@@ -59,13 +59,15 @@ export function studentTCdf(t: number, df: number): number {
   return t >= 0 ? 1 - tail : tail;
 }
 
-const quantiles = new Map<string, number>();
+/** By df, then p: building a string key for every lookup cost more than the lookup. */
+const quantiles = new Map<number, Map<number, number>>();
 
 /** The t with P(T ≤ t) = p, for 0.5 ≤ p < 1 (upper quantiles: what two-sided intervals use). */
 export function studentTQuantile(p: number, df: number): number {
   if (!(p >= 0.5 && p < 1) || !(df > 0)) throw new RangeError(`studentTQuantile needs 0.5 ≤ p < 1 and df > 0 (got p ${p}, df ${df})`);
-  const key = `${df}:${p}`;
-  const cached = quantiles.get(key);
+  let byP = quantiles.get(df);
+  if (!byP) quantiles.set(df, (byP = new Map()));
+  const cached = byP.get(p);
   if (cached !== undefined) return cached;
   let low = 0;
   let high = 1;
@@ -76,6 +78,6 @@ export function studentTQuantile(p: number, df: number): number {
     else high = middle;
   }
   const quantile = (low + high) / 2;
-  quantiles.set(key, quantile);
+  byP.set(p, quantile);
   return quantile;
 }
