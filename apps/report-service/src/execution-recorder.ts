@@ -1,5 +1,6 @@
 import { packProfile, unpackProfile, type AmcExecutionCompletedEvent, type ResultProfile } from '@amc-reports/contracts';
 import type { PrismaClient, ProfileCache } from '@amc-reports/db';
+import { jsonbRefusal, UnstorableProfileTextError } from './profile-text-check';
 
 export interface RecordedExecution {
   id: string;
@@ -68,9 +69,11 @@ export async function saveProfile(
   prisma: PrismaClient, executionId: string, profile: ResultProfile, rawResultKey: string, cache?: ProfileCache,
 ): Promise<void> {
   const stored = JSON.stringify(packProfile(profile));
+  const refusal = jsonbRefusal(stored);
+  if (refusal) throw new UnstorableProfileTextError(refusal);
   const [row] = await prisma.$queryRaw<Array<{ version: string }>>`
     UPDATE workflow_executions
-    SET result_profile = ${stored}::jsonb, raw_result_key = ${rawResultKey}, row_count = ${profile.rowCount},
+    SET result_profile = ${stored}::json, raw_result_key = ${rawResultKey}, row_count = ${profile.rowCount},
         filtered_row_count = ${profile.filteredRowCount}, error_code = NULL, error = NULL
     WHERE id = ${executionId}::uuid
     RETURNING xmin::text AS version`;

@@ -1,7 +1,7 @@
 /**
  * The result profile: everything the dashboards and insights need from one AMC execution,
  * computed in a single streaming pass over the result with bounded memory (DESIGN §6).
- * Stored as `workflow_executions.result_profile` (jsonb), so the shape is versioned.
+ * Stored as `workflow_executions.result_profile` (json: written once, read whole), so the shape is versioned.
  */
 export type ColumnKind = 'number' | 'date' | 'string' | 'array' | 'boolean';
 

@@ -56,7 +56,7 @@ describe('readExecutionProfiles and the profile cache', () => {
     expect(second.get(id)).toBe(first.get(id));
     expect({ hits: cache.hits, misses: cache.misses }).toEqual({ hits: 1, misses: 1 });
 
-    await prisma.$executeRaw`UPDATE workflow_executions SET result_profile = ${JSON.stringify(packProfile(profileOf(99)))}::jsonb WHERE id = ${id}::uuid`;
+    await prisma.$executeRaw`UPDATE workflow_executions SET result_profile = ${JSON.stringify(packProfile(profileOf(99)))}::json WHERE id = ${id}::uuid`;
     const third = await readExecutionProfiles(prisma, [id], cache);
     expect(third.get(id)!.totals.impressions).toBe(99 + 198 + 1);
     expect(cache.misses).toBe(2);

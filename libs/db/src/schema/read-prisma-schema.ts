@@ -42,7 +42,7 @@ function postgresType(prismaType: string, attributes: string): string {
   if (native) {
     const [, kind, args] = native;
     const byNative: Record<string, string> = {
-      Uuid: 'uuid', Timestamptz: 'timestamp with time zone', SmallInt: 'smallint', Text: 'text',
+      Uuid: 'uuid', Timestamptz: 'timestamp with time zone', SmallInt: 'smallint', Text: 'text', Json: 'json',
       Decimal: `numeric(${(args ?? '').replace(/\s/g, '')})`,
     };
     if (byNative[kind]) return byNative[kind];
