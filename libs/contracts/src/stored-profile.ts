@@ -68,23 +68,30 @@ export function packProfile(profile: ResultProfile): StoredProfile {
 /**
  * The profile as the profiler made it, from what is stored (packed or not). In place: it is
  * called on what was just parsed from the column, and copying 400 buckets cost more than parsing.
+ *
+ * A restored bucket's `min` and `max` are its `totals` object itself, and buckets with the same
+ * metrics share one `valueCounts` object: the values are exactly the profiler's, and a profile is
+ * read-only once stored (readers get it frozen outside production, so a writer fails in tests).
+ * Three new objects per bucket made an unpacked 200-campaign profile 234 kB of heap instead of
+ * ~90 kB, which is what bounds how many profiles a worker's cache holds.
  */
 export function unpackProfile(stored: StoredProfile): ResultProfile {
   if (stored.packed !== PACKED_VERSION) return stored;
+  const sharedCounts = new Map<string, MetricTotals>();
   for (const bucket of everyBucket(stored)) {
     if (bucket.valueCounts) continue;
     const { totals } = bucket;
-    const valueCounts: MetricTotals = {};
-    const min: MetricTotals = {};
-    const max: MetricTotals = {};
-    for (const name in totals) {
-      valueCounts[name] = 1;
-      min[name] = totals[name];
-      max[name] = totals[name];
+    const names = Object.keys(totals);
+    const signature = names.join('\u0000');
+    let valueCounts = sharedCounts.get(signature);
+    if (!valueCounts) {
+      valueCounts = {};
+      for (const name of names) valueCounts[name] = 1;
+      sharedCounts.set(signature, valueCounts);
     }
     bucket.valueCounts = valueCounts;
-    bucket.min = min;
-    bucket.max = max;
+    bucket.min = totals;
+    bucket.max = totals;
   }
   delete stored.packed;
   return stored;
