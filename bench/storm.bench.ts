@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       AMC_WEBHOOK_SECRET: SECRET, JWT_SECRET: JWT, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), LOG_LEVEL: 'warn',
       STORAGE_DIR: path.join(dataRoot, 'storage'), RESULTS_DIR: path.join(dataRoot, 'results'), DB_POOL_SIZE: '10',
       REPORT_CONCURRENCY: process.env.REPORT_CONCURRENCY ?? '4', INSIGHT_CONCURRENCY: process.env.INSIGHT_CONCURRENCY ?? '2',
-      ...(process.env.INSIGHT_REGENERATE_DELAY_MS ? { INSIGHT_REGENERATE_DELAY_MS: process.env.INSIGHT_REGENERATE_DELAY_MS } : {}), HEALTH_REQUIRED_WORKERS: 'none',
+      ...(process.env.INSIGHT_REGENERATE_DELAY_MS ? { INSIGHT_REGENERATE_DELAY_MS: process.env.INSIGHT_REGENERATE_DELAY_MS } : {}), HEALTH_REQUIRED_WORKERS: 'none', ...(process.env.PROFILE_CACHE_ENTRIES ? { PROFILE_CACHE_ENTRIES: process.env.PROFILE_CACHE_ENTRIES } : {}),
     };
     const profiled = [...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), ...(process.env.STORM_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
     const gateway = startApp('gateway', { env });

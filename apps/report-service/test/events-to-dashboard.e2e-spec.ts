@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { INSIGHT_BATCH_BACKLOG } from '@amc-reports/contracts';
 import { apiClient, postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
 import { FIXTURES, inlineResult, weekWindow } from './amc-results';
@@ -80,7 +81,10 @@ it('turns a signed event with inline rows into a funnel dashboard readable throu
   expect(stages.data.rows.length).toBe(5);
   // The raw result is archived for raw exports.
   const raw = await db.query('SELECT raw_result_key FROM workflow_executions WHERE workflow_id = $1', [workflowId]);
-  expect(fs.existsSync(path.join(stack.env.STORAGE_DIR!, raw.rows[0].raw_result_key))).toBe(true);
+  const archived = parseCsv(fs.readFileSync(path.join(stack.env.STORAGE_DIR!, raw.rows[0].raw_result_key), 'utf8')) as string[][];
+  const sent = inlineResult('funnel_by_campaign.csv');
+  // As a spreadsheet reads it back: the header, then every row, cells as text (a null is empty, true is 1).
+  expect(archived).toEqual([sent.columns, ...sent.rows.map((row) => row.map((cell) => (cell === null ? '' : cell === true ? '1' : String(cell))))]);
 }, 60_000);
 
 it('builds an 8-point history from 8 weekly executions, and a replay of a window replaces its point', async () => {
