@@ -73,7 +73,7 @@ export function packProfile(profile: ResultProfile): StoredProfile {
  * metrics share one `valueCounts` object: the values are exactly the profiler's, and a profile is
  * read-only once stored (readers get it frozen outside production, so a writer fails in tests).
  * Three new objects per bucket made an unpacked 200-campaign profile 234 kB of heap instead of
- * ~90 kB, which is what bounds how many profiles a worker's cache holds.
+ * 103 kB, which is what bounds how many profiles a worker's cache holds.
  */
 export function unpackProfile(stored: StoredProfile): ResultProfile {
   if (stored.packed !== PACKED_VERSION) return stored;
