@@ -201,7 +201,7 @@ export function testAgainstBaseline(points: readonly BaselinePoint[], x0: number
   const score = difference === 0 ? 0 : baseline.standardError === 0 ? Math.sign(difference) * Infinity : difference / baseline.standardError;
   const relativeChange = baseline.expected === 0 ? (value === 0 ? 0 : Math.sign(value) * Infinity) : value / baseline.expected - 1;
   // Listed field by field: spreading the baseline cost ~8 µs a test (V8 copies it through its
-  // slow path), five times the test itself, and a set runs hundreds of tests.
+  // slow path), four times the rest of the test (10.2 → 2.1 µs), and a set runs hundreds of tests.
   return {
     model: baseline.model, scale: baseline.scale, used: baseline.used, outlierExecutionIds: baseline.outlierExecutionIds, df: baseline.df,
     expected: baseline.expected, low: baseline.low, high: baseline.high, standardError: baseline.standardError, criticalValue: baseline.criticalValue,
