@@ -58,15 +58,6 @@ export const configurationOfRegenerationKey = (key: string): string => key.slice
 export const INSIGHT_REGENERATE_MAX_DELAYS = 12;
 
 /**
- * While a workflow's replay is in flight (more of its events wait), its refreshes are held this
- * many delays (3 minutes at the default 5 s) without pushing a pending pass back, so a refresh is
- * never later than that. The 500-workflow storm bench spreads one workflow's out-of-order arrivals
- * over some 14 minutes: held a minute at a time (12 delays) they were refreshed about 14 times,
- * 2.4 to 2.7 insight computations per execution.
- */
-export const INSIGHT_BACKLOG_HOLD_DELAYS = 36;
-
-/**
  * Waiting insight jobs from which an execution's own set is computed by its configuration's pass
  * rather than a job of its own (processing-ledger requestExecutionInsights): more than the two
  * jobs an insight worker starts at once are already waiting, so joining the pass costs no time.

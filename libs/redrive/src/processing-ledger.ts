@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import {
-  INSIGHT_BATCH_BACKLOG, INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, insightGenerateJobId, INSIGHT_REGENERATE_JOB, INSIGHT_REGENERATE_MAX_DELAYS, INSIGHT_BACKLOG_HOLD_DELAYS, insightRegenerateJobOptions,
+  INSIGHT_BATCH_BACKLOG, INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, insightGenerateJobId, INSIGHT_REGENERATE_JOB, INSIGHT_REGENERATE_MAX_DELAYS, insightRegenerateJobOptions,
   insightRegenerationKey, type InsightGenerateJob, type InsightRegenerateJob,
 } from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
@@ -83,7 +83,7 @@ export async function markGenerationFailed(
  * there).
  *
  * `workflowBacklog`: more events of the workflow wait to be processed (a replay catching up).
- * The refresh is then held for INSIGHT_BACKLOG_HOLD_DELAYS delays
+ * The refresh is then held for the longest debounce (INSIGHT_REGENERATE_MAX_DELAYS delays)
  * without pushing a pending pass back, and the first request after the backlog brings it to the
  * normal delay: a workflow's out-of-order arrivals spread over a long storm are refreshed in a
  * few passes, not one each (500 interleaved workflows arrive further apart than any debounce).
@@ -95,7 +95,7 @@ export async function requestExecutionInsights(
   const refresh = async () => {
     if (laterExecutionIds.length === 0) return;
     if (options.workflowBacklog) {
-      await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs * INSIGHT_BACKLOG_HOLD_DELAYS, { hold: true });
+      await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs * INSIGHT_REGENERATE_MAX_DELAYS, { hold: true });
     } else {
       await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs);
     }
@@ -154,10 +154,7 @@ export async function requestInsightRegeneration(
   // A request due at once (delay 0, a fresh set) leaves a pending pass where it is: a waiting one
   // will compute its set anyway, and pulling a debounced one forward would recompute the refreshes
   // the debounce is there to coalesce.
-  // Pulling a pass forward is always allowed: a pass held through a replay (INSIGHT_BACKLOG_HOLD_DELAYS)
-  // may have waited longer than the cap, and the first request after the replay brings it to the normal delay.
-  const dueLater = pending !== undefined && pending.timestamp + (pending.delay ?? 0) > Date.now() + delayMs;
-  const reschedule = !options.hold && delayMs > 0 && (!pending || Date.now() - pending.timestamp < delayMs * INSIGHT_REGENERATE_MAX_DELAYS || dueLater);
+  const reschedule = !options.hold && delayMs > 0 && (!pending || Date.now() - pending.timestamp < delayMs * INSIGHT_REGENERATE_MAX_DELAYS);
   await queue.add(INSIGHT_REGENERATE_JOB, data, insightRegenerateJobOptions(configurationId, delayMs, reschedule));
 }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestj
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import {
-  INSIGHT_BACKLOG_HOLD_DELAYS, INSIGHT_GENERATE_QUEUE, INSIGHTS_GENERATED, insightRegenerationKey, type InsightRegenerateJob, type InsightsGeneratedEvent,
+  INSIGHT_GENERATE_QUEUE, INSIGHT_REGENERATE_MAX_DELAYS, INSIGHTS_GENERATED, insightRegenerationKey, type InsightRegenerateJob, type InsightsGeneratedEvent,
 } from '@amc-reports/contracts';
 import { InjectPrisma, ProfileCache, type PrismaClient } from '@amc-reports/db';
 import { markRegenerationFailed, markRegenerationSkipped, requestInsightRegeneration, settleRegeneration, workflowEventsInFlight } from '@amc-reports/redrive';
@@ -102,7 +102,7 @@ export class InsightRegenerationService implements OnApplicationShutdown {
 
   private async requestFullPass(configurationId: string, workflowId: string): Promise<void> {
     if (await workflowEventsInFlight(this.prisma, workflowId)) {
-      await requestInsightRegeneration(this.prisma, this.queue, configurationId, [], this.delayMs * INSIGHT_BACKLOG_HOLD_DELAYS, { hold: true });
+      await requestInsightRegeneration(this.prisma, this.queue, configurationId, [], this.delayMs * INSIGHT_REGENERATE_MAX_DELAYS, { hold: true });
     } else {
       await requestInsightRegeneration(this.prisma, this.queue, configurationId, [], this.delayMs);
     }
