@@ -15,26 +15,30 @@
  * Talks to `npm start`'s stack by default (AMC_GATEWAY_URL, DATABASE_URL, REDIS_URL override).
  */
 import { parseArgs } from 'node:util';
-import { CliError, EXIT } from './cli/dev-defaults';
-import { exportCommand, sendEventCommand, statusCommand, tokenCommand } from './cli/commands';
-import { jobsListCommand, jobsRedriveCommand } from './cli/jobs-commands';
-import { orgCommand } from './cli/org-commands';
+import { CliError, EXIT } from './cli/exit-codes';
 
 type Command = (options: Record<string, string | boolean | string[] | undefined>, positionals: string[]) => Promise<void>;
 
-const COMMANDS: Record<string, Command> = {
-  token: tokenCommand, 'send-event': sendEventCommand, export: exportCommand, status: statusCommand, org: orgCommand,
-  'jobs list': jobsListCommand, 'jobs redrive': jobsRedriveCommand,
+// Each command's module is loaded when it runs: bullmq, pg and Prisma take most of a second to
+// load, which a usage error or an org command should not wait for.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  token: async () => (await import('./cli/commands')).tokenCommand,
+  'send-event': async () => (await import('./cli/commands')).sendEventCommand,
+  export: async () => (await import('./cli/commands')).exportCommand,
+  status: async () => (await import('./cli/commands')).statusCommand,
+  org: async () => (await import('./cli/org-commands')).orgCommand,
+  'jobs list': async () => (await import('./cli/jobs-commands')).jobsListCommand,
+  'jobs redrive': async () => (await import('./cli/jobs-commands')).jobsRedriveCommand,
 };
 
 async function main(): Promise<number> {
   const [first, ...afterFirst] = process.argv.slice(2);
   // Two-word commands (jobs list, jobs redrive) take their second word before the options.
-  const twoWords = first && afterFirst[0] && COMMANDS[`${first} ${afterFirst[0]}`] ? `${first} ${afterFirst[0]}` : undefined;
+  const twoWords = first && afterFirst[0] && Object.hasOwn(COMMANDS, `${first} ${afterFirst[0]}`) ? `${first} ${afterFirst[0]}` : undefined;
   const command = twoWords ?? first;
   const rest = twoWords ? afterFirst.slice(1) : afterFirst;
-  const run = command ? COMMANDS[command] : undefined;
-  if (!run) {
+  const load = command && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     process.stderr.write(`usage: amc-reports <${Object.keys(COMMANDS).join('|')}> [options]\n`);
     return EXIT.usage;
   }
@@ -48,6 +52,7 @@ async function main(): Promise<number> {
       queue: { type: 'string' }, limit: { type: 'string' }, id: { type: 'string', multiple: true }, transient: { type: 'boolean' }, all: { type: 'boolean' },
     },
   });
+  const run = await load();
   await run(values, positionals);
   return EXIT.ok;
 }

@@ -88,6 +88,7 @@ it('mints a token the gateway accepts, sends a signed event, exports and downloa
 
 it.each([
   ['no command', [], 2],
+  ['a name that is no command (an Object prototype key)', ['toString'], 2],
   ['a missing required flag', ['token'], 2],
   ['an unknown flag', ['status', '--bogus'], 2],
   ['an unreadable event file', ['send-event', '--file', '/nonexistent.json'], 2],

@@ -1,8 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '@amc-reports/launcher';
-import { CLUSTER_QUEUE_PREFIX } from '@amc-reports/config';
-import { clusterLocation, isClusterLocation } from '@amc-reports/queue';
+import { CliError } from './exit-codes';
+
+export { CliError, EXIT } from './exit-codes';
+
+// The queue and config libs load ioredis and zod (about half a second): only the commands that
+// talk to Redis pay for them, so usage errors and the org commands answer at once.
+const queueLib = (): typeof import('@amc-reports/queue') => require('@amc-reports/queue');
+const configLib = (): typeof import('@amc-reports/config') => require('@amc-reports/config');
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The CLI talks to what `npm start` runs unless told otherwise (same ports, same throw-away secrets). */
 export function devSecret(name: 'AMC_WEBHOOK_SECRET' | 'JWT_SECRET' | 'ADMIN_TOKEN'): string {
@@ -16,15 +22,6 @@ export const gatewayUrl = (): string => process.env.AMC_GATEWAY_URL ?? `http://1
 export const databaseUrl = (): string =>
   process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${process.env.AMC_POSTGRES_PORT ?? 54329}/amc_reports?sslmode=disable`;
 export const redisUrl = (): string => process.env.REDIS_URL
-  ?? (process.env.REDIS_CLUSTER_NODES ? clusterLocation(process.env.REDIS_CLUSTER_NODES) : `redis://127.0.0.1:${process.env.AMC_REDIS_PORT ?? 63799}`);
+  ?? (process.env.REDIS_CLUSTER_NODES ? queueLib().clusterLocation(process.env.REDIS_CLUSTER_NODES) : `redis://127.0.0.1:${process.env.AMC_REDIS_PORT ?? 63799}`);
 /** The apps' default: `amc`, or `{amc}` on a cluster (libs/config). */
-export const queuePrefix = (): string => process.env.QUEUE_PREFIX ?? (isClusterLocation(redisUrl()) ? CLUSTER_QUEUE_PREFIX : 'amc');
-
-/** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, usage: 2, rejected: 3, unreachable: 4, failed: 5 } as const;
-
-export class CliError extends Error {
-  constructor(readonly exitCode: number, message: string) {
-    super(message);
-  }
-}
+export const queuePrefix = (): string => process.env.QUEUE_PREFIX ?? (queueLib().isClusterLocation(redisUrl()) ? configLib().CLUSTER_QUEUE_PREFIX : 'amc');
