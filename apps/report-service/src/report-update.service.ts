@@ -7,7 +7,7 @@ import {
 } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
 import { InjectPrisma, ProfileCache, type PrismaClient } from '@amc-reports/db';
-import { markEventFailed, markEventProcessed, requestExecutionInsights } from '@amc-reports/redrive';
+import { markEventFailed, markEventProcessed, releaseHeldRegenerations, requestExecutionInsights } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
 import {
@@ -26,6 +26,12 @@ import type { ResultSourcePolicy } from './result-source/open-result-stream';
 export interface JobContext {
   jobId: string;
   attempt: number;
+}
+
+/** The workflow of the event and its reports (the insight passes a replay's end releases). */
+interface WorkflowReports {
+  workflowId: string | null;
+  configurationIds: string[];
 }
 
 export interface ReportUpdateOutcome {
@@ -88,12 +94,19 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
 
   /** Processes the event, then records in the ledger that it was (the sweeper's "done"). */
   async handle(job: ReportUpdateJob, context: JobContext): Promise<ReportUpdateOutcome> {
-    const outcome = await this.process(job, context);
+    const reports: WorkflowReports = { workflowId: null, configurationIds: [] };
+    const outcome = await this.process(job, context, reports);
     await markEventProcessed(this.prisma, job.eventRowId);
+    // After the mark: the job of a replay that marks last finds none in flight and releases the held insights.
+    if (reports.workflowId) {
+      const released = await releaseHeldRegenerations(this.prisma, this.insightQueue, reports.workflowId, reports.configurationIds, this.regenerateDelayMs);
+      if (released > 0) this.logger.log({ msg: `replay over: ${released} held insight regeneration(s) brought forward`, workflowId: reports.workflowId, jobId: context.jobId });
+    }
     return outcome;
   }
 
-  private async process(job: ReportUpdateJob, context: JobContext): Promise<ReportUpdateOutcome> {
+  /** `reports`: filled with the workflow and its reports once known (for handle's release). */
+  private async process(job: ReportUpdateJob, context: JobContext, reports: WorkflowReports): Promise<ReportUpdateOutcome> {
     // The event and whether its workflow reports, in one query.
     const [row] = await this.prisma.$queryRaw<Array<{ id: string; workflow_id: string | null; status: string; received_at: Date; payload: unknown; report_enabled: boolean | null }>>`
       SELECT e.id, w.id AS workflow_id, e.status, e.received_at, e.payload, w.report_enabled
@@ -121,6 +134,8 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     const later = buildable ? current.laterUsable : [];
 
     const configurations = await workflowConfigurations(this.prisma, workflowId);
+    reports.workflowId = workflowId;
+    reports.configurationIds = configurations.map((c) => c.id);
     const backlog = buildable
       ? await workflowBacklog(this.prisma, workflowId, configurations.map((c) => c.id), job.eventRowId, this.deferral)
       : { waiting: false, deferred: new Set<string>() };

@@ -1,6 +1,6 @@
 export {
   markEventProcessed, markEventFailed, requestInsightGenerations, markGenerationCompleted, markGenerationFailed, type InsightRequest,
-  requestExecutionInsights, requestInsightRegeneration, workflowEventsInFlight, settleRegeneration, markRegenerationFailed, markRegenerationSkipped, redriveFailedRegeneration,
+  requestExecutionInsights, requestInsightRegeneration, releaseHeldRegenerations, workflowEventsInFlight, settleRegeneration, markRegenerationFailed, markRegenerationSkipped, redriveFailedRegeneration,
 } from './processing-ledger';
 export { EventLedger, InsightLedger, generationEntry, type Ledger, type LedgerEntry } from './ledgers';
 export { DeliveryLedger } from './delivery-ledger';

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import {
-  INSIGHT_BATCH_BACKLOG, INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, insightGenerateJobId, INSIGHT_REGENERATE_JOB, INSIGHT_REGENERATE_MAX_DELAYS, insightRegenerateJobOptions,
+  INSIGHT_BATCH_BACKLOG, INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, insightGenerateJobId, INSIGHT_REGENERATE_JOB, INSIGHT_REGENERATE_MAX_DELAYS, INSIGHT_BACKLOG_HOLD_DELAYS, insightRegenerateJobOptions,
   insightRegenerationKey, type InsightGenerateJob, type InsightRegenerateJob,
 } from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
@@ -83,22 +83,24 @@ export async function markGenerationFailed(
  * there).
  *
  * `workflowBacklog`: more events of the workflow wait to be processed (a replay catching up).
- * The refresh is then held for the longest debounce (INSIGHT_REGENERATE_MAX_DELAYS delays)
- * without pushing a pending pass back, and the first request after the backlog brings it to the
- * normal delay: a workflow's out-of-order arrivals spread over a long storm are refreshed in a
- * few passes, not one each (500 interleaved workflows arrive further apart than any debounce).
+ * The execution's own set and the refresh are then both left to the report's pass, held for
+ * INSIGHT_BACKLOG_HOLD_DELAYS delays without pushing a pending pass back: a set computed now would
+ * be stale as soon as the replay's next older window lands, so a workflow's arrivals spread over a
+ * long storm are computed in a few passes, not once at arrival and again per refresh (500
+ * interleaved workflows arrive further apart than any debounce). The last event of the replay
+ * brings the pass to the normal delay (releaseHeldRegenerations, once no event of the workflow is
+ * in flight), and so does the first request after it.
  */
 export async function requestExecutionInsights(
   prisma: PrismaClient, queue: Queue, configurationId: string, executionId: string, laterExecutionIds: readonly string[], regenerateDelayMs: number,
   options: { workflowBacklog?: boolean } = {},
 ): Promise<void> {
+  if (options.workflowBacklog) {
+    await requestInsightRegeneration(prisma, queue, configurationId, [executionId, ...laterExecutionIds], regenerateDelayMs * INSIGHT_BACKLOG_HOLD_DELAYS, { hold: true });
+    return;
+  }
   const refresh = async () => {
-    if (laterExecutionIds.length === 0) return;
-    if (options.workflowBacklog) {
-      await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs * INSIGHT_REGENERATE_MAX_DELAYS, { hold: true });
-    } else {
-      await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs);
-    }
+    if (laterExecutionIds.length > 0) await requestInsightRegeneration(prisma, queue, configurationId, laterExecutionIds, regenerateDelayMs);
   };
   if ((await queue.getWaitingCount()) >= INSIGHT_BATCH_BACKLOG) {
     await requestInsightRegeneration(prisma, queue, configurationId, [executionId], 0, { scope: 'fresh' });
@@ -130,12 +132,16 @@ export async function workflowEventsInFlight(prisma: PrismaClient, workflowId: s
  * absorbed by its deduplication id; while one runs, BullMQ keeps one more for after it.
  * `requested_at` is the statement's clock, taken after the history change it answers committed: a
  * pass that read the history before that instant leaves these rows queued for the next one.
- * `scope` 'fresh' (with `delayMs` 0): sets nobody has yet, computed by the next pass there is.
+ * `scope` 'fresh' (with `delayMs` 0): sets nobody has yet, due at once. A pass still delayed (its
+ * refreshes debounced, or held through a replay) is replaced by a fresh one, so a new execution's
+ * own insights never wait out a hold; the fresh pass asks for the full pass again for what it
+ * leaves (InsightRegenerationService), carrying `since` so the refreshes are not held longer.
  * `hold`: never push a pending pass back (a new one is added with `delayMs`).
+ * `since`: when the oldest refresh this request carries on was asked for (default: the job's own timestamp).
  */
 export async function requestInsightRegeneration(
   prisma: PrismaClient, queue: Queue, configurationId: string, executionIds: readonly string[], delayMs: number,
-  options: { scope?: 'fresh' | 'all'; hold?: boolean } = {},
+  options: { scope?: 'fresh' | 'all'; hold?: boolean; since?: number } = {},
 ): Promise<void> {
   const scope = options.scope ?? 'all';
   if (executionIds.length > 0) {
@@ -147,15 +153,51 @@ export async function requestInsightRegeneration(
       SET job_id = excluded.job_id, status = 'queued', failure_reason = NULL, failure_transient = NULL, requested_at = clock_timestamp(),
           finished_at = NULL, swept_at = NULL`;
   }
-  const data: InsightRegenerateJob = scope === 'fresh' ? { configurationId, scope } : { configurationId };
-  // Debounced, but a pass already pending for INSIGHT_REGENERATE_MAX_DELAYS delays is not pushed back again.
   const pendingId = await queue.getDeduplicationJobId(insightRegenerationKey(configurationId));
   const pending = pendingId ? await queue.getJob(pendingId) : undefined;
-  // A request due at once (delay 0, a fresh set) leaves a pending pass where it is: a waiting one
-  // will compute its set anyway, and pulling a debounced one forward would recompute the refreshes
-  // the debounce is there to coalesce.
-  const reschedule = !options.hold && delayMs > 0 && (!pending || Date.now() - pending.timestamp < delayMs * INSIGHT_REGENERATE_MAX_DELAYS);
+  const pendingSince = pending ? (pending.data as InsightRegenerateJob).since ?? pending.timestamp : undefined;
+  if (scope === 'fresh' && pending && (await pending.isDelayed())) {
+    // If it stopped being delayed since (due, or running), BullMQ absorbs this add as any other.
+    const data: InsightRegenerateJob = { configurationId, scope, since: Math.min(pendingSince!, options.since ?? Infinity) };
+    await queue.add(INSIGHT_REGENERATE_JOB, data, insightRegenerateJobOptions(configurationId, 0, false, true));
+    return;
+  }
+  const data: InsightRegenerateJob = { configurationId, ...(scope === 'fresh' ? { scope } : {}), ...(options.since === undefined ? {} : { since: options.since }) };
+  // Debounced, but a pass that has waited INSIGHT_REGENERATE_MAX_DELAYS delays is not pushed back
+  // again. A request due at once (delay 0, a fresh set) moves no waiting pass: it computes the set anyway.
+  // Pulling a pass forward is always allowed: a pass held through a replay (INSIGHT_BACKLOG_HOLD_DELAYS)
+  // may have waited longer than the cap, and the first request after the replay brings it to the normal
+  // delay. (After a reschedule the job's delay is the one rescheduled from a later instant, so
+  // timestamp + delay is then at most now + delayMs: no pull-forward.)
+  const dueLater = pending !== undefined && pending.timestamp + (pending.delay ?? 0) > Date.now() + delayMs;
+  const reschedule = !options.hold && delayMs > 0 && (!pending || Date.now() - pendingSince! < delayMs * INSIGHT_REGENERATE_MAX_DELAYS || dueLater);
   await queue.add(INSIGHT_REGENERATE_JOB, data, insightRegenerateJobOptions(configurationId, delayMs, reschedule));
+}
+
+/**
+ * A replay of the workflow is over (no event of it is in flight, checked after this job's event
+ * was marked processed, so whichever job of the replay marks last sees it): each report's pass
+ * held through it is brought to the normal delay. A pass not delayed (due, running) or due sooner
+ * anyway is left alone. Returns how many were brought forward.
+ */
+export async function releaseHeldRegenerations(
+  prisma: PrismaClient, queue: Queue, workflowId: string, configurationIds: readonly string[], delayMs: number,
+): Promise<number> {
+  if (configurationIds.length === 0 || (await workflowEventsInFlight(prisma, workflowId))) return 0;
+  let released = 0;
+  for (const configurationId of configurationIds) {
+    const pendingId = await queue.getDeduplicationJobId(insightRegenerationKey(configurationId));
+    const pending = pendingId ? await queue.getJob(pendingId) : undefined;
+    if (!pending || pending.timestamp + (pending.delay ?? 0) <= Date.now() + delayMs) continue;
+    try {
+      await pending.changeDelay(delayMs);
+      released++;
+    } catch (error) {
+      // It left the delayed set meanwhile (due, or running): nothing to bring forward.
+      if ((await pending.getState()) === 'delayed') throw error;
+    }
+  }
+  return released;
 }
 
 /**

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
-import { INSIGHT_GENERATE_QUEUE, INSIGHT_REGENERATE_JOB, insightRegenerationKey, type InsightGenerateJob, type InsightRegenerateJob } from '@amc-reports/contracts';
+import { INSIGHT_BACKLOG_HOLD_DELAYS, INSIGHT_GENERATE_QUEUE, INSIGHT_REGENERATE_JOB, INSIGHT_REGENERATE_MAX_DELAYS, insightRegenerationKey, type InsightGenerateJob, type InsightRegenerateJob } from '@amc-reports/contracts';
 import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
 import { producerConnectionOptions, workerConnectionOptions } from '@amc-reports/queue';
-import { InsightLedger, RedriveSweeper, requestExecutionInsights, requestInsightRegeneration } from '@amc-reports/redrive';
-import { createTestDatabase, requireTestEnv, uniqueQueuePrefix, type TestDatabase } from '@amc-reports/testing';
+import { InsightLedger, RedriveSweeper, releaseHeldRegenerations, requestExecutionInsights, requestInsightRegeneration } from '@amc-reports/redrive';
+import { createTestDatabase, requireTestEnv, uniqueQueuePrefix, until, type TestDatabase } from '@amc-reports/testing';
 import { loadWeeklyHistory } from '../../test/profile-from-csv';
 import { seedFunnelReport, type SeededReport } from '../../test/seed-report';
 import { composeInsights } from '../insight-composer';
@@ -92,6 +93,13 @@ function settled(report: SeededReport): Promise<void> {
  * ones. Returns how many insight jobs the design before coalescing would have queued (own + one per later).
  */
 async function arrive(report: SeededReport, week: number, sample: number): Promise<number> {
+  const [executionId, later] = await createExecution(report, week, sample);
+  await requestExecutionInsights(prisma, queue, report.configurationId, executionId, later, DELAY_MS);
+  return 1 + later.length;
+}
+
+/** The execution of `week` in the history (superseding an earlier run of it); returns its id and the later executions'. */
+async function createExecution(report: SeededReport, week: number, sample: number): Promise<[string, string[]]> {
   const start = new Date(BASE + week * WEEK);
   const profile = samples[sample % samples.length].profile;
   const execution = await prisma.workflowExecution.create({
@@ -107,8 +115,7 @@ async function arrive(report: SeededReport, week: number, sample: number): Promi
   const later = await prisma.$queryRaw<Array<{ id: string }>>`
     SELECT id FROM workflow_executions WHERE workflow_id = ${report.workflowId}::uuid AND time_window_start > ${start} AND superseded_by IS NULL
     ORDER BY time_window_start LIMIT 52`;
-  await requestExecutionInsights(prisma, queue, report.configurationId, execution.id, later.map((row) => row.id), DELAY_MS);
-  return 1 + later.length;
+  return [execution.id, later.map((row) => row.id)];
 }
 
 /** The stored set of one execution, in a comparable form. */
@@ -217,6 +224,89 @@ it('a regeneration whose job was lost from Redis is re-driven by the sweeper, on
   expect(rows.map((row) => [row.status, row.redriveCount, row.jobId])).toEqual(rows.map(() => ['completed', 1, insightRegenerationKey(report.configurationId)]));
   for (const executionId of report.executionIds) expect(await stored(report, executionId)).toEqual(await recomputedFromScratch(report, executionId));
 }, 60_000);
+
+it('a pass held through a replay is pulled forward by the first request after it, even past the debounce cap', async () => {
+  const report = await seedFunnelReport(prisma, { weeks: samples.slice(0, 3) });
+  await worker.pause();
+  // A short delay, so the cap (12 delays) is passed within the test: held for 36 delays while the replay runs.
+  const delay = 100;
+  const dueIn = async () => {
+    const job = await queue.getJob((await queue.getDeduplicationJobId(insightRegenerationKey(report.configurationId)))!);
+    return job!.timestamp + (job!.delay ?? 0) - Date.now();
+  };
+  await requestInsightRegeneration(prisma, queue, report.configurationId, report.executionIds.slice(1), delay * INSIGHT_BACKLOG_HOLD_DELAYS, { hold: true });
+  expect(await dueIn()).toBeGreaterThan(delay * (INSIGHT_REGENERATE_MAX_DELAYS + 6));
+  await new Promise((resolve) => setTimeout(resolve, delay * (INSIGHT_REGENERATE_MAX_DELAYS + 2)));
+  // Another held request does not move it; the first ordinary one (the replay is over) brings it to the normal delay.
+  await requestInsightRegeneration(prisma, queue, report.configurationId, report.executionIds.slice(2), delay * INSIGHT_BACKLOG_HOLD_DELAYS, { hold: true });
+  expect(await dueIn()).toBeGreaterThan(delay * 6);
+  await requestInsightRegeneration(prisma, queue, report.configurationId, report.executionIds.slice(2), delay);
+  expect(await dueIn()).toBeLessThanOrEqual(delay);
+
+  const done = settled(report);
+  worker.resume();
+  await done;
+  for (const executionId of report.executionIds) expect(await stored(report, executionId)).toEqual(await recomputedFromScratch(report, executionId));
+}, 60_000);
+
+it('during a replay sets wait for one held pass; a new set under a backlog does not wait for it, nor are the held refreshes held longer; the replay\'s end releases the pass', async () => {
+  const report = await seedFunnelReport(prisma, { weeks: [], dataAggregationSettings: { historyLength: 6 } });
+  for (const week of [2, 3, 4]) await arrive(report, week, week);
+  await settled(report);
+  const regeneration = async () => queue.getJob((await queue.getDeduplicationJobId(insightRegenerationKey(report.configurationId)))!);
+  const dueIn = (job: Job) => job.timestamp + (job.delay ?? 0) - Date.now();
+  const completed = (...executionIds: string[]) => async () => (await prisma.insightGeneration.count({
+    where: { reportConfigurationId: report.configurationId, executionId: { in: executionIds }, status: 'completed' },
+  })) === executionIds.length;
+  const hold = DELAY_MS * INSIGHT_BACKLOG_HOLD_DELAYS;
+  // A replay of the workflow is in flight: one of its events is accepted and not processed yet.
+  const inFlight = await prisma.amcExecutionEvent.create({
+    data: { eventId: randomUUID(), amcInstanceId: 'inst', amcExecutionId: randomUUID(), status: 'SUCCEEDED', workflowId: report.workflowId, payload: {} },
+  });
+  await worker.pause();
+  // Week 1 arrives late, while more of the replay waits: its own set and the refresh of weeks 2-4 are held in one pass.
+  const [week1, later1] = await createExecution(report, 1, 7);
+  await requestExecutionInsights(prisma, queue, report.configurationId, week1, later1, DELAY_MS, { workflowBacklog: true });
+  const held = (await regeneration())!;
+  expect(await held.isDelayed()).toBe(true);
+  expect(dueIn(held)).toBeGreaterThan(hold - 2_000);
+  expect(await queue.getJobs(['waiting'])).toEqual([]);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+  // Week 0 arrives under an insight backlog (requestExecutionInsights then asks for these two): its
+  // set joins the report's pass, which therefore runs at once, computing only the sets nobody has
+  // (weeks 0 and 1), and remembers when the held refreshes were asked for.
+  const [week0, later0] = await createExecution(report, 0, 8);
+  await requestInsightRegeneration(prisma, queue, report.configurationId, [week0], 0, { scope: 'fresh' });
+  await requestInsightRegeneration(prisma, queue, report.configurationId, later0, hold, { hold: true });
+  const fresh = (await regeneration())!;
+  expect(fresh.id).not.toBe(held.id);
+  expect(await held.getState()).toBe('unknown');
+  expect(fresh.data).toEqual({ configurationId: report.configurationId, scope: 'fresh', since: held.timestamp });
+  expect(await fresh.isWaiting()).toBe(true);
+
+  worker.resume();
+  await until('the sets of weeks 0 and 1', completed(week0, week1), 20_000, 100);
+  // The full pass the fresh one asked for is due when the held one was, not a whole hold after the fresh pass.
+  const full = await until('the full pass after the fresh one', async () => {
+    const job = await regeneration();
+    return job && job.id !== fresh.id && (await job.isDelayed()) ? job : null;
+  }, 20_000, 100);
+  expect(full.data).toEqual({ configurationId: report.configurationId, since: held.timestamp });
+  expect(full.timestamp + (full.delay ?? 0)).toBeLessThanOrEqual(held.timestamp + hold + 1_000);
+  expect(dueIn(full)).toBeLessThan(hold - 2_500);
+  expect(await completed(...later1)()).toBe(false);
+
+  // Nothing is released while an event of the workflow is in flight; once the replay's last one is
+  // processed the pass is due within the normal delay, and every set matches recomputing everything.
+  expect(await releaseHeldRegenerations(prisma, queue, report.workflowId, [report.configurationId], DELAY_MS)).toBe(0);
+  await prisma.amcExecutionEvent.update({ where: { id: inFlight.id }, data: { processedAt: new Date() } });
+  const done = settled(report);
+  expect(await releaseHeldRegenerations(prisma, queue, report.workflowId, [report.configurationId], DELAY_MS)).toBe(1);
+  expect(dueIn((await queue.getJob(full.id!))!)).toBeLessThanOrEqual(DELAY_MS);
+  await done;
+  for (const executionId of await usableExecutions(report)) expect(await stored(report, executionId)).toEqual(await recomputedFromScratch(report, executionId));
+}, 120_000);
 
 it('a set computed from a history another writer has replaced since is not stored', async () => {
   const report = await seedFunnelReport(prisma, { weeks: samples.slice(0, 3) });

@@ -2,7 +2,7 @@ import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestj
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import {
-  INSIGHT_GENERATE_QUEUE, INSIGHT_REGENERATE_MAX_DELAYS, INSIGHTS_GENERATED, insightRegenerationKey, type InsightRegenerateJob, type InsightsGeneratedEvent,
+  INSIGHT_BACKLOG_HOLD_DELAYS, INSIGHT_GENERATE_QUEUE, INSIGHTS_GENERATED, insightRegenerationKey, type InsightRegenerateJob, type InsightsGeneratedEvent,
 } from '@amc-reports/contracts';
 import { InjectPrisma, ProfileCache, type PrismaClient } from '@amc-reports/db';
 import { markRegenerationFailed, markRegenerationSkipped, requestInsightRegeneration, settleRegeneration, workflowEventsInFlight } from '@amc-reports/redrive';
@@ -92,7 +92,7 @@ export class InsightRegenerationService implements OnApplicationShutdown {
     if (conflicts.length > 0) await requestInsightRegeneration(this.prisma, this.queue, job.configurationId, conflicts, this.delayMs);
     // What a fresh pass left stays waiting (its ledger rows unsettled) for the debounced full pass,
     // held as the report service holds it while more of the workflow's events wait.
-    else if (due.length < plan.stale.length) await this.requestFullPass(job.configurationId, inputs.workflowId);
+    else if (due.length < plan.stale.length) await this.requestFullPass(job.configurationId, inputs.workflowId, job.since);
     const outcome: RegenerationOutcome = {
       status: 'regenerated', executions: plan.all.length, recomputed: due.length - conflicts.length, conflicts: conflicts.length, insightCount,
     };
@@ -100,12 +100,15 @@ export class InsightRegenerationService implements OnApplicationShutdown {
     return outcome;
   }
 
-  private async requestFullPass(configurationId: string, workflowId: string): Promise<void> {
-    if (await workflowEventsInFlight(this.prisma, workflowId)) {
-      await requestInsightRegeneration(this.prisma, this.queue, configurationId, [], this.delayMs * INSIGHT_REGENERATE_MAX_DELAYS, { hold: true });
-    } else {
-      await requestInsightRegeneration(this.prisma, this.queue, configurationId, [], this.delayMs);
-    }
+  /**
+   * `since`: when the oldest refresh left was asked for (the held pass a fresh one replaced): the
+   * full pass is due no later than the longest hold after it, however often fresh sets came between.
+   */
+  private async requestFullPass(configurationId: string, workflowId: string, since = Date.now()): Promise<void> {
+    const inFlight = await workflowEventsInFlight(this.prisma, workflowId);
+    const wanted = inFlight ? this.delayMs * INSIGHT_BACKLOG_HOLD_DELAYS : this.delayMs;
+    const delay = Math.max(0, Math.min(wanted, since + this.delayMs * INSIGHT_BACKLOG_HOLD_DELAYS - Date.now()));
+    await requestInsightRegeneration(this.prisma, this.queue, configurationId, [], delay, { hold: inFlight, since });
   }
 
   private async recompute(configurationId: string, inputs: RegenerationInputs, chunk: PlannedExecution[], feedbackOf: (start: number) => FeedbackWeight[]) {
