@@ -169,13 +169,18 @@ async function main(): Promise<void> {
     });
     const queues = [REPORT_UPDATE_QUEUE, INSIGHT_GENERATE_QUEUE].map((name) => new Queue(name, { connection: { url: infra.redisUrl }, prefix: 'storm' }));
     // A benchmark may poll (tests wait on events): "fully processed" spans two tables and two queues.
+    // Every event is stored by now (each post answered 202): what is left is counted through the
+    // partial indexes of unfinished rows. Counting the processed rows instead scanned the whole
+    // events table, 12.6 ms a poll and 16 % of Postgres' statement time at 20,000 events.
+    const { rows: [{ stored }] } = await pool.query<{ stored: number }>(`SELECT count(*)::int AS stored FROM amc_execution_events WHERE outcome = 'accepted'`);
+    if (stored !== signed.length) throw new Error(`${signed.length} events accepted, ${stored} stored`);
     for (;;) {
       const { rows: [state] } = await pool.query(`SELECT
-          (SELECT count(*)::int FROM amc_execution_events WHERE processed_at IS NOT NULL OR failed_at IS NOT NULL) AS processed,
+          (SELECT count(*)::int FROM amc_execution_events WHERE processed_at IS NULL AND failed_at IS NULL AND outcome = 'accepted') AS unprocessed,
           (SELECT count(*)::int FROM insight_generations WHERE status <> 'completed') AS open`);
       const pending = (await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized'))))
         .reduce((sum, counts) => sum + Object.values(counts).reduce((a, b) => a + b, 0), 0);
-      if (state.processed >= signed.length && state.open === 0 && pending === 0) break;
+      if (state.unprocessed === 0 && state.open === 0 && pending === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const processedSeconds = (performance.now() - started) / 1000;
