@@ -181,7 +181,8 @@ async function main(): Promise<void> {
       const pending = (await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized'))))
         .reduce((sum, counts) => sum + Object.values(counts).reduce((a, b) => a + b, 0), 0);
       if (state.unprocessed === 0 && state.open === 0 && pending === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Still 11 ms a poll with thousands in flight: once a second then, every 200 ms near the end.
+      await new Promise((resolve) => setTimeout(resolve, state.unprocessed > 500 ? 1_000 : 200));
     }
     const processedSeconds = (performance.now() - started) / 1000;
     const cpu: Record<string, number> = { ...Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processCpuSeconds(app.child.pid)])), postgres: postgresCpuSeconds() };
