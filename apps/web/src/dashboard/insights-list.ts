@@ -16,7 +16,7 @@ export interface InsightFeedback {
 /** The latest execution's insights, best first, each with its confidence, the numbers behind it and the reader's verdict control. */
 export function renderInsights(container: HTMLElement, insights: Insight[], history: RunState[], highlightNew = false, feedback?: InsightFeedback): void {
   if (insights.length === 0) {
-    replaceChildren(container, h('p', { class: 'empty' }, 'No insights yet. They appear a few seconds after an execution lands.'));
+    replaceChildren(container, h('p', { class: 'empty' }, 'No insights yet. They appear a few seconds after an execution lands (up to 3 minutes while a replay of the workflow catches up).'));
     return;
   }
   const items = insights.map((insight, index) => {
