@@ -93,9 +93,11 @@ async function playDemo(stack: DevStack): Promise<void> {
 
   const insights = await step('waiting for the insights of the latest execution', () => until('insights', async () => {
     const board = (await api.get(`/v1/reports/${reportId}/dashboard`)).body;
-    const latest = board.latestRun?.executionId;
+    // The execution the views show (the newest window), not latestRun: that is the last to arrive,
+    // and with four events processed at once it can be an earlier week's.
+    const shown = board.period?.executionIds?.length === 1 ? board.period.executionIds[0] : board.latestRun?.executionId;
     const set = (board.insights ?? []) as { executionId: string }[];
-    return dashboard && set.length > 0 && set.every((insight) => insight.executionId === latest) ? set : null;
+    return dashboard && set.length > 0 && set.every((insight) => insight.executionId === shown) ? set : null;
   }));
 
   const pdfPath = await step('exporting the dashboard as PDF', async () => {

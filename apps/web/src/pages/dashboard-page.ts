@@ -2,7 +2,6 @@ import type { Dashboard } from '../api-types';
 import { createDashboardHeader } from '../dashboard/dashboard-header';
 import { createViewsSection } from '../dashboard/dashboard-views';
 import { createExportPanel, type ExportPanel } from '../dashboard/export-panel';
-import { insightsHint as insightsHintText } from '../dashboard/insights-hint';
 import { renderInsights, type InsightFeedback } from '../dashboard/insights-list';
 import { renderMetricCards } from '../dashboard/metric-cards';
 import { createPeriodPicker } from '../dashboard/period-picker';
@@ -65,7 +64,9 @@ export function renderDashboardPage(context: PageContext, reportId: string, init
       : 'No views yet: they are built from the first successful execution.';
     root.dataset.periodState = dashboard.period?.state ?? 'none';
     root.dataset.source = dashboard.source ?? 'stored';
-    insightsHint.textContent = insightsHintText(dashboard);
+    insightsHint.textContent = dashboard.period?.kind === 'range'
+      ? 'A range has no insights of its own: open one execution for its insights'
+      : dashboard.period?.kind === 'execution' ? 'The shown execution, most confident first' : 'Latest execution, most confident first';
     // Redrawn only when the set changed, so open "numbers behind" panels stay open across updates.
     const insightIds = dashboard.insights.map((insight) => insight.id).join() || 'none';
     if (insightIds !== lastInsightIds) renderInsights(insights, dashboard.insights, dashboard.history, live, insightFeedback);
