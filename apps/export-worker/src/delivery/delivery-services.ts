@@ -25,7 +25,6 @@ export interface DeliveryServices {
 export interface DeliveryQueues {
   delivery: Queue;
   exportRender: Queue;
-  insightGenerate: Queue;
 }
 
 /** The delivery room's plain services and clients, wired once from the export worker's config. */
@@ -45,7 +44,7 @@ export function createDeliveryServices(config: ExportWorkerEnv, prisma: PrismaCl
   return {
     prisma,
     sender,
-    fanOut: new ExecutionFanOut(prisma, queues.delivery, queues.exportRender, queues.insightGenerate, config.DELIVERY_READY_TIMEOUT_MS),
+    fanOut: new ExecutionFanOut(prisma, queues.delivery, queues.exportRender, config.DELIVERY_READY_TIMEOUT_MS),
     schedules: new SubscriptionSchedules(prisma, queues.delivery),
     async close() {
       await Promise.all(Object.values(channels).map((channel) => channel.close?.()));

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { unzipSync } from 'fflate';
 import { ExportWorkerEnv } from '@amc-reports/config';
 import {
-  DELIVERY_EXECUTION_JOB, DELIVERY_QUEUE, DELIVERY_SEND_JOB, deliveryExecutionJobId, deliverySendJobId, subscriptionSchedule,
+  DELIVERY_EXECUTION_JOB, DELIVERY_QUEUE, DELIVERY_SEND_JOB, deliveryExecutionJobId, deliverySendJobId, insightRegenerationKey, subscriptionSchedule,
   verifyAmcSignature, type Condition,
 } from '@amc-reports/contracts';
 import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
@@ -174,6 +174,27 @@ describe('after an execution', () => {
     fs.writeFileSync(path.join(ARTIFACTS, 'after-execution.eml'), mail.raw);
     fs.writeFileSync(path.join(ARTIFACTS, 'after-execution.html'), String(parsed.html));
   });
+
+  it('waits for insights its report\'s pass computes (no insight.generate of their own) by the ledger, then delivers', async () => {
+    const target = await seedReport(prisma);
+    const subscriptionId = await subscribe({ formats: ['link'] }, target);
+    // As while the set is held in the report's pass during a replay: queued in the ledger, no job of its own.
+    await prisma.insightGeneration.create({ data: { reportConfigurationId: target.reportId, executionId: target.executionId, jobId: insightRegenerationKey(target.reportId) } });
+    const fanOut = await queue.add(DELIVERY_EXECUTION_JOB, { configurationId: target.reportId, executionId: target.executionId }, {
+      jobId: `${deliveryExecutionJobId(target.reportId, target.executionId)}-${randomUUID()}`,
+    });
+    await until('the fan-out to wait for the insights', async () => (await fanOut.getState()) === 'delayed', 20_000, 100);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await fanOut.getState()).toBe('delayed');
+    expect(await prisma.delivery.count({ where: { subscriptionId } })).toBe(0);
+
+    await prisma.insightGeneration.update({
+      where: { reportConfigurationId_executionId: { reportConfigurationId: target.reportId, executionId: target.executionId } }, data: { status: 'completed' },
+    });
+    await fanOut.waitUntilFinished(events, 60_000);
+    await finishSend((await delivery(subscriptionId)).id);
+    expect((await delivery(subscriptionId)).status).toBe('sent');
+  }, 90_000);
 
   it('does nothing twice when the fan-out and the send are redelivered', async () => {
     const to = 'once@client.test';

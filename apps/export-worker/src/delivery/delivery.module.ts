@@ -2,7 +2,7 @@ import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type O
 import { BullModule, getQueueToken, Processor } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import {
-  DELIVERY_QUEUE, DELIVERY_RECONCILE_EVERY_MS, DELIVERY_RECONCILE_JOB, EXPORT_RENDER_QUEUE, INSIGHT_GENERATE_QUEUE, KEEP_COMPLETED,
+  DELIVERY_QUEUE, DELIVERY_RECONCILE_EVERY_MS, DELIVERY_RECONCILE_JOB, EXPORT_RENDER_QUEUE, KEEP_COMPLETED,
 } from '@amc-reports/contracts';
 import type { ExportWorkerEnv } from '@amc-reports/config';
 import { PRISMA, type PrismaClient } from '@amc-reports/db';
@@ -46,15 +46,14 @@ export class DeliveryModule {
         BullModule.registerQueue(
           { name: DELIVERY_QUEUE },
           { name: EXPORT_RENDER_QUEUE, connection: producerConnectionOptions(config.REDIS_URL) },
-          { name: INSIGHT_GENERATE_QUEUE, connection: producerConnectionOptions(config.REDIS_URL) },
         ),
       ],
       providers: [
         {
           provide: DELIVERY_SERVICES,
-          inject: [PRISMA, getQueueToken(DELIVERY_QUEUE), getQueueToken(EXPORT_RENDER_QUEUE), getQueueToken(INSIGHT_GENERATE_QUEUE)],
-          useFactory: (prisma: PrismaClient, delivery: Queue, exportRender: Queue, insightGenerate: Queue) =>
-            createDeliveryServices(config, prisma, { delivery, exportRender, insightGenerate }),
+          inject: [PRISMA, getQueueToken(DELIVERY_QUEUE), getQueueToken(EXPORT_RENDER_QUEUE)],
+          useFactory: (prisma: PrismaClient, delivery: Queue, exportRender: Queue) =>
+            createDeliveryServices(config, prisma, { delivery, exportRender }),
         },
         { provide: DELIVERY_QUEUE_FOR_REDRIVE, inject: [getQueueToken(DELIVERY_QUEUE)], useFactory: (queue: Queue) => queue },
         DeliveryProcessor,

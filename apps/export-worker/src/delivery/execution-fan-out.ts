@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import {
-  DELIVERY_SEND_JOB, DELIVERY_SEND_JOB_OPTIONS, deliverySendJobId, insightGenerateJobId, type DeliveryExecutionJob, type DeliveryFormat,
+  DELIVERY_SEND_JOB, DELIVERY_SEND_JOB_OPTIONS, deliverySendJobId, type DeliveryExecutionJob, type DeliveryFormat,
   type DeliverySendJob,
 } from '@amc-reports/contracts';
 import type { PrismaClient } from '@amc-reports/db';
@@ -12,8 +12,6 @@ export type FanOutOutcome =
   | { status: 'done'; deliveries: number; waitedMs: number; notReady?: string }
   | { status: 'waiting'; retryInMs: number; missing: string[] };
 
-/** Insight jobs that reached an end (or were trimmed after completing: unknown once added). */
-const INSIGHTS_DONE = new Set(['completed', 'failed', 'unknown']);
 
 /**
  * delivery.execution: once the execution's insights are done and the exports its after_execution
@@ -29,7 +27,6 @@ export class ExecutionFanOut {
     private readonly prisma: PrismaClient,
     private readonly deliveryQueue: Queue,
     private readonly exportQueue: Queue,
-    private readonly insightQueue: Queue,
     private readonly readyTimeoutMs: number,
   ) {}
 
@@ -43,8 +40,13 @@ export class ExecutionFanOut {
     const formats = fileFormats([...new Set(subscriptions.flatMap((s) => s.formats as DeliveryFormat[]))]);
 
     const missing: string[] = [];
-    const insightState = await this.insightQueue.getJobState(insightGenerateJobId(job.configurationId, job.executionId));
-    if (!INSIGHTS_DONE.has(insightState)) missing.push('insights');
+    // The processing ledger, not a job: an execution's set is often computed by its report's pass
+    // (under an insight backlog, or held through a replay of the workflow) with no insight.generate
+    // of its own, whose state BullMQ then reports as unknown, as if done.
+    const generation = await this.prisma.insightGeneration.findUnique({
+      where: { reportConfigurationId_executionId: { reportConfigurationId: job.configurationId, executionId: job.executionId } }, select: { status: true },
+    });
+    if (generation?.status === 'queued') missing.push('insights');
     const files = await ensureDeliveryExports(this.prisma, this.exportQueue, job.configurationId, job.executionId, formats);
     if (files.state === 'waiting') missing.push(...files.formats.map((format) => `${format} export`));
     if (missing.length > 0 && waitedMs < this.readyTimeoutMs) {
