@@ -15,7 +15,7 @@ const root = path.resolve(__dirname, '..');
 const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'amc-test-summary-')), 'runs.jsonl');
 const extra = process.argv.slice(2);
 const runs = [
-  ['--selectProjects', 'unit', 'integration', '--maxWorkers', '2', '--testSequencer', path.join(root, 'test', 'longest-first.sequencer.js'), ...extra],
+  ['--selectProjects', 'unit', 'integration', '--maxWorkers', '2', ...extra],
   ['--selectProjects', 'faults', '--maxWorkers', '2', '--testSequencer', path.join(root, 'test', 'faults', 'fault-order.sequencer.js'), ...extra],
 ];
 
