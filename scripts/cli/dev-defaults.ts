@@ -5,7 +5,8 @@ import { CliError } from './exit-codes';
 export { CliError, EXIT } from './exit-codes';
 
 // The queue and config libs load ioredis and zod (about half a second): only the commands that
-// talk to Redis pay for them, so usage errors and the org commands answer at once.
+// talk to Redis pay for them, so usage errors and the org commands answer at once. REPO_ROOT is
+// the launcher's, computed here for the same reason (importing the launcher loads its servers' code).
 const queueLib = (): typeof import('@amc-reports/queue') => require('@amc-reports/queue');
 const configLib = (): typeof import('@amc-reports/config') => require('@amc-reports/config');
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

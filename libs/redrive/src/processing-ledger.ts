@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import {
   INSIGHT_BATCH_BACKLOG, INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, insightGenerateJobId, INSIGHT_REGENERATE_JOB, INSIGHT_REGENERATE_MAX_DELAYS, INSIGHT_BACKLOG_HOLD_DELAYS, insightRegenerateJobOptions,
   insightRegenerationKey, type InsightGenerateJob, type InsightRegenerateJob,
@@ -153,8 +153,7 @@ export async function requestInsightRegeneration(
       SET job_id = excluded.job_id, status = 'queued', failure_reason = NULL, failure_transient = NULL, requested_at = clock_timestamp(),
           finished_at = NULL, swept_at = NULL`;
   }
-  const pendingId = await queue.getDeduplicationJobId(insightRegenerationKey(configurationId));
-  const pending = pendingId ? await queue.getJob(pendingId) : undefined;
+  const pending = await pendingRegeneration(queue, configurationId);
   const pendingSince = pending ? (pending.data as InsightRegenerateJob).since ?? pending.timestamp : undefined;
   if (scope === 'fresh' && pending && (await pending.isDelayed())) {
     // If it stopped being delayed since (due, or running), BullMQ absorbs this add as any other.
@@ -167,12 +166,24 @@ export async function requestInsightRegeneration(
   // again. A request due at once (delay 0, a fresh set) moves no waiting pass: it computes the set anyway.
   // Pulling a pass forward is always allowed: a pass held through a replay (INSIGHT_BACKLOG_HOLD_DELAYS)
   // may have waited longer than the cap, and the first request after the replay brings it to the normal
-  // delay. (After a reschedule the job's delay is the one rescheduled from a later instant, so
-  // timestamp + delay is then at most now + delayMs: no pull-forward.)
-  const dueLater = pending !== undefined && pending.timestamp + (pending.delay ?? 0) > Date.now() + delayMs;
+  // delay (dueAt).
+  const dueLater = pending !== undefined && dueAt(pending) > Date.now() + delayMs;
   const reschedule = !options.hold && delayMs > 0 && (!pending || Date.now() - pendingSince! < delayMs * INSIGHT_REGENERATE_MAX_DELAYS || dueLater);
   await queue.add(INSIGHT_REGENERATE_JOB, data, insightRegenerateJobOptions(configurationId, delayMs, reschedule));
 }
+
+/** The report's pass BullMQ holds under its deduplication id (delayed, waiting or running), if any. */
+async function pendingRegeneration(queue: Queue, configurationId: string): Promise<Job | undefined> {
+  const pendingId = await queue.getDeduplicationJobId(insightRegenerationKey(configurationId));
+  return pendingId ? await queue.getJob(pendingId) : undefined;
+}
+
+/**
+ * When a delayed pass was set to run. After a reschedule or changeDelay the job keeps its first
+ * timestamp with the new delay, so this is then at most the real due time: a lower bound, which
+ * is all the pull-forward checks need (a pass already moved up is not moved again).
+ */
+const dueAt = (job: Job): number => job.timestamp + (job.delay ?? 0);
 
 /**
  * A replay of the workflow is over (no event of it is in flight, checked after this job's event
@@ -186,9 +197,8 @@ export async function releaseHeldRegenerations(
   if (configurationIds.length === 0 || (await workflowEventsInFlight(prisma, workflowId))) return 0;
   let released = 0;
   for (const configurationId of configurationIds) {
-    const pendingId = await queue.getDeduplicationJobId(insightRegenerationKey(configurationId));
-    const pending = pendingId ? await queue.getJob(pendingId) : undefined;
-    if (!pending || pending.timestamp + (pending.delay ?? 0) <= Date.now() + delayMs) continue;
+    const pending = await pendingRegeneration(queue, configurationId);
+    if (!pending || dueAt(pending) <= Date.now() + delayMs) continue;
     try {
       await pending.changeDelay(delayMs);
       released++;

@@ -12,7 +12,6 @@ export type FanOutOutcome =
   | { status: 'done'; deliveries: number; waitedMs: number; notReady?: string }
   | { status: 'waiting'; retryInMs: number; missing: string[] };
 
-
 /**
  * delivery.execution: once the execution's insights are done and the exports its after_execution
  * subscriptions attach are rendered, one deliveries row per subscription is made (once, keyed by
