@@ -30,10 +30,32 @@ function partsFormatter(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+interface WallClock {
+  readonly day: Day;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/**
+ * Wall clocks already read, per zone and instant. A rebuild reads the days of every window in the
+ * history, the same few hundred midnights again and again, and Intl's formatToParts was 5 % of a
+ * report service's CPU in the storm bench. Cleared whole when full: the entries are tiny and cheap
+ * to recompute, so a bound matters more than which ones stay.
+ */
+const wallClocks = new Map<string, WallClock>();
+const WALL_CLOCKS_KEPT = 20_000;
+
 /** The wall clock of an instant in a zone. */
-function wallClock(instant: number, timeZone: string): { day: Day; hour: number; minute: number; second: number } {
+function wallClock(instant: number, timeZone: string): WallClock {
+  const key = `${timeZone} ${instant}`;
+  const known = wallClocks.get(key);
+  if (known) return known;
   const parts = Object.fromEntries(partsFormatter(timeZone).formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) % 24, minute: Number(parts.minute), second: Number(parts.second) };
+  const clock: WallClock = { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) % 24, minute: Number(parts.minute), second: Number(parts.second) };
+  if (wallClocks.size >= WALL_CLOCKS_KEPT) wallClocks.clear();
+  wallClocks.set(key, clock);
+  return clock;
 }
 
 export function dayInZone(instant: string | number | Date, timeZone: string): Day {
