@@ -175,6 +175,28 @@ it('shows the latest execution’s insights on the dashboard, best first', async
   expect(insights.every((insight: { viewId: string }) => viewIds.has(insight.viewId))).toBe(true);
 });
 
+it('lists no earlier window’s insights beside the newest views while their own set is pending', async () => {
+  // As while week 8's set is still being computed (seconds, or a held pass during a replay).
+  const week8 = sample.events[7].executionId;
+  await db.query(`CREATE TABLE week8_insights_aside AS SELECT * FROM dashboard_insights WHERE execution_id = '${week8}'`);
+  await db.query('DELETE FROM dashboard_insights WHERE execution_id = $1', [week8]);
+  try {
+    const board = await owner.get(`/v1/reports/${sample.reportId}/dashboard`);
+    expect(board.status).toBe(200);
+    expect(board.body.source).toBe('stored');
+    expect(board.body.period.executionIds).toEqual([week8]);
+    // Week 7 has a set of its own: it must not stand in for week 8's.
+    const week7 = await db.query('SELECT count(*)::int AS n FROM dashboard_insights WHERE execution_id = $1', [sample.events[6].executionId]);
+    expect(week7.rows[0].n).toBeGreaterThan(0);
+    expect(board.body.insights).toEqual([]);
+  } finally {
+    await db.query('INSERT INTO dashboard_insights SELECT * FROM week8_insights_aside');
+    await db.query('DROP TABLE week8_insights_aside');
+  }
+  const restored = await owner.get(`/v1/reports/${sample.reportId}/dashboard`);
+  expect(restored.body.insights.map((insight: { executionId: string }) => insight.executionId)).toContain(week8);
+});
+
 it('answers 404, not 403, for another user’s report insights', async () => {
   expect((await stranger.get(`/v1/reports/${sample.reportId}/insights`)).status).toBe(404);
   expect((await stranger.get(`/v1/reports/${sample.reportId}/dashboard`)).status).toBe(404);

@@ -93,7 +93,9 @@ export class DashboardReader {
       latestRun: rows[0] ? runState(rows[0]) : null,
       history: rows.slice(0, HISTORY_SHOWN).map(runState),
       views,
-      insights: await this.insights(tx, reportId, built ? shownIds : null),
+      // The insights of the execution the views show, stored or built: while its set is still being
+      // computed, none, rather than an earlier window's beside these numbers, unlabeled.
+      insights: await this.insights(tx, reportId, period ? shownIds : null),
       source: built ? ('built' as const) : ('stored' as const),
       period,
       comparison,
@@ -102,9 +104,9 @@ export class DashboardReader {
   }
 
   /**
-   * The latest insights (the newest window's set, not the set written last: a late or retried
-   * job for an older week must not replace the ones that match the views), or those of the one
-   * execution shown; a range has none of its own.
+   * The insights of the one execution shown (a range has none of its own). Only when no views name
+   * their execution (none stored yet) the newest window's set: not the set written last, since a
+   * late or retried job for an older week must not replace the ones that match the newest numbers.
    */
   private async insights(tx: TransactionClient, reportId: string, shownIds: string[] | null) {
     let executionId: string | null = null;
