@@ -98,11 +98,14 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     const outcome = await this.process(job, context, reports);
     await markEventProcessed(this.prisma, job.eventRowId);
     // After the mark: the job of a replay that marks last finds none in flight and releases the held insights.
-    if (reports.workflowId) {
-      const released = await releaseHeldRegenerations(this.prisma, this.insightQueue, reports.workflowId, reports.configurationIds, this.regenerateDelayMs);
-      if (released > 0) this.logger.log({ msg: `replay over: ${released} held insight regeneration(s) brought forward`, workflowId: reports.workflowId, jobId: context.jobId });
-    }
+    if (reports.workflowId) await this.releaseHeldInsights(reports.workflowId, reports.configurationIds, context.jobId);
     return outcome;
+  }
+
+  /** The workflow's insight passes held through a replay, brought to the normal delay once none of its events is in flight. */
+  private async releaseHeldInsights(workflowId: string, configurationIds: string[], jobId: string): Promise<void> {
+    const released = await releaseHeldRegenerations(this.prisma, this.insightQueue, workflowId, configurationIds, this.regenerateDelayMs);
+    if (released > 0) this.logger.log({ msg: `replay over: ${released} held insight regeneration(s) brought forward`, workflowId, jobId });
   }
 
   /** `reports`: filled with the workflow and its reports once known (for handle's release). */
@@ -241,6 +244,12 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
       for (const config of await enabledConfigurations(this.prisma, execution.workflowId)) {
         await this.announce(config.id, execution.workflowId, execution.id, execution.status);
       }
+    }
+    // A replay's last event failing for good ends the replay as much as one processed does.
+    if (row?.workflowId) {
+      const configurations = await enabledConfigurations(this.prisma, row.workflowId);
+      await this.releaseHeldInsights(row.workflowId, configurations.map((c) => c.id), context.jobId).catch((release: Error) =>
+        this.logger.warn({ msg: `held insight regenerations left to their hold: ${release.message}`, workflowId: row.workflowId, jobId: context.jobId }));
     }
     this.logger.error({
       msg: `report.update failed for good: ${code}: ${message}`,

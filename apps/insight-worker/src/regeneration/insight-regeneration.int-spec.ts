@@ -4,7 +4,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { INSIGHT_BACKLOG_HOLD_DELAYS, INSIGHT_GENERATE_QUEUE, INSIGHT_REGENERATE_JOB, INSIGHT_REGENERATE_MAX_DELAYS, insightRegenerationKey, type InsightGenerateJob, type InsightRegenerateJob } from '@amc-reports/contracts';
 import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
 import { producerConnectionOptions, workerConnectionOptions } from '@amc-reports/queue';
-import { InsightLedger, RedriveSweeper, releaseHeldRegenerations, requestExecutionInsights, requestInsightRegeneration } from '@amc-reports/redrive';
+import { InsightLedger, markEventFailed, RedriveSweeper, releaseHeldRegenerations, requestExecutionInsights, requestInsightRegeneration } from '@amc-reports/redrive';
 import { createTestDatabase, requireTestEnv, uniqueQueuePrefix, until, type TestDatabase } from '@amc-reports/testing';
 import { loadWeeklyHistory } from '../../test/profile-from-csv';
 import { seedFunnelReport, type SeededReport } from '../../test/seed-report';
@@ -259,8 +259,11 @@ it('during a replay sets wait for one held pass; a new set under a backlog does 
     where: { reportConfigurationId: report.configurationId, executionId: { in: executionIds }, status: 'completed' },
   })) === executionIds.length;
   const hold = DELAY_MS * INSIGHT_BACKLOG_HOLD_DELAYS;
-  // A replay of the workflow is in flight: one of its events is accepted and not processed yet.
+  // A replay of the workflow is in flight: two of its events are accepted and not processed yet.
   const inFlight = await prisma.amcExecutionEvent.create({
+    data: { eventId: randomUUID(), amcInstanceId: 'inst', amcExecutionId: randomUUID(), status: 'SUCCEEDED', workflowId: report.workflowId, payload: {} },
+  });
+  const failsForGood = await prisma.amcExecutionEvent.create({
     data: { eventId: randomUUID(), amcInstanceId: 'inst', amcExecutionId: randomUUID(), status: 'SUCCEEDED', workflowId: report.workflowId, payload: {} },
   });
   await worker.pause();
@@ -298,9 +301,12 @@ it('during a replay sets wait for one held pass; a new set under a backlog does 
   expect(await completed(...later1)()).toBe(false);
 
   // Nothing is released while an event of the workflow is in flight; once the replay's last one is
-  // processed the pass is due within the normal delay, and every set matches recomputing everything.
+  // processed, or failed for good (report.update's recordFailure), the pass is due within the
+  // normal delay, and every set matches recomputing everything.
   expect(await releaseHeldRegenerations(prisma, queue, report.workflowId, [report.configurationId], DELAY_MS)).toBe(0);
   await prisma.amcExecutionEvent.update({ where: { id: inFlight.id }, data: { processedAt: new Date() } });
+  expect(await releaseHeldRegenerations(prisma, queue, report.workflowId, [report.configurationId], DELAY_MS)).toBe(0);
+  await markEventFailed(prisma, failsForGood.id, 'result host unreachable', true);
   const done = settled(report);
   expect(await releaseHeldRegenerations(prisma, queue, report.workflowId, [report.configurationId], DELAY_MS)).toBe(1);
   expect(dueIn((await queue.getJob(full.id!))!)).toBeLessThanOrEqual(DELAY_MS);
