@@ -9,6 +9,7 @@
  *   node -r @swc-node/register bench/storm.bench.ts
  *   STORM_EVENTS=20000 STORM_WORKFLOWS=500 … for the issue's full storm (default 2,000 / 50: the machine is shared)
  *   BENCH_CPU_PROFILE=<dir> writes the report-service's and insight-worker's CPU profiles there.
+ *   STORM_STATEMENTS=<n> lists the n statements Postgres spent longest on (default 8).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -21,7 +22,7 @@ import { buildSignatureHeader, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE } fro
 import { findFreePort, migrateDatabase, READY_PATTERNS, startApp, startInfrastructure, stopAllChildren, waitForAppReady } from '@amc-reports/launcher';
 import { seedBenchWorkflow } from './seed-workflow';
 import { seededRandom } from './seeded-random';
-import { formatStatements, postgresCpuSeconds, processCpuSeconds, topStatements } from './where-time-goes';
+import { formatStatements, postgresCpuSeconds, processCpuSeconds, processKernelSeconds, topStatements } from './where-time-goes';
 
 const EVENTS = Number(process.env.STORM_EVENTS ?? 2_000);
 const WORKFLOWS = Number(process.env.STORM_WORKFLOWS ?? 50);
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
 
     const apps = { gateway, 'report-service': reportService, 'insight-worker': insightWorker };
     const cpuBefore = { ...Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processCpuSeconds(app.child.pid)])), postgres: postgresCpuSeconds() };
+    const kernelBefore = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processKernelSeconds(app.child.pid)]));
     await pool.query('SELECT pg_stat_statements_reset()');
     const started = performance.now();
     const acceptedSeconds = await runConcurrently(signed.length, CONCURRENCY, async (i) => {
@@ -186,7 +188,8 @@ async function main(): Promise<void> {
     }
     const processedSeconds = (performance.now() - started) / 1000;
     const cpu: Record<string, number> = { ...Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processCpuSeconds(app.child.pid)])), postgres: postgresCpuSeconds() };
-    const statements = await topStatements(pool, 8);
+    const kernel = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processKernelSeconds(app.child.pid) - kernelBefore[name]]));
+    const statements = await topStatements(pool, Number(process.env.STORM_STATEMENTS ?? 8));
     // What a year of executions weighs: bytes per execution of the tables that grow with them (heap, TOAST and indexes).
     const { rows: sizes } = await pool.query<{ name: string; bytes: string }>(`SELECT relname AS name, pg_total_relation_size(oid)::text AS bytes FROM pg_class
       WHERE relname IN ('amc_execution_events', 'workflow_executions', 'dashboard_insights', 'insight_generations', 'dashboard_views')`);
@@ -212,6 +215,7 @@ async function main(): Promise<void> {
     console.log(`  insight computations/execution: ${(insight.computations / signed.length).toFixed(2)} (target ≤ 2; ${insight.passes} coalesced passes)`);
     console.log(`  insight jobs/execution        : ${(insight.jobs / signed.length).toFixed(2)} (before coalescing this order queued ${(uncoalescedJobs(order) / signed.length).toFixed(2)})`);
     console.log(`  CPU per execution (ms)        : ${Object.entries(cpu).map(([name, seconds]) => `${name} ${((seconds - (cpuBefore as Record<string, number>)[name]) * 1000 / signed.length).toFixed(1)}`).join(', ')}`);
+    console.log(`  of which in the kernel        : ${Object.entries(kernel).map(([name, seconds]) => `${name} ${(seconds * 1000 / signed.length).toFixed(1)}`).join(', ')}`);
     console.log(`  stored bytes per execution    : ${sizes.sort((a, b) => Number(b.bytes) - Number(a.bytes)).map((size) => `${size.name} ${(Number(size.bytes) / outcome.executions / 1024).toFixed(1)} kB`).join(', ')}`);
     if (statements) console.log(`  Postgres statements by total time:\n${formatStatements(statements).map((line) => `    ${line}`).join('\n')}`);
     // The floor: the same rows written by a bare loop (event, execution with its profile, the

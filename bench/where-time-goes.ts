@@ -24,6 +24,12 @@ export function processCpuSeconds(pid: number | undefined): number {
   return fields ? (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND : 0;
 }
 
+/** The part of a process's CPU spent in the kernel (system calls: sockets, files). */
+export function processKernelSeconds(pid: number | undefined): number {
+  const fields = pid === undefined ? null : statFields(pid);
+  return fields ? Number(fields[14]) / TICKS_PER_SECOND : 0;
+}
+
 /** Every postgres process's CPU, plus what exited backends left on their parent's account. */
 export function postgresCpuSeconds(): number {
   let total = 0;

@@ -1,4 +1,4 @@
-import { findFreePort, startAllApps, startApp, type AppName, type RunningApp } from '@amc-reports/launcher';
+import { findFreePort, startAllApps, startApp, type AppName, type RunningApp, WORKER_NODE_FLAGS } from '@amc-reports/launcher';
 import { createTestDatabase, requireTestEnv, uniqueQueuePrefix, type TestDatabase } from '@amc-reports/testing';
 
 let database: TestDatabase;
@@ -65,6 +65,8 @@ describe.each(apps)('%s with bad configuration', (name) => {
   it.each(badConfigs)('stops within seconds on %s with one line naming it', async (_label, mutate, message) => {
     const app = startApp(name, { env: mutate(baseEnv) });
     const exit = await exitOf(app, 20_000);
+    // Node took the workers' V8 flags (a flag it refused would exit 9 before the app said anything).
+    expect(app.child.spawnargs.slice(1, 1 + (name === 'gateway' ? 0 : WORKER_NODE_FLAGS.length))).toEqual(name === 'gateway' ? [] : [...WORKER_NODE_FLAGS]);
     expect(exit.code).toBe(1);
     const lines = app.output().trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -6,4 +6,4 @@ export { startRedis, ensureRedisServerInstalled, type RunningRedis } from './red
 export { startRedisCluster, type RunningRedisCluster, type RedisClusterOptions } from './redis-cluster';
 export { runDbmate, withSslModeDisabled, MIGRATIONS_DIR, REPO_ROOT, type DbmateCommand } from './migrate';
 export { startInfrastructure, migrateDatabase, ensureDatabase, type Infrastructure, type InfrastructureOptions } from './infrastructure';
-export { startApp, startAllApps, waitForAppReady, appStopGraceMs, APP_NAMES, READY_PATTERNS, type AppName, type RunningApp, type StartAppOptions } from './apps';
+export { startApp, startAllApps, waitForAppReady, appStopGraceMs, APP_NAMES, WORKER_NODE_FLAGS, READY_PATTERNS, type AppName, type RunningApp, type StartAppOptions } from './apps';
