@@ -31,7 +31,7 @@ const ACCEPT_EVENT_SQL = `
     ORDER BY (id = $5::uuid) DESC NULLS LAST LIMIT 1
   )
   INSERT INTO amc_execution_events (event_id, amc_instance_id, amc_execution_id, status, workflow_id, outcome, payload, enqueued_at)
-  SELECT $1, $2, $3, $4, t.id, CASE WHEN t.id IS NULL THEN 'unknown_workflow' ELSE 'accepted' END, $7::jsonb,
+  SELECT $1, $2, $3, $4, t.id, CASE WHEN t.id IS NULL THEN 'unknown_workflow' ELSE 'accepted' END, $7::json,
          CASE WHEN t.id IS NULL THEN now() END
   FROM (SELECT (SELECT id FROM target) AS id) t
   ON CONFLICT DO NOTHING
