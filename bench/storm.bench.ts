@@ -10,6 +10,7 @@
  *   STORM_EVENTS=20000 STORM_WORKFLOWS=500 … for the issue's full storm (default 2,000 / 50: the machine is shared)
  *   BENCH_CPU_PROFILE=<dir> writes the report-service's and insight-worker's CPU profiles there.
  *   STORM_STATEMENTS=<n> lists the n statements Postgres spent longest on (default 8).
+ *   STORM_REPORT_SERVICES / STORM_INSIGHT_WORKERS: processes of each (default 1, see below).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,12 +23,19 @@ import { buildSignatureHeader, INSIGHT_GENERATE_QUEUE, REPORT_UPDATE_QUEUE } fro
 import { findFreePort, migrateDatabase, READY_PATTERNS, startApp, startInfrastructure, stopAllChildren, waitForAppReady } from '@amc-reports/launcher';
 import { seedBenchWorkflow } from './seed-workflow';
 import { seededRandom } from './seeded-random';
-import { formatStatements, postgresCpuSeconds, processCpuSeconds, processKernelSeconds, topStatements } from './where-time-goes';
+import { formatStatements, machineCpuSeconds, postgresCpuSeconds, processCpuSeconds, processKernelSeconds, topStatements } from './where-time-goes';
 
 const EVENTS = Number(process.env.STORM_EVENTS ?? 2_000);
 const WORKFLOWS = Number(process.env.STORM_WORKFLOWS ?? 50);
 const ROWS = Number(process.env.STORM_ROWS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const REPORT_SERVICES = Number(process.env.STORM_REPORT_SERVICES ?? 1);
+// One of each by default, as `npm start` runs them. A second insight-worker shortens the tail of
+// the 2,000-event storm (every replay's held passes run at its end, one core each: 13.6 → 7.0 s,
+// 40.0 → 47.2 /s in one hour) but costs at 20,000 events, where passes run throughout and take the
+// report service's CPU, each with a profile cache of its own (33.4 → 27.0 /s). A second
+// report-service adds nothing on 2 cores: the event phase already fills them.
+const INSIGHT_WORKERS = Number(process.env.STORM_INSIGHT_WORKERS ?? 1);
 const LATE_RERUN_SHARE = 0.05;
 const SECRET = 'bench-webhook-secret-0123456789';
 const JWT = 'bench-jwt-secret-0123456789abcdef0123456789';
@@ -144,10 +152,10 @@ async function main(): Promise<void> {
     };
     const profiled = [...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), ...(process.env.STORM_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
     const gateway = startApp('gateway', { env });
-    const reportService = startApp('report-service', { env, nodeArgs: profiled });
-    const insightWorker = startApp('insight-worker', { env, nodeArgs: profiled });
-    await Promise.all([waitForAppReady(gateway, READY_PATTERNS.gateway), waitForAppReady(reportService, READY_PATTERNS['report-service']),
-      waitForAppReady(insightWorker, READY_PATTERNS['insight-worker'])]);
+    // Each Node process runs its jobs' JavaScript on one thread: on more cores than that, more processes.
+    const reportServices = Array.from({ length: REPORT_SERVICES }, () => startApp('report-service', { env, nodeArgs: profiled }));
+    const insightWorkers = Array.from({ length: INSIGHT_WORKERS }, () => startApp('insight-worker', { env, nodeArgs: profiled }));
+    await Promise.all([gateway, ...reportServices, ...insightWorkers].map((app) => waitForAppReady(app, READY_PATTERNS[app.name])));
 
     // Insight computations, from what each finished job returns.
     const insightEvents = new QueueEvents(INSIGHT_GENERATE_QUEUE, { connection: { url: infra.redisUrl }, prefix: 'storm' });
@@ -160,9 +168,17 @@ async function main(): Promise<void> {
       if (outcome.status === 'regenerated') (insight.passes++, (insight.computations += (outcome.recomputed ?? 0) + (outcome.conflicts ?? 0)));
     });
 
-    const apps = { gateway, 'report-service': reportService, 'insight-worker': insightWorker };
-    const cpuBefore = { ...Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processCpuSeconds(app.child.pid)])), postgres: postgresCpuSeconds() };
-    const kernelBefore = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processKernelSeconds(app.child.pid)]));
+    // Redis' CPU too: BullMQ's scripts run there, one set per job. And this process's (posting, polling).
+    const redisPid = infra.pids.find((pid) => fs.existsSync(`/proc/${pid}/comm`) && fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('redis-server'));
+    const apps: Record<string, Array<number | undefined>> = {
+      gateway: [gateway.child.pid], 'report-service': reportServices.map((app) => app.child.pid), 'insight-worker': insightWorkers.map((app) => app.child.pid),
+      redis: [redisPid], bench: [process.pid],
+    };
+    const sumOver = (read: (pid: number | undefined) => number): Record<string, number> =>
+      Object.fromEntries(Object.entries(apps).map(([name, pids]) => [name, pids.reduce((sum: number, pid) => sum + read(pid), 0)]));
+    const cpuBefore = { ...sumOver(processCpuSeconds), postgres: postgresCpuSeconds() };
+    const machineBefore = machineCpuSeconds();
+    const kernelBefore = sumOver(processKernelSeconds);
     await pool.query('SELECT pg_stat_statements_reset()');
     const started = performance.now();
     const acceptedSeconds = await runConcurrently(signed.length, CONCURRENCY, async (i) => {
@@ -176,19 +192,25 @@ async function main(): Promise<void> {
     // events table, 12.6 ms a poll and 16 % of Postgres' statement time at 20,000 events.
     const { rows: [{ stored }] } = await pool.query<{ stored: number }>(`SELECT count(*)::int AS stored FROM amc_execution_events WHERE outcome = 'accepted'`);
     if (stored !== signed.length) throw new Error(`${signed.length} events accepted, ${stored} stored`);
+    // When the last event was processed: the rest is the insight passes' tail (a replay's sets wait for its end).
+    let eventsDoneSeconds: number | null = null;
     for (;;) {
       const { rows: [state] } = await pool.query(`SELECT
           (SELECT count(*)::int FROM amc_execution_events WHERE processed_at IS NULL AND failed_at IS NULL AND outcome = 'accepted') AS unprocessed,
           (SELECT count(*)::int FROM insight_generations WHERE status <> 'completed') AS open`);
       const pending = (await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized'))))
         .reduce((sum, counts) => sum + Object.values(counts).reduce((a, b) => a + b, 0), 0);
+      if (state.unprocessed === 0) eventsDoneSeconds ??= (performance.now() - started) / 1000;
       if (state.unprocessed === 0 && state.open === 0 && pending === 0) break;
       // Still 11 ms a poll with thousands in flight: once a second then, every 200 ms near the end.
       await new Promise((resolve) => setTimeout(resolve, state.unprocessed > 500 ? 1_000 : 200));
     }
     const processedSeconds = (performance.now() - started) / 1000;
-    const cpu: Record<string, number> = { ...Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processCpuSeconds(app.child.pid)])), postgres: postgresCpuSeconds() };
-    const kernel = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, processKernelSeconds(app.child.pid) - kernelBefore[name]]));
+    const cpu: Record<string, number> = { ...sumOver(processCpuSeconds), postgres: postgresCpuSeconds() };
+    const machineAfter = machineCpuSeconds();
+    const machine = { busy: machineAfter.busy - machineBefore.busy, all: machineAfter.all - machineBefore.all };
+    const kernelAfter = sumOver(processKernelSeconds);
+    const kernel = Object.fromEntries(Object.entries(kernelAfter).map(([name, seconds]) => [name, seconds - kernelBefore[name]]));
     const statements = await topStatements(pool, Number(process.env.STORM_STATEMENTS ?? 8));
     // What a year of executions weighs: bytes per execution of the tables that grow with them (heap, TOAST and indexes).
     const { rows: sizes } = await pool.query<{ name: string; bytes: string }>(`SELECT relname AS name, pg_total_relation_size(oid)::text AS bytes FROM pg_class
@@ -208,13 +230,15 @@ async function main(): Promise<void> {
       WHERE c.name = 'storm'`);
     if (shown.current !== shown.reports) throw new Error(`${shown.reports - shown.current} of ${shown.reports} dashboards do not show their newest window`);
     const processedRate = signed.length / processedSeconds;
-    console.log(`storm: ${signed.length} signed events (${ROWS} rows, ${WORKFLOWS} workflows, windows in and out of order, ${Math.round(LATE_RERUN_SHARE * 100)} % late re-runs), concurrency ${CONCURRENCY}`);
+    console.log(`storm: ${signed.length} signed events (${ROWS} rows, ${WORKFLOWS} workflows, windows in and out of order, ${Math.round(LATE_RERUN_SHARE * 100)} % late re-runs), concurrency ${CONCURRENCY}, ${REPORT_SERVICES} report-service(s), ${INSIGHT_WORKERS} insight-worker(s)`);
     console.log(`  accepted                      : ${(signed.length / acceptedSeconds).toFixed(0)} events/s`);
     console.log(`  dashboards on newest window   : ${shown.current} of ${shown.reports}`);
     console.log(`  executions fully processed    : ${processedRate.toFixed(1)} /s (${processedSeconds.toFixed(1)} s, ${outcome.executions} executions, ${outcome.failed} failed)`);
+    console.log(`  phases                        : posted in ${acceptedSeconds.toFixed(1)} s, events processed at ${eventsDoneSeconds?.toFixed(1)} s, insights current at ${processedSeconds.toFixed(1)} s`);
     console.log(`  insight computations/execution: ${(insight.computations / signed.length).toFixed(2)} (target ≤ 2; ${insight.passes} coalesced passes)`);
     console.log(`  insight jobs/execution        : ${(insight.jobs / signed.length).toFixed(2)} (before coalescing this order queued ${(uncoalescedJobs(order) / signed.length).toFixed(2)})`);
     console.log(`  CPU per execution (ms)        : ${Object.entries(cpu).map(([name, seconds]) => `${name} ${((seconds - (cpuBefore as Record<string, number>)[name]) * 1000 / signed.length).toFixed(1)}`).join(', ')}`);
+    console.log(`  machine                       : ${Math.round((machine.busy / machine.all) * 100)} % of ${os.cpus().length} cores busy, ${(machine.busy * 1000 / signed.length).toFixed(1)} ms of CPU per execution in all`);
     console.log(`  of which in the kernel        : ${Object.entries(kernel).map(([name, seconds]) => `${name} ${(seconds * 1000 / signed.length).toFixed(1)}`).join(', ')}`);
     console.log(`  stored bytes per execution    : ${sizes.sort((a, b) => Number(b.bytes) - Number(a.bytes)).map((size) => `${size.name} ${(Number(size.bytes) / outcome.executions / 1024).toFixed(1)} kB`).join(', ')}`);
     if (statements) console.log(`  Postgres statements by total time:\n${formatStatements(statements).map((line) => `    ${line}`).join('\n')}`);

@@ -24,6 +24,14 @@ export function processCpuSeconds(pid: number | undefined): number {
   return fields ? (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND : 0;
 }
 
+/** The whole machine's CPU seconds so far: busy (every process, the kernel's interrupts) and in all (idle included). */
+export function machineCpuSeconds(): { busy: number; all: number } {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks.map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy: busy / TICKS_PER_SECOND, all: (busy + idle + iowait) / TICKS_PER_SECOND };
+}
+
 /** The part of a process's CPU spent in the kernel (system calls: sockets, files). */
 export function processKernelSeconds(pid: number | undefined): number {
   const fields = pid === undefined ? null : statFields(pid);
