@@ -84,9 +84,20 @@ afterAll(async () => {
 it('lets an editor add a subscription, send it now and see it delivered; pause and delete it', async () => {
   const { page } = browser;
   await signIn(token);
-  await page.getByText('Add a subscription').click();
   let form = page.getByRole('form', { name: 'Add a subscription' });
-  await form.getByLabel('Name (optional)').fill('Client weekly');
+  // Opened until its form shows: on a loaded machine the panel was once still settling when the
+  // first click landed (a cold CI run), and the form never appeared. A click that opened it is not
+  // repeated (that would close it again): each try waits for the form first.
+  const nameField = form.getByLabel('Name (optional)');
+  await until('the subscription form open', async () => {
+    if (await nameField.isVisible()) return true;
+    await page.getByText('Add a subscription').click({ timeout: 5_000 }).catch(() => undefined);
+    return nameField.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+  }, 30_000, 100).catch(async (error: Error) => {
+    await saveScreenshot(page, 'delivery-form-not-open.png');
+    throw error;
+  });
+  await nameField.fill('Client weekly');
   await form.getByLabel('Recipients').fill('client@client.test');
   await form.getByLabel('CSV', { exact: true }).check();
   await form.getByLabel('a metric crosses').fill('impressions > 1000');
