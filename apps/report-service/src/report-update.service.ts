@@ -238,18 +238,18 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
           where: { amcInstanceId_amcExecutionId: { amcInstanceId: row.amcInstanceId, amcExecutionId: row.amcExecutionId } },
         })
       : null;
+    // The workflow's reports, read once: their dashboards hear of the failure, their held insights are released.
+    const workflowId = execution?.workflowId ?? row?.workflowId ?? null;
+    const configurations = workflowId ? await enabledConfigurations(this.prisma, workflowId) : [];
     if (execution) {
       await saveExecutionError(this.prisma, execution.id, code, message);
       // Open dashboards show the failed run at once, as they do a successful one.
-      for (const config of await enabledConfigurations(this.prisma, execution.workflowId)) {
-        await this.announce(config.id, execution.workflowId, execution.id, execution.status);
-      }
+      for (const config of configurations) await this.announce(config.id, execution.workflowId, execution.id, execution.status);
     }
     // A replay's last event failing for good ends the replay as much as one processed does.
-    if (row?.workflowId) {
-      const configurations = await enabledConfigurations(this.prisma, row.workflowId);
-      await this.releaseHeldInsights(row.workflowId, configurations.map((c) => c.id), context.jobId).catch((release: Error) =>
-        this.logger.warn({ msg: `held insight regenerations left to their hold: ${release.message}`, workflowId: row.workflowId, jobId: context.jobId }));
+    if (workflowId) {
+      await this.releaseHeldInsights(workflowId, configurations.map((c) => c.id), context.jobId).catch((release: Error) =>
+        this.logger.warn({ msg: `held insight regenerations left to their hold: ${release.message}`, workflowId, jobId: context.jobId }));
     }
     this.logger.error({
       msg: `report.update failed for good: ${code}: ${message}`,
