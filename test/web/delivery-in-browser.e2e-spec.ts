@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Locator } from 'playwright-core';
 import {
   apiClient, postSignedEvent, startAppStack, startLocalSmtpServer, TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET, until, type AppStack, type LocalSmtpServer,
 } from '@amc-reports/testing';
@@ -37,6 +38,23 @@ async function signIn(userToken: string): Promise<void> {
   await page.goto(`${stack.gatewayUrl}/app/#/reports/${reportId}`);
   await page.locator('.dashboard[aria-busy="false"]').waitFor();
   await page.locator('.delivery-grid').waitFor();
+}
+
+/**
+ * Opens a collapsed panel (lazyDetails) until the field inside shows. Twice in loaded full runs the
+ * first click left it closed for 30 s (cause not found yet); a click that opened it is not repeated
+ * (that would close it), and a screenshot is kept if it never opens.
+ */
+async function openUntilShown(summary: string, field: Locator, screenshot: string): Promise<void> {
+  const { page } = browser;
+  await until(`${summary} open`, async () => {
+    if (await field.isVisible()) return true;
+    await page.getByText(summary).click({ timeout: 5_000 }).catch(() => undefined);
+    return field.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+  }, 30_000, 100).catch(async (error: Error) => {
+    await saveScreenshot(page, screenshot);
+    throw error;
+  });
 }
 
 beforeAll(async () => {
@@ -85,18 +103,8 @@ it('lets an editor add a subscription, send it now and see it delivered; pause a
   const { page } = browser;
   await signIn(token);
   let form = page.getByRole('form', { name: 'Add a subscription' });
-  // Opened until its form shows: on a loaded machine the panel was once still settling when the
-  // first click landed (a cold CI run), and the form never appeared. A click that opened it is not
-  // repeated (that would close it again): each try waits for the form first.
   const nameField = form.getByLabel('Name (optional)');
-  await until('the subscription form open', async () => {
-    if (await nameField.isVisible()) return true;
-    await page.getByText('Add a subscription').click({ timeout: 5_000 }).catch(() => undefined);
-    return nameField.waitFor({ timeout: 3_000 }).then(() => true, () => false);
-  }, 30_000, 100).catch(async (error: Error) => {
-    await saveScreenshot(page, 'delivery-form-not-open.png');
-    throw error;
-  });
+  await openUntilShown('Add a subscription', nameField, 'delivery-form-not-open.png');
   await nameField.fill('Client weekly');
   await form.getByLabel('Recipients').fill('client@client.test');
   await form.getByLabel('CSV', { exact: true }).check();
@@ -159,7 +167,7 @@ it('shows a viewer the subscriptions and their deliveries, without a way to chan
 it('opens a share link without an account: read-only, exports when allowed, framed only by its origins, 410 once revoked', async () => {
   const { page } = browser;
   await signIn(token);
-  await page.getByText('Create a share link').click();
+  await openUntilShown('Create a share link', page.getByLabel('For', { exact: true }), 'share-form-not-open.png');
   await page.getByLabel('For', { exact: true }).fill('Acme Brand team');
   await page.getByLabel('Allow PDF / PNG / CSV / Excel downloads').check();
   await page.getByLabel('Sites that may embed it (optional)').fill(framingOrigin);
