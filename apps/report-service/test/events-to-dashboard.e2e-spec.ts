@@ -168,7 +168,8 @@ it('records a FAILED execution with AMC\'s reason as the latest run state, keepi
   const { workflowId, reportId } = await createReport('funnel', 'wf_failed');
   await deliver(reportId, { workflowId, status: 'SUCCEEDED', timeWindow: weekWindow(1), result: inlineResult('funnel_by_campaign.csv') });
   const failed = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'gateway', 'test', 'fixtures', 'events', 'failed_privacy.json'), 'utf8'));
-  await deliver(reportId, { ...failed, eventId: randomUUID(), executionId: randomUUID(), instanceId, workflowId, timeWindow: weekWindow(2) });
+  // AMC failed week 2 after week 1 succeeded: the sample's own occurredAt (Nov 2) would put it first.
+  await deliver(reportId, { ...failed, eventId: randomUUID(), executionId: randomUUID(), instanceId, workflowId, timeWindow: weekWindow(2), occurredAt: new Date().toISOString() });
   const board = await dashboard(reportId);
   expect(board.latestRun).toMatchObject({ status: 'FAILED', error: { code: 'PRIVACY_LIMIT', message: expect.stringMatching(/too many workflows/) } });
   expect(view(board, 'funnel.stages').data.rows).toHaveLength(5);

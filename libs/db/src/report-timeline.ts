@@ -23,7 +23,11 @@ export interface ReportExecutionRow {
   reportProblem: { code: string; message: string } | null;
 }
 
-/** A workflow's executions, newest first, never more than this (years of weekly runs). */
+/**
+ * A workflow's executions, newest first, never more than this (years of weekly runs). Newest is
+ * the one AMC completed last (the event's time, else when the gateway accepted it), not the row's
+ * creation: two events handled at once (REPORT_CONCURRENCY) can create their rows in either order.
+ */
 export const REPORT_TIMELINE_MAX = 400;
 
 /**
@@ -43,7 +47,7 @@ export async function readReportTimeline(client: RawClient, workflowId: string, 
     FROM workflow_executions e
     LEFT JOIN report_unusable_executions u ON u.execution_id = e.id AND u.report_configuration_id = ${reportId}::uuid
     WHERE e.workflow_id = ${workflowId}::uuid
-    ORDER BY e.created_at DESC, e.id LIMIT ${REPORT_TIMELINE_MAX}`;
+    ORDER BY e.completed_at DESC NULLS LAST, e.created_at DESC, e.id LIMIT ${REPORT_TIMELINE_MAX}`;
   return rows.map((row) => ({
     id: row.id, status: row.status, timeWindowStart: row.time_window_start, timeWindowEnd: row.time_window_end, timeZone: row.time_zone,
     completedAt: row.completed_at, createdAt: row.created_at, errorCode: row.error_code, error: row.error, supersededBy: row.superseded_by,

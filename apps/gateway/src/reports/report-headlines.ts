@@ -3,7 +3,7 @@ import { runState } from './run-state';
 
 /**
  * What the report list shows per report without loading every dashboard: the latest run of its
- * workflow — `outcome: unusable` when this report could not use it (the list marks it) — and the
+ * workflow (the one AMC completed last, as the timeline orders them) — `outcome: unusable` when this report could not use it (the list marks it) — and the
  * strongest non-summary insight of its newest window (the summary when alone).
  */
 export async function readReportHeadlines(tx: TransactionClient, reports: { id: string; workflowId: string | null }[]) {
@@ -15,7 +15,7 @@ export async function readReportHeadlines(tx: TransactionClient, reports: { id: 
   }[]>`
     SELECT DISTINCT ON (workflow_id) workflow_id, id, status, time_window_start, time_window_end, time_zone, completed_at, created_at,
            row_count, filtered_row_count, error_code, error, superseded_by, result_profile IS NOT NULL AS has_profile
-    FROM workflow_executions WHERE workflow_id = ANY(${workflowIds}::uuid[]) ORDER BY workflow_id, created_at DESC, id`;
+    FROM workflow_executions WHERE workflow_id = ANY(${workflowIds}::uuid[]) ORDER BY workflow_id, completed_at DESC NULLS LAST, created_at DESC, id`;
   const problems = runs.length === 0 ? [] : await tx.reportUnusableExecution.findMany({
     where: { reportConfigurationId: { in: reports.map((r) => r.id) }, executionId: { in: runs.map((run) => run.id) } },
     select: { reportConfigurationId: true, executionId: true, errorCode: true, error: true },
