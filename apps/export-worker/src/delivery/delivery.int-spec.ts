@@ -13,7 +13,7 @@ import {
   verifyAmcSignature, type Condition,
 } from '@amc-reports/contracts';
 import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
-import { producerConnectionOptions } from '@amc-reports/queue';
+import { producerConnectionOptions, workerConnectionOptions } from '@amc-reports/queue';
 import { DependencyGate, withWorkerRuntime } from '@amc-reports/runtime';
 import {
   createTestDatabase, requireTestEnv, startLocalHttpReceiver, startLocalSmtpServer, uniqueQueuePrefix, until, type LocalHttpReceiver,
@@ -21,6 +21,8 @@ import {
 } from '@amc-reports/testing';
 import { seedReport, type SeededReport } from '../../test/seed-export';
 import { ExportWorkerModule } from '../app.module';
+import { ExportRenderProcessor } from '../export-render.processor';
+import { DeliveryProcessor } from './delivery.processor';
 import { WEBHOOK_SIGNATURE_HEADER } from './channels/webhook-channel';
 
 /**
@@ -59,7 +61,7 @@ beforeAll(async () => {
   app = await NestFactory.createApplicationContext(withWorkerRuntime(ExportWorkerModule.register(config), gate), { logger: false });
   await app.init();
   queue = new Queue(DELIVERY_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix });
-  events = new QueueEvents(DELIVERY_QUEUE, { connection: producerConnectionOptions(redisUrl), prefix });
+  events = new QueueEvents(DELIVERY_QUEUE, { connection: workerConnectionOptions(redisUrl), prefix });
   await events.waitUntilReady();
   report = await seedReport(prisma);
   // The insight a "purchases anomaly" alert looks for: an anomaly finding about purchases.
@@ -138,6 +140,15 @@ async function sendAs(subscriptionId: string, triggerKind: 'schedule' | 'manual'
   await finishSend(row.id);
   return row.id;
 }
+
+it('gives the render and delivery workers connections that wait for Redis, whatever delivery adds render jobs through', () => {
+  // Delivery's own render producer once shared export.render's name with the worker's queue and
+  // handed the render worker fail-fast options: no offline queue, one retry per command.
+  for (const processor of [app.get(ExportRenderProcessor), app.get(DeliveryProcessor)]) {
+    expect(processor.worker.opts.connection).toMatchObject({ maxRetriesPerRequest: null });
+    expect(processor.worker.opts.connection).not.toHaveProperty('enableOfflineQueue', false);
+  }
+});
 
 describe('after an execution', () => {
   it('mails the dashboard with its CSV attached and the PDF behind a download link once the pair would exceed the attachment limit', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { BullModule, getQueueToken, Processor } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import {
   DELIVERY_QUEUE, DELIVERY_RECONCILE_EVERY_MS, DELIVERY_RECONCILE_JOB, EXPORT_RENDER_QUEUE, KEEP_COMPLETED,
 } from '@amc-reports/contracts';
@@ -13,8 +13,20 @@ import { createDeliveryServices, DELIVERY_SERVICES, deliveryBackoff, type Delive
 /** The delivery queue as the export worker's re-drive sweeper (pipeline.redrive) adds to it. */
 export const DELIVERY_QUEUE_FOR_REDRIVE = Symbol('DELIVERY_QUEUE_FOR_REDRIVE');
 
+/**
+ * Delivery adds render jobs through a fail-fast producer of its own. Not a second
+ * BullModule.registerQueue of export.render: @nestjs/bullmq builds the render worker from whichever
+ * registration of that name it finds first, and this one handed it producer options (no offline
+ * queue, one retry) instead of the worker's wait-for-Redis connection.
+ */
+const EXPORT_RENDER_PRODUCER = Symbol('EXPORT_RENDER_PRODUCER');
+
 class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(DELIVERY_SERVICES) private readonly services: DeliveryServices, @Inject(getQueueToken(DELIVERY_QUEUE)) private readonly queue: Queue) {}
+  constructor(
+    @Inject(DELIVERY_SERVICES) private readonly services: DeliveryServices,
+    @Inject(getQueueToken(DELIVERY_QUEUE)) private readonly queue: Queue,
+    @Inject(EXPORT_RENDER_PRODUCER) private readonly exportRender: Queue,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.upsertJobScheduler(DELIVERY_RECONCILE_JOB, { every: DELIVERY_RECONCILE_EVERY_MS }, {
@@ -25,6 +37,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     await this.services.close();
+    await this.exportRender.close();
   }
 }
 
@@ -43,15 +56,16 @@ export class DeliveryModule {
     return {
       module: DeliveryModule,
       imports: [
-        BullModule.registerQueue(
-          { name: DELIVERY_QUEUE },
-          { name: EXPORT_RENDER_QUEUE, connection: producerConnectionOptions(config.REDIS_URL) },
-        ),
+        BullModule.registerQueue({ name: DELIVERY_QUEUE }),
       ],
       providers: [
         {
+          provide: EXPORT_RENDER_PRODUCER,
+          useFactory: () => new Queue(EXPORT_RENDER_QUEUE, { connection: producerConnectionOptions(config.REDIS_URL), prefix: config.QUEUE_PREFIX }),
+        },
+        {
           provide: DELIVERY_SERVICES,
-          inject: [PRISMA, getQueueToken(DELIVERY_QUEUE), getQueueToken(EXPORT_RENDER_QUEUE)],
+          inject: [PRISMA, getQueueToken(DELIVERY_QUEUE), EXPORT_RENDER_PRODUCER],
           useFactory: (prisma: PrismaClient, delivery: Queue, exportRender: Queue) =>
             createDeliveryServices(config, prisma, { delivery, exportRender }),
         },
