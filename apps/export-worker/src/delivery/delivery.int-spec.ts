@@ -196,7 +196,9 @@ describe('after an execution', () => {
     });
     await until('the fan-out to wait for the insights', async () => (await fanOut.getState()) === 'delayed', 20_000, 100);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(await fanOut.getState()).toBe('delayed');
+    // Still waiting a second later: delayed between its checks, or active in one (every 100 ms at
+    // first), never finished and without a delivery.
+    expect(['delayed', 'active']).toContain(await fanOut.getState());
     expect(await prisma.delivery.count({ where: { subscriptionId } })).toBe(0);
 
     await prisma.insightGeneration.update({
