@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { packProfile } from '@amc-reports/contracts';
 import { profileInlineRows } from '@amc-reports/result-profile';
-import { createTestDatabase, seedOrganization, type TestDatabase } from '@amc-reports/testing';
+import { createTestDatabase, seedWorkflow, type TestDatabase } from '@amc-reports/testing';
 import { createPrismaClient, type PrismaClient } from './prisma-client';
 import { ProfileCache, readExecutionProfiles } from './profile-cache';
 
@@ -13,11 +13,7 @@ let instanceId: string;
 beforeAll(async () => {
   database = await createTestDatabase();
   prisma = createPrismaClient({ databaseUrl: database.url, poolSize: 2 });
-  instanceId = `amcinst${randomUUID().slice(0, 8)}`;
-  const user = await prisma.user.create({ data: { id: randomUUID(), email: `${randomUUID()}@example.com` } });
-  const { organizationId } = await seedOrganization(prisma, { instanceIds: [instanceId], members: [{ userId: user.id, role: 'owner' }] });
-  const workflow = await prisma.workflow.create({ data: { organizationId, createdBy: user.id, name: 'Cache', sqlQuery: 'SELECT 1', amcInstanceId: instanceId } });
-  workflowId = workflow.id;
+  ({ workflowId, instanceId } = await seedWorkflow(prisma, 'Cache'));
 });
 afterAll(async () => {
   await prisma.$disconnect();

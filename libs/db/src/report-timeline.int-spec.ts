@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, seedOrganization, type TestDatabase } from '@amc-reports/testing';
+import { createTestDatabase, seedWorkflow, type TestDatabase } from '@amc-reports/testing';
 import { createPrismaClient, type PrismaClient } from './prisma-client';
 import { readReportTimeline } from './report-timeline';
 
@@ -11,10 +11,7 @@ let instanceId: string;
 beforeAll(async () => {
   database = await createTestDatabase();
   prisma = createPrismaClient({ databaseUrl: database.url, poolSize: 2 });
-  instanceId = `amcinst${randomUUID().slice(0, 8)}`;
-  const user = await prisma.user.create({ data: { id: randomUUID(), email: `${randomUUID()}@example.com` } });
-  const { organizationId } = await seedOrganization(prisma, { instanceIds: [instanceId], members: [{ userId: user.id, role: 'owner' }] });
-  workflowId = (await prisma.workflow.create({ data: { organizationId, createdBy: user.id, name: 'Timeline', sqlQuery: 'SELECT 1', amcInstanceId: instanceId } })).id;
+  ({ workflowId, instanceId } = await seedWorkflow(prisma, 'Timeline'));
 });
 afterAll(async () => {
   await prisma.$disconnect();

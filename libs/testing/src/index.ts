@@ -3,7 +3,7 @@ export { createTestDatabase, uniqueQueuePrefix, type TestDatabase } from './test
 export { startAppStack, waitForBusEvent, TEST_WEBHOOK_SECRET, TEST_JWT_SECRET, TEST_ADMIN_TOKEN, type AppStack, type MemberApi, type ProvisionedOrganization } from './app-stack';
 export { provisionOrganization } from './provision-organization';
 export { postSignedEvent, postOversizedEvent, apiClient } from './signed-event';
-export { seedOrganization, type SeededOrganization } from './seed-organization';
+export { seedOrganization, seedWorkflow, type SeededOrganization, type SeededWorkflow } from './seed-organization';
 export { checkResponse, findOperation, ApiConformanceError, type ConformanceProblem } from './openapi-conformance';
 export { seededRandom } from './seeded-random';
 export { startLocalSmtpServer, type LocalSmtpServer, type ReceivedMail } from './local-smtp-server';

@@ -25,3 +25,20 @@ export async function seedOrganization(
   }
   return { organizationId: organization.id, instanceIds };
 }
+
+export interface SeededWorkflow extends SeededOrganization {
+  workflowId: string;
+  instanceId: string;
+  userId: string;
+}
+
+/** An organization with one AMC instance, its owner, and a workflow on that instance (no report). */
+export async function seedWorkflow(prisma: PrismaClient, name = 'Workflow'): Promise<SeededWorkflow> {
+  const instanceId = `amcinst${randomUUID().slice(0, 8)}`;
+  const user = await prisma.user.create({ data: { id: randomUUID(), email: `${randomUUID()}@example.com` } });
+  const organization = await seedOrganization(prisma, { instanceIds: [instanceId], members: [{ userId: user.id, role: 'owner' }] });
+  const workflow = await prisma.workflow.create({
+    data: { organizationId: organization.organizationId, createdBy: user.id, name, sqlQuery: 'SELECT 1', amcInstanceId: instanceId },
+  });
+  return { ...organization, workflowId: workflow.id, instanceId, userId: user.id };
+}
