@@ -4,6 +4,7 @@ import { profileInlineRows } from '@amc-reports/result-profile';
 import { createTestDatabase, seedWorkflow, type TestDatabase } from '@amc-reports/testing';
 import { createPrismaClient, type PrismaClient } from './prisma-client';
 import { ProfileCache, readExecutionProfiles } from './profile-cache';
+import { readReportTimeline } from './report-timeline';
 
 let database: TestDatabase;
 let prisma: PrismaClient;
@@ -75,5 +76,29 @@ describe('readExecutionProfiles and the profile cache', () => {
     });
     expect((await readExecutionProfiles(prisma, [row.id], new ProfileCache(4))).size).toBe(0);
     expect((await readExecutionProfiles(prisma, [row.id])).size).toBe(0);
+  });
+});
+
+describe('readReportTimeline', () => {
+  it('puts first the execution AMC completed last, whichever row was created first', async () => {
+    // A workflow of its own: the executions above would come first (completed now).
+    const own = await seedWorkflow(prisma, 'Timeline');
+    const storeWeek = async (executionId: string, week: number, completedAt: Date | null): Promise<string> => {
+      const start = new Date(Date.UTC(2026, 10, 2 + 7 * week));
+      const row = await prisma.workflowExecution.create({
+        data: {
+          workflowId: own.workflowId, amcInstanceId: own.instanceId, amcExecutionId: executionId, status: 'SUCCEEDED',
+          timeWindowStart: start, timeWindowEnd: new Date(start.getTime() + 7 * 86_400_000), completedAt,
+        },
+      });
+      return row.id;
+    };
+    // Two events handled at once: week 8's row is created before week 7's, though week 8 completed later.
+    const week8 = await storeWeek('week-8', 8, new Date('2026-11-23T06:00:02Z'));
+    const week7 = await storeWeek('week-7', 7, new Date('2026-11-23T06:00:01Z'));
+    const pending = await storeWeek('no-completion-time', 6, null);
+    const rows = await readReportTimeline(prisma, own.workflowId, randomUUID());
+    expect(rows.map((row) => row.id)).toEqual([week8, week7, pending]);
+    expect(rows[0].createdAt.getTime()).toBeLessThanOrEqual(rows[1].createdAt.getTime());
   });
 });
