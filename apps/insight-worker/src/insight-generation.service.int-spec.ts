@@ -4,6 +4,7 @@ import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
 import { createTestDatabase, requireTestEnv, waitForBusEvent, type TestDatabase } from '@amc-reports/testing';
 import { errorBody, startFakeOpenAiServer, type FakeOpenAiServer } from '@amc-reports/testing/src/fake-openai-server';
 import type { InsightsGeneratedEvent } from '@amc-reports/contracts';
+import { addDays, dayStart } from '@amc-reports/dashboards/src/time-window';
 import { answeringLlm } from '../test/fake-llm-answers';
 import { loadWeeklyHistory } from '../test/profile-from-csv';
 import { seedFunnelReport, type SeededReport } from '../test/seed-report';
@@ -159,6 +160,21 @@ describe('InsightGenerationService without an OpenAI key', () => {
     expect(rows.filter((row) => row.insight_type === 'anomaly')).toEqual([]);
     // The sample's impressions fall, but not steadily enough to be a trend at 0.1 %.
     expect(rows.filter((row) => row.insight_type === 'trend')).toEqual([]);
+  });
+
+  it('names a New York week by the days the dashboard shows, not by its UTC instants', async () => {
+    // The same 8 weeks as AMC sends local weeks of New York: from a local midnight (04:00Z or 05:00Z)
+    // to the next week's, exclusive. Read in UTC, week 8 would be Oct 26 – Nov 2, 8 days, and its
+    // findings would count "executions", not weeks.
+    const inNewYork = (day: string) => dayStart(day, 'America/New_York').toISOString();
+    const weeks = loadWeeklyHistory().map((sample) => {
+      const firstDay = sample.timeWindowStart.slice(0, 10);
+      return { ...sample, timeWindowStart: inNewYork(firstDay), timeWindowEnd: inNewYork(addDays(firstDay, 7)), timeZone: 'America/New_York' };
+    });
+    const report = await seedFunnelReport(prisma, { weeks });
+    await statisticalService().generate(week(report, 8), context);
+    const recovery = byFinding(await storedInsights(report, report.executionIds[7]), 'comparison.recovery.purchases_of_add_to_cart');
+    expect(recovery.insight_text).toMatch(/^Purchases \(of add to cart\) back to the 6-week median in Oct 26 – Nov 1 after the drop of Oct 19–25:/);
   });
 
   it('reads no more history than the report’s historyLength', async () => {

@@ -46,6 +46,8 @@ export interface ExecutionRow {
   status: string;
   time_window_start: Date;
   time_window_end: Date;
+  /** The event's zone: the days an insight names are read in it, as the dashboard's are. */
+  time_zone: string | null;
   has_profile: boolean;
   error_code: string | null;
   superseded_by: string | null;
@@ -68,7 +70,7 @@ export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenera
   if (!configuration.workflowId) return { kind: 'skip', reason: 'template_configuration' };
 
   const [execution] = await prisma.$queryRaw<ExecutionRow[]>`
-    SELECT id, workflow_id, status, time_window_start, time_window_end, result_profile IS NOT NULL AS has_profile, error_code, superseded_by
+    SELECT id, workflow_id, status, time_window_start, time_window_end, time_zone, result_profile IS NOT NULL AS has_profile, error_code, superseded_by
     FROM workflow_executions WHERE id = ${job.executionId}::uuid`;
   if (!execution) return { kind: 'skip', reason: 'execution_missing' };
   if (execution.workflow_id !== configuration.workflowId) {
@@ -125,7 +127,7 @@ export async function loadInsightTarget(prisma: PrismaClient, job: InsightGenera
 async function loadEarlierHistory(prisma: PrismaClient, execution: ExecutionRow, length: number): Promise<ExecutionRow[]> {
   if (length <= 0) return [];
   const rows = await prisma.$queryRaw<ExecutionRow[]>`
-    SELECT id, workflow_id, status, time_window_start, time_window_end, true AS has_profile, error_code, superseded_by
+    SELECT id, workflow_id, status, time_window_start, time_window_end, time_zone, true AS has_profile, error_code, superseded_by
     FROM workflow_executions
     WHERE workflow_id = ${execution.workflow_id}::uuid AND status = 'SUCCEEDED' AND superseded_by IS NULL
       AND result_profile IS NOT NULL AND (error_code IS NULL OR error_code = ${REPORT_UNUSABLE})
@@ -134,11 +136,12 @@ async function loadEarlierHistory(prisma: PrismaClient, execution: ExecutionRow,
   return rows.reverse();
 }
 
-export function toProfile(row: Pick<ExecutionRow, 'id' | 'time_window_start' | 'time_window_end'>, profile: ResultProfile): ExecutionProfile {
+export function toProfile(row: Pick<ExecutionRow, 'id' | 'time_window_start' | 'time_window_end' | 'time_zone'>, profile: ResultProfile): ExecutionProfile {
   return {
     executionId: row.id,
     timeWindowStart: row.time_window_start.toISOString(),
     timeWindowEnd: row.time_window_end.toISOString(),
+    timeZone: row.time_zone,
     profile,
   };
 }

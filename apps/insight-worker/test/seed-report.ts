@@ -58,7 +58,7 @@ export async function seedFunnelReport(
     const execution = await prisma.workflowExecution.create({
       data: {
         workflowId: workflow.id, amcInstanceId: instanceId, amcExecutionId: `${week.executionId}-${randomUUID().slice(0, 8)}`,
-        status: 'SUCCEEDED', timeWindowStart: new Date(week.timeWindowStart), timeWindowEnd: new Date(week.timeWindowEnd),
+        status: 'SUCCEEDED', timeWindowStart: new Date(week.timeWindowStart), timeWindowEnd: new Date(week.timeWindowEnd), timeZone: week.timeZone ?? null,
         rowCount: week.profile.rowCount, resultProfile: week.profile as object,
         completedAt: new Date(Date.parse(week.timeWindowEnd) + 3_600_000 + index),
       },

@@ -70,8 +70,8 @@ export async function loadRegenerationInputs(prisma: PrismaClient, configuration
 /** The profiles of these executions: one query for those the cache does not hold. */
 export async function loadProfiles(prisma: PrismaClient, executionIds: readonly string[], cache?: ProfileCache): Promise<Map<string, ExecutionProfile>> {
   if (executionIds.length === 0) return new Map();
-  const rows = await prisma.$queryRaw<Array<{ id: string; time_window_start: Date; time_window_end: Date }>>`
-    SELECT id, time_window_start, time_window_end FROM workflow_executions WHERE id = ANY(${[...executionIds]}::uuid[]) AND result_profile IS NOT NULL`;
+  const rows = await prisma.$queryRaw<Array<{ id: string; time_window_start: Date; time_window_end: Date; time_zone: string | null }>>`
+    SELECT id, time_window_start, time_window_end, time_zone FROM workflow_executions WHERE id = ANY(${[...executionIds]}::uuid[]) AND result_profile IS NOT NULL`;
   const profiles = await readExecutionProfiles(prisma, rows.map((row) => row.id), cache);
   return new Map(rows.flatMap((row) => {
     const profile = profiles.get(row.id);
