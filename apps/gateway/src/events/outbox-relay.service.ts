@@ -81,6 +81,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async relayBatch(): Promise<number> {
+    // The fast path's marks first: otherwise the timer takes the rows queued in the last few
+    // milliseconds for unrelayed, adds their jobs again (no-ops, but a Redis round trip each) and
+    // holds their row locks through it, which the marks' UPDATE then waited on (the storm bench:
+    // 39 ms a mark, half of Postgres' statement time, and ~10 % of the events relayed twice).
+    await this.flushMarks();
     try {
       return await this.prisma.$transaction(async (tx) => {
         const pending = await tx.$queryRaw<PendingEvent[]>`
