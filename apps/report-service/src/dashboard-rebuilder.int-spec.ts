@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createPrismaClient, type PrismaClient } from '@amc-reports/db';
+import { createPgPool, createPgSql, createPrismaClient, type PgSql, type PrismaClient } from '@amc-reports/db';
+import type { Pool } from 'pg';
 import { profileInlineRows } from '@amc-reports/result-profile';
 import { createTestDatabase, seedOrganization, type TestDatabase } from '@amc-reports/testing';
 import { DEMO_COLUMNS, demoWeek, demoWindow } from '../../../scripts/lib/demo-history';
@@ -7,12 +8,17 @@ import { type ConfigurationToBuild, rebuildConfiguration } from './dashboard-reb
 
 let database: TestDatabase;
 let prisma: PrismaClient;
+let pool: Pool;
+let sql: PgSql;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   prisma = createPrismaClient({ databaseUrl: database.url, poolSize: 4 });
+  pool = createPgPool({ databaseUrl: database.url, poolSize: 4 });
+  sql = createPgSql(pool);
 });
 afterAll(async () => {
+  await pool.end();
   await prisma.$disconnect();
   await database.drop();
 });
@@ -60,26 +66,23 @@ it('the job that writes last leaves the newest window, though it read the histor
   const writing = new Promise<void>((resolve) => (entered = resolve));
   const released = new Promise<void>((resolve) => (release = resolve));
   let held = false;
-  const heldClient = new Proxy(prisma, {
-    get(target, property, receiver) {
-      if (property === '$transaction' && !held) {
+  const heldClient: PgSql = {
+    ...sql,
+    transaction: async (work) => {
+      if (!held) {
         held = true;
-        return async (...args: unknown[]) => {
-          entered();
-          await released;
-          return (target.$transaction as (...a: unknown[]) => Promise<unknown>)(...args);
-        };
+        entered();
+        await released;
       }
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return sql.transaction(work);
     },
-  });
+  };
   const jobB = rebuildConfiguration(heldClient, workflowId, config);
   await writing;
 
   // Meanwhile job A records week 2 and writes its views first.
   const week2 = await recordWeek(workflowId, instanceId, 2);
-  await rebuildConfiguration(prisma, workflowId, config);
+  await rebuildConfiguration(sql, workflowId, config);
   expect(await shownExecutions(config.id)).toEqual([week2]);
 
   // B writes week 1's views last: it must see that the history moved and build again.

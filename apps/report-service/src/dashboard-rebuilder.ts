@@ -1,6 +1,6 @@
 import type { BuiltView, DashboardType } from '@amc-reports/contracts';
 import { HISTORY_LENGTH_DEFAULT, HISTORY_LENGTH_MAX } from '@amc-reports/contracts/src/report-settings';
-import { type PrismaClient, type ProfileCache, readExecutionProfiles, readReportTimeline } from '@amc-reports/db';
+import { type PgSql, type ProfileCache, type RawSql, readExecutionProfiles, readReportTimeline } from '@amc-reports/db';
 import { buildPlannedDashboard, planPeriod, profilesNeeded, toTimelineExecution, UnusableResultError, type TimelineExecution } from '@amc-reports/dashboards';
 
 export interface ConfigurationToBuild {
@@ -32,8 +32,8 @@ const toConfiguration = (row: ConfigurationRow): ConfigurationToBuild => ({
  * a container of data, owned through the workflow's owner (DESIGN §3). One statement: the copies
  * made now come from the INSERT's RETURNING, since the SELECT beside it does not see them.
  */
-export async function workflowConfigurations(prisma: PrismaClient, workflowId: string): Promise<ConfigurationToBuild[]> {
-  const rows = await prisma.$queryRaw<ConfigurationRow[]>`
+export async function workflowConfigurations(db: RawSql, workflowId: string): Promise<ConfigurationToBuild[]> {
+  const rows = await db.$queryRaw<ConfigurationRow[]>`
     WITH copied AS (
       INSERT INTO report_configurations (workflow_id, source_configuration_id, name, dashboard_type, visualization_settings,
                                          data_aggregation_settings, export_settings, is_enabled)
@@ -51,8 +51,8 @@ export async function workflowConfigurations(prisma: PrismaClient, workflowId: s
   return rows.map(toConfiguration);
 }
 
-export async function enabledConfigurations(prisma: PrismaClient, workflowId: string): Promise<ConfigurationToBuild[]> {
-  const rows = await prisma.$queryRaw<ConfigurationRow[]>`
+export async function enabledConfigurations(db: RawSql, workflowId: string): Promise<ConfigurationToBuild[]> {
+  const rows = await db.$queryRaw<ConfigurationRow[]>`
     SELECT id, name, dashboard_type, visualization_settings, data_aggregation_settings, export_settings
     FROM report_configurations WHERE workflow_id = ${workflowId}::uuid AND is_enabled ORDER BY created_at, id`;
   return rows.map(toConfiguration);
@@ -76,16 +76,16 @@ export interface Rebuilt {
  * its result cannot make this dashboard.
  */
 export async function rebuildConfiguration(
-  prisma: PrismaClient, workflowId: string, config: ConfigurationToBuild, cache?: ProfileCache,
+  db: PgSql, workflowId: string, config: ConfigurationToBuild, cache?: ProfileCache,
 ): Promise<Rebuilt> {
-  let timeline = await readTimeline(prisma, workflowId, config.id);
+  let timeline = await readTimeline(db, workflowId, config.id);
   for (let round = 1; ; round++) {
-    const rebuilt = await buildAndWrite(prisma, config, timeline, cache);
+    const rebuilt = await buildAndWrite(db, config, timeline, cache);
     // Two jobs of one workflow (REPORT_CONCURRENCY, or several report services) can each read the
     // history before the other's execution is recorded, and the one writing last would leave its
     // older window. Read it again after writing: the writer that commits last sees every execution
     // recorded before its commit, and builds once more when the history moved meanwhile.
-    const after = await readTimeline(prisma, workflowId, config.id);
+    const after = await readTimeline(db, workflowId, config.id);
     if (JSON.stringify(after) === JSON.stringify(timeline) || round === REBUILD_ROUNDS) return rebuilt;
     timeline = after;
   }
@@ -94,15 +94,15 @@ export async function rebuildConfiguration(
 /** Enough for a history that keeps moving under a backlog: every later event's own job rebuilds too. */
 const REBUILD_ROUNDS = 3;
 
-async function readTimeline(prisma: PrismaClient, workflowId: string, configId: string): Promise<TimelineExecution[]> {
-  return (await readReportTimeline(prisma, workflowId, configId)).map(toTimelineExecution);
+async function readTimeline(db: RawSql, workflowId: string, configId: string): Promise<TimelineExecution[]> {
+  return (await readReportTimeline(db, workflowId, configId)).map(toTimelineExecution);
 }
 
-async function buildAndWrite(prisma: PrismaClient, config: ConfigurationToBuild, timeline: TimelineExecution[], cache?: ProfileCache): Promise<Rebuilt> {
+async function buildAndWrite(db: PgSql, config: ConfigurationToBuild, timeline: TimelineExecution[], cache?: ProfileCache): Promise<Rebuilt> {
   const plan = planPeriod(timeline, { kind: 'latest' }, { kind: 'previous' }, historyLength(config.dataAggregationSettings));
   const shown = plan.period.members[0];
   if (!shown) return { views: [], shownExecutionId: null };
-  const profiles = await readExecutionProfiles(prisma, profilesNeeded(plan), cache);
+  const profiles = await readExecutionProfiles(db, profilesNeeded(plan), cache);
   const settings = { visualization: config.visualizationSettings, aggregation: config.dataAggregationSettings };
   let views: BuiltView[];
   try {
@@ -117,11 +117,11 @@ async function buildAndWrite(prisma: PrismaClient, config: ConfigurationToBuild,
   const rows = JSON.stringify(views.map((view) => ({
     view_key: view.key, name: view.name, view_type: view.viewType, position: view.position, chart: view.chart, data: view.data,
   })));
-  await prisma.$transaction([
+  await db.transaction(async (tx) => {
     // Two rebuilds of one report upserting the same view keys at once can deadlock in Postgres'
     // speculative insertion (the storm's bare loop did): one writer per report at a time.
-    prisma.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${config.id}, 17)) IS NULL AS locked`,
-    prisma.$executeRaw`
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${config.id}, 17)) IS NULL AS locked`;
+    await tx.$executeRaw`
       INSERT INTO dashboard_views (report_configuration_id, view_key, name, view_type, position, chart_configurations, processed_data,
                                    source_execution_id, processed_at)
       SELECT ${config.id}::uuid, v.view_key, v.name, v.view_type, v.position, v.chart, v.data, ${shown.executionId}::uuid, now()
@@ -129,12 +129,13 @@ async function buildAndWrite(prisma: PrismaClient, config: ConfigurationToBuild,
       ON CONFLICT (report_configuration_id, view_key) DO UPDATE
       SET name = excluded.name, view_type = excluded.view_type, position = excluded.position,
           chart_configurations = excluded.chart_configurations, processed_data = excluded.processed_data,
-          source_execution_id = excluded.source_execution_id, processed_at = excluded.processed_at`,
-    prisma.$executeRaw`
-      DELETE FROM dashboard_views WHERE report_configuration_id = ${config.id}::uuid AND view_key <> ALL(${views.map((v) => v.key)}::text[])`,
+          source_execution_id = excluded.source_execution_id, processed_at = excluded.processed_at`;
+    await tx.$executeRaw`
+      DELETE FROM dashboard_views WHERE report_configuration_id = ${config.id}::uuid AND view_key <> ALL(${views.map((v) => v.key)}::text[])`;
     // Built from it, so this report can use it (again): a verdict from older settings no longer holds.
-    prisma.reportUnusableExecution.deleteMany({ where: { reportConfigurationId: config.id, executionId: shown.executionId } }),
-  ]);
+    await tx.$executeRaw`
+      DELETE FROM report_unusable_executions WHERE report_configuration_id = ${config.id}::uuid AND execution_id = ${shown.executionId}::uuid`;
+  });
   return { views, shownExecutionId: shown.executionId };
 }
 
@@ -152,11 +153,9 @@ export class ShownResultUnusable extends Error {
  * the report's dashboard keeps the previous good execution under a banner; the workflow's other
  * reports are unaffected. Idempotent (a retried job writes the same row).
  */
-export async function recordReportUnusable(prisma: PrismaClient, reportId: string, executionId: string, error: UnusableResultError): Promise<void> {
-  const data = { errorCode: error.reason, error: error.message.slice(0, 2_000) };
-  await prisma.reportUnusableExecution.upsert({
-    where: { reportConfigurationId_executionId: { reportConfigurationId: reportId, executionId } },
-    create: { reportConfigurationId: reportId, executionId, ...data },
-    update: data,
-  });
+export async function recordReportUnusable(db: RawSql, reportId: string, executionId: string, error: UnusableResultError): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO report_unusable_executions (report_configuration_id, execution_id, error_code, error)
+    VALUES (${reportId}::uuid, ${executionId}::uuid, ${error.reason}, ${error.message.slice(0, 2_000)})
+    ON CONFLICT (report_configuration_id, execution_id) DO UPDATE SET error_code = excluded.error_code, error = excluded.error`;
 }

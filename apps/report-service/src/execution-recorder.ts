@@ -1,5 +1,5 @@
 import { packProfile, unpackProfile, type AmcExecutionCompletedEvent, type ResultProfile } from '@amc-reports/contracts';
-import type { PrismaClient, ProfileCache } from '@amc-reports/db';
+import type { ProfileCache, RawSql } from '@amc-reports/db';
 import { jsonbRefusal, UnstorableProfileTextError } from './profile-text-check';
 
 export interface RecordedExecution {
@@ -17,13 +17,13 @@ export interface RecordedExecution {
  * statement (Prisma's upsert was three round trips and its ORM walk on every event).
  */
 export async function upsertExecution(
-  prisma: PrismaClient, workflowId: string, event: AmcExecutionCompletedEvent, receivedAt: Date,
+  db: RawSql, workflowId: string, event: AmcExecutionCompletedEvent, receivedAt: Date,
 ): Promise<RecordedExecution> {
   const completedAt = event.occurredAt ? new Date(event.occurredAt) : receivedAt;
   const errorCode = event.error ? event.error.code ?? event.status : null;
   const error = event.error ? event.error.message : null;
   // Not the profile: a re-driven event's row has one, and reading it back would parse it for nothing.
-  const [row] = await prisma.$queryRaw<Array<{ id: string; status: string; time_window_start: Date; time_window_end: Date }>>`
+  const [row] = await db.$queryRaw<Array<{ id: string; status: string; time_window_start: Date; time_window_end: Date }>>`
     INSERT INTO workflow_executions (amc_instance_id, amc_execution_id, workflow_id, status, time_window_start, time_window_end, time_zone,
                                      completed_at, error_code, error)
     VALUES (${event.instanceId}, ${event.executionId}, ${workflowId}::uuid, ${event.status}, ${new Date(event.timeWindow.start)},
@@ -48,8 +48,8 @@ export interface ExecutionState {
  * One query: whether it has a profile (not the profile: reading it back would parse it for
  * nothing), and the later usable executions a replayed older window changes the insights of.
  */
-export async function executionState(prisma: PrismaClient, executionId: string): Promise<ExecutionState | null> {
-  const [row] = await prisma.$queryRaw<Array<{ status: string; has_profile: boolean; error_code: string | null; later: string[] }>>`
+export async function executionState(db: RawSql, executionId: string): Promise<ExecutionState | null> {
+  const [row] = await db.$queryRaw<Array<{ status: string; has_profile: boolean; error_code: string | null; later: string[] }>>`
     SELECT x.status, x.result_profile IS NOT NULL AS has_profile, x.error_code,
            ARRAY(SELECT l.id::text FROM workflow_executions l
                  WHERE l.workflow_id = x.workflow_id AND l.time_window_start > x.time_window_start AND l.status = 'SUCCEEDED'
@@ -66,12 +66,12 @@ export async function executionState(prisma: PrismaClient, executionId: string):
  * at the row version written, so this job's own rebuild does not read it again.
  */
 export async function saveProfile(
-  prisma: PrismaClient, executionId: string, profile: ResultProfile, rawResultKey: string, cache?: ProfileCache,
+  db: RawSql, executionId: string, profile: ResultProfile, rawResultKey: string, cache?: ProfileCache,
 ): Promise<void> {
   const stored = JSON.stringify(packProfile(profile));
   const refusal = jsonbRefusal(stored);
   if (refusal) throw new UnstorableProfileTextError(refusal);
-  const [row] = await prisma.$queryRaw<Array<{ version: string }>>`
+  const [row] = await db.$queryRaw<Array<{ version: string }>>`
     UPDATE workflow_executions
     SET result_profile = ${stored}::json, raw_result_key = ${rawResultKey}, row_count = ${profile.rowCount},
         filtered_row_count = ${profile.filteredRowCount}, error_code = NULL, error = NULL
@@ -87,16 +87,16 @@ export async function saveProfile(
 export const REPORT_UNUSABLE = 'REPORT_UNUSABLE';
 
 /** A reason people read on the dashboard ("the result has no numeric column"), never a stack. */
-export async function saveExecutionError(prisma: PrismaClient, executionId: string, code: string, message: string): Promise<void> {
-  await prisma.workflowExecution.update({ where: { id: executionId }, data: { errorCode: code, error: message.slice(0, 2_000) } });
+export async function saveExecutionError(db: RawSql, executionId: string, code: string, message: string): Promise<void> {
+  await db.$executeRaw`UPDATE workflow_executions SET error_code = ${code}, error = ${message.slice(0, 2_000)} WHERE id = ${executionId}::uuid`;
 }
 
 /**
  * AMC results for a window can change later (late attributed conversions): of the usable
  * executions of one time window only the newest counts in the history; the others point at it.
  */
-export async function supersedeSameWindow(prisma: PrismaClient, execution: RecordedExecution): Promise<void> {
-  await prisma.$executeRaw`
+export async function supersedeSameWindow(db: RawSql, execution: RecordedExecution): Promise<void> {
+  await db.$executeRaw`
     WITH same_window AS (
       SELECT id, row_number() OVER (ORDER BY completed_at DESC, created_at DESC, id) AS rank
       FROM workflow_executions

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@amc-reports/db';
+import type { RawSql } from '@amc-reports/db';
 
 /**
  * Under a backlog every event of a workflow rebuilt the same dashboards from the same history, one
@@ -35,10 +35,10 @@ export interface WorkflowBacklog {
 
 /** Whether more of the workflow's events wait behind this one, and which rebuilds they take over. */
 export async function workflowBacklog(
-  prisma: PrismaClient, workflowId: string, configurationIds: readonly string[], eventRowId: string, options: DeferralOptions,
+  db: RawSql, workflowId: string, configurationIds: readonly string[], eventRowId: string, options: DeferralOptions,
 ): Promise<WorkflowBacklog> {
   // One round trip: the configurations written within the lag, and the waiting events.
-  const [found] = await prisma.$queryRaw<Array<{ fresh: string[]; waiting: string[] }>>`
+  const [found] = await db.$queryRaw<Array<{ fresh: string[]; waiting: string[] }>>`
     SELECT ARRAY(SELECT report_configuration_id::text FROM dashboard_views WHERE report_configuration_id = ANY(${[...configurationIds]}::uuid[])
                  GROUP BY report_configuration_id
                  HAVING max(processed_at) > clock_timestamp() - make_interval(secs => ${Math.max(options.maxLagMs, 0) / 1000})) AS fresh,
@@ -60,8 +60,8 @@ export async function workflowBacklog(
  * Whether a report's views are older than the newest usable execution of its history: a job whose
  * own execution cannot be shown rebuilds then, in case a job that deferred to it is waiting on it.
  */
-export async function viewsBehindHistory(prisma: PrismaClient, workflowId: string, configurationId: string): Promise<boolean> {
-  const [row] = await prisma.$queryRaw<Array<{ behind: boolean }>>`
+export async function viewsBehindHistory(db: RawSql, workflowId: string, configurationId: string): Promise<boolean> {
+  const [row] = await db.$queryRaw<Array<{ behind: boolean }>>`
     SELECT EXISTS (
       SELECT 1 FROM workflow_executions e
       WHERE e.workflow_id = ${workflowId}::uuid AND e.status = 'SUCCEEDED' AND e.result_profile IS NOT NULL AND e.superseded_by IS NULL

@@ -6,7 +6,7 @@ import {
   reportUpdateJobId, type DashboardUpdatedEvent, type ReportUpdateJob,
 } from '@amc-reports/contracts';
 import type { ReportServiceEnv } from '@amc-reports/config';
-import { InjectPrisma, ProfileCache, type PrismaClient } from '@amc-reports/db';
+import { InjectPgSql, InjectPrisma, ProfileCache, type PgSql, type PrismaClient } from '@amc-reports/db';
 import { markEventFailed, markEventProcessed, releaseHeldRegenerations, requestExecutionInsights } from '@amc-reports/redrive';
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
@@ -62,6 +62,8 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
+    /** The per-event statements: plain pg, named statements (half Prisma's CPU a statement). */
+    @InjectPgSql() private readonly sql: PgSql,
     @InjectQueue(INSIGHT_GENERATE_QUEUE) private readonly insightQueue: Queue,
     @InjectQueue(EXPORT_RENDER_QUEUE) private readonly exportQueue: Queue,
     @InjectQueue(DELIVERY_QUEUE) private readonly deliveryQueue: Queue,
@@ -96,7 +98,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
   async handle(job: ReportUpdateJob, context: JobContext): Promise<ReportUpdateOutcome> {
     const reports: WorkflowReports = { workflowId: null, configurationIds: [] };
     const outcome = await this.process(job, context, reports);
-    await markEventProcessed(this.prisma, job.eventRowId);
+    await markEventProcessed(this.sql, job.eventRowId);
     // After the mark: the job of a replay that marks last finds none in flight and releases the held insights.
     if (reports.workflowId) await this.releaseHeldInsights(reports.workflowId, reports.configurationIds, context.jobId);
     return outcome;
@@ -104,14 +106,14 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
 
   /** The workflow's insight passes held through a replay, brought to the normal delay once none of its events is in flight. */
   private async releaseHeldInsights(workflowId: string, configurationIds: string[], jobId: string): Promise<void> {
-    const released = await releaseHeldRegenerations(this.prisma, this.insightQueue, workflowId, configurationIds, this.regenerateDelayMs);
+    const released = await releaseHeldRegenerations(this.sql, this.insightQueue, workflowId, configurationIds, this.regenerateDelayMs);
     if (released > 0) this.logger.log({ msg: `replay over: ${released} held insight regeneration(s) brought forward`, workflowId, jobId });
   }
 
   /** `reports`: filled with the workflow and its reports once known (for handle's release). */
   private async process(job: ReportUpdateJob, context: JobContext, reports: WorkflowReports): Promise<ReportUpdateOutcome> {
     // The event and whether its workflow reports, in one query.
-    const [row] = await this.prisma.$queryRaw<Array<{ id: string; workflow_id: string | null; status: string; received_at: Date; payload: unknown; report_enabled: boolean | null }>>`
+    const [row] = await this.sql.$queryRaw<Array<{ id: string; workflow_id: string | null; status: string; received_at: Date; payload: unknown; report_enabled: boolean | null }>>`
       SELECT e.id, w.id AS workflow_id, e.status, e.received_at, e.payload, w.report_enabled
       FROM amc_execution_events e LEFT JOIN workflows w ON w.id = e.workflow_id WHERE e.id = ${job.eventRowId}::uuid`;
     if (!row) throw new UnrecoverableError(`event ${job.eventRowId} does not exist`);
@@ -119,28 +121,28 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     const workflowId = row.workflow_id;
     const event = AmcExecutionCompletedEvent.parse(row.payload);
     const log = { executionId: event.executionId, workflowId, jobId: context.jobId, attempt: context.attempt };
-    const execution = await upsertExecution(this.prisma, workflowId, event, row.received_at);
+    const execution = await upsertExecution(this.sql, workflowId, event, row.received_at);
 
     if (event.status === 'SUCCEEDED' && event.result) {
       const usable = await this.profileResult(execution, event);
-      if (usable) await supersedeSameWindow(this.prisma, execution);
+      if (usable) await supersedeSameWindow(this.sql, execution);
     }
     if (!row.report_enabled) {
       this.logger.log({ msg: 'execution recorded; reporting is off for the workflow', ...log });
       return { executionId: execution.id, status: execution.status, rebuilt: [], deferred: [], failedConfigurations: [] };
     }
     const outcome: ReportUpdateOutcome = { executionId: execution.id, status: execution.status, rebuilt: [], deferred: [], failedConfigurations: [] };
-    const current = await executionState(this.prisma, execution.id);
+    const current = await executionState(this.sql, execution.id);
     if (!current) throw new Error(`execution ${execution.id} vanished while being processed`);
     const buildable = current.status === 'SUCCEEDED' && current.hasProfile && current.errorCode === null;
     // Read once for every report of the workflow: the later executions a replayed older window changes the insights of.
     const later = buildable ? current.laterUsable : [];
 
-    const configurations = await workflowConfigurations(this.prisma, workflowId);
+    const configurations = await workflowConfigurations(this.sql, workflowId);
     reports.workflowId = workflowId;
     reports.configurationIds = configurations.map((c) => c.id);
     const backlog = buildable
-      ? await workflowBacklog(this.prisma, workflowId, configurations.map((c) => c.id), job.eventRowId, this.deferral)
+      ? await workflowBacklog(this.sql, workflowId, configurations.map((c) => c.id), job.eventRowId, this.deferral)
       : { waiting: false, deferred: new Set<string>() };
     const deferred = backlog.deferred;
     for (const config of configurations) {
@@ -154,12 +156,12 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
           continue;
         }
         outcome.rebuilt.push(config.id);
-      } else if (this.deferral.maxLagMs > 0 && (await viewsBehindHistory(this.prisma, workflowId, config.id))) {
+      } else if (this.deferral.maxLagMs > 0 && (await viewsBehindHistory(this.sql, workflowId, config.id))) {
         // Nothing of its own to show, but a job may have left its rebuild to this one.
         await this.rebuild(workflowId, config, log);
       }
       if (buildable) {
-        await requestExecutionInsights(this.prisma, this.insightQueue, config.id, execution.id, later, this.regenerateDelayMs, { workflowBacklog: backlog.waiting });
+        await requestExecutionInsights(this.sql, this.insightQueue, config.id, execution.id, later, this.regenerateDelayMs, { workflowBacklog: backlog.waiting });
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
         await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
       }
@@ -179,11 +181,11 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
     let first: ShownResultUnusable | null = null;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await rebuildConfiguration(this.prisma, workflowId, config, this.profiles);
+        await rebuildConfiguration(this.sql, workflowId, config, this.profiles);
         return first;
       } catch (error) {
         if (!(error instanceof ShownResultUnusable)) throw error;
-        await recordReportUnusable(this.prisma, config.id, error.executionId, error.problem);
+        await recordReportUnusable(this.sql, config.id, error.executionId, error.problem);
         this.logger.warn({ msg: `report cannot use this result: ${error.message}`, reportId: config.id, shownExecutionId: error.executionId, ...log });
         first ??= error;
       }
@@ -197,17 +199,17 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
       const loaded = await loadResultProfile(event.result!, execution.id, this.storage, this.policy);
       // No rows or no numeric column: no report of any type can use it, so it is the result's fault.
       assertUsableProfile(loaded.profile);
-      await saveProfile(this.prisma, execution.id, loaded.profile, loaded.rawResultKey, this.profiles);
+      await saveProfile(this.sql, execution.id, loaded.profile, loaded.rawResultKey, this.profiles);
       return true;
     } catch (error) {
       if (error instanceof UnusableResultError) {
-        await saveExecutionError(this.prisma, execution.id, 'UNUSABLE_RESULT', error.message);
+        await saveExecutionError(this.sql, execution.id, 'UNUSABLE_RESULT', error.message);
         return false;
       }
       if (error instanceof ResultUnavailableError) {
         // The message is for the dashboard; where exactly (a server path) is for the logs.
         this.logger.warn({ msg: `result not used: ${error.message}`, code: error.code, executionId: execution.id, ...error.logDetail });
-        await saveExecutionError(this.prisma, execution.id, error.code, error.message);
+        await saveExecutionError(this.sql, execution.id, error.code, error.message);
         return false;
       }
       throw error;

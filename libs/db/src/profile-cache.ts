@@ -1,10 +1,5 @@
 import { unpackProfile, type ResultProfile, type StoredProfile } from '@amc-reports/contracts';
-import { Prisma } from './generated/prisma/client';
-
-/** What `$queryRaw` needs: a PrismaClient, or a transaction of one. */
-interface RawClient {
-  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Prisma.PrismaPromise<T>;
-}
+import type { RawSql } from './raw-sql';
 
 /**
  * Parsed result profiles by execution, kept between jobs: every rebuild and every insight set of
@@ -70,7 +65,7 @@ function deepFreeze<T>(value: T): T {
  * single query. Frozen outside production either way, so a reader that changes one fails in every
  * test, not only in the processes that cache.
  */
-export async function readExecutionProfiles(client: RawClient, executionIds: readonly string[], cache?: ProfileCache): Promise<Map<string, ResultProfile>> {
+export async function readExecutionProfiles(client: RawSql, executionIds: readonly string[], cache?: ProfileCache): Promise<Map<string, ResultProfile>> {
   const found = new Map<string, ResultProfile>();
   if (executionIds.length === 0) return found;
   const ids = [...new Set(executionIds)];

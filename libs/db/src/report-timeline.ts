@@ -1,9 +1,4 @@
-import type { Prisma } from './generated/prisma/client';
-
-/** What `$queryRaw` needs: a PrismaClient, or a transaction of one (the gateway's RLS scope). */
-interface RawClient {
-  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Prisma.PrismaPromise<T>;
-}
+import type { RawSql } from './raw-sql';
 
 /** One execution of a report's workflow as the report sees it (libs/dashboards ExecutionRecord). */
 export interface ReportExecutionRow {
@@ -35,7 +30,7 @@ export const REPORT_TIMELINE_MAX = 400;
  * KB), each with this report's own verdict from report_unusable_executions. The report service
  * and the gateway (under the caller's row-level security) read the history the same way.
  */
-export async function readReportTimeline(client: RawClient, workflowId: string, reportId: string): Promise<ReportExecutionRow[]> {
+export async function readReportTimeline(client: RawSql, workflowId: string, reportId: string): Promise<ReportExecutionRow[]> {
   const rows = await client.$queryRaw<Array<{
     id: string; status: string; time_window_start: Date; time_window_end: Date; time_zone: string | null; completed_at: Date | null;
     created_at: Date; error_code: string | null; error: string | null; superseded_by: string | null; has_profile: boolean;

@@ -3,7 +3,7 @@ import {
   INSIGHT_BATCH_BACKLOG, INSIGHT_GENERATE_JOB, INSIGHT_GENERATE_JOB_OPTIONS, insightGenerateJobId, INSIGHT_REGENERATE_JOB, INSIGHT_REGENERATE_MAX_DELAYS, INSIGHT_BACKLOG_HOLD_DELAYS, insightRegenerateJobOptions,
   insightRegenerationKey, type InsightGenerateJob, type InsightRegenerateJob,
 } from '@amc-reports/contracts';
-import type { PrismaClient } from '@amc-reports/db';
+import type { PrismaClient, RawSql } from '@amc-reports/db';
 
 /**
  * What the workers write so that Postgres, not Redis, knows what became of accepted work
@@ -12,14 +12,14 @@ import type { PrismaClient } from '@amc-reports/db';
  */
 
 /** report.update finished for this event: the execution is recorded and its reports rebuilt. */
-export async function markEventProcessed(prisma: PrismaClient, eventRowId: string): Promise<void> {
+export async function markEventProcessed(prisma: RawSql, eventRowId: string): Promise<void> {
   await prisma.$executeRaw`
     UPDATE amc_execution_events SET processed_at = now(), failed_at = NULL, failure_reason = NULL, failure_transient = NULL
     WHERE id = ${eventRowId}::uuid`;
 }
 
 /** report.update failed after its last attempt; `transient` says a re-drive can still succeed. */
-export async function markEventFailed(prisma: PrismaClient, eventRowId: string, reason: string, transient: boolean): Promise<void> {
+export async function markEventFailed(prisma: RawSql, eventRowId: string, reason: string, transient: boolean): Promise<void> {
   await prisma.$executeRaw`
     UPDATE amc_execution_events SET failed_at = now(), failure_reason = ${reason.slice(0, 2_000)}, failure_transient = ${transient}
     WHERE id = ${eventRowId}::uuid AND processed_at IS NULL`;
@@ -35,7 +35,7 @@ export interface InsightRequest {
  * added. A generation already completed by the same job stays completed (adding that job again is
  * a no-op); anything else is queued afresh.
  */
-export async function requestInsightGenerations(prisma: PrismaClient, configurationId: string, requests: InsightRequest[]): Promise<void> {
+export async function requestInsightGenerations(prisma: RawSql, configurationId: string, requests: InsightRequest[]): Promise<void> {
   if (requests.length === 0) return;
   await prisma.$executeRaw`
     INSERT INTO insight_generations (report_configuration_id, execution_id, job_id)
@@ -92,7 +92,7 @@ export async function markGenerationFailed(
  * in flight), and so does the first request after it.
  */
 export async function requestExecutionInsights(
-  prisma: PrismaClient, queue: Queue, configurationId: string, executionId: string, laterExecutionIds: readonly string[], regenerateDelayMs: number,
+  prisma: RawSql, queue: Queue, configurationId: string, executionId: string, laterExecutionIds: readonly string[], regenerateDelayMs: number,
   options: { workflowBacklog?: boolean } = {},
 ): Promise<void> {
   if (options.workflowBacklog) {
@@ -118,7 +118,7 @@ export async function requestExecutionInsights(
  * Whether events of the workflow are accepted but not processed yet (a replay catching up): a
  * regeneration pass that leaves refreshes holds them then, as the report service does.
  */
-export async function workflowEventsInFlight(prisma: PrismaClient, workflowId: string): Promise<boolean> {
+export async function workflowEventsInFlight(prisma: RawSql, workflowId: string): Promise<boolean> {
   const [row] = await prisma.$queryRaw<Array<{ in_flight: boolean }>>`
     SELECT EXISTS (SELECT 1 FROM amc_execution_events WHERE workflow_id = ${workflowId}::uuid AND processed_at IS NULL AND failed_at IS NULL
                      AND outcome = 'accepted') AS in_flight`;
@@ -140,7 +140,7 @@ export async function workflowEventsInFlight(prisma: PrismaClient, workflowId: s
  * `since`: when the oldest refresh this request carries on was asked for (default: the job's own timestamp).
  */
 export async function requestInsightRegeneration(
-  prisma: PrismaClient, queue: Queue, configurationId: string, executionIds: readonly string[], delayMs: number,
+  prisma: RawSql, queue: Queue, configurationId: string, executionIds: readonly string[], delayMs: number,
   options: { scope?: 'fresh' | 'all'; hold?: boolean; since?: number } = {},
 ): Promise<void> {
   const scope = options.scope ?? 'all';
@@ -192,7 +192,7 @@ const dueAt = (job: Job): number => job.timestamp + (job.delay ?? 0);
  * anyway is left alone. Returns how many were brought forward.
  */
 export async function releaseHeldRegenerations(
-  prisma: PrismaClient, queue: Queue, workflowId: string, configurationIds: readonly string[], delayMs: number,
+  prisma: RawSql, queue: Queue, workflowId: string, configurationIds: readonly string[], delayMs: number,
 ): Promise<number> {
   if (configurationIds.length === 0 || (await workflowEventsInFlight(prisma, workflowId))) return 0;
   let released = 0;
