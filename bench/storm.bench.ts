@@ -8,7 +8,7 @@
  *
  *   node -r @swc-node/register bench/storm.bench.ts
  *   STORM_EVENTS=20000 STORM_WORKFLOWS=500 … for the issue's full storm (default 2,000 / 50: the machine is shared)
- *   BENCH_CPU_PROFILE=<dir> writes the report-service's and insight-worker's CPU profiles there.
+ *   BENCH_CPU_PROFILE=<dir> writes the gateway's, report-service's and insight-worker's CPU profiles there.
  *   STORM_STATEMENTS=<n> lists the n statements Postgres spent longest on (default 8).
  *   STORM_REPORT_SERVICES / STORM_INSIGHT_WORKERS: processes of each (default 1, see below).
  */
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       ...(process.env.INSIGHT_REGENERATE_DELAY_MS ? { INSIGHT_REGENERATE_DELAY_MS: process.env.INSIGHT_REGENERATE_DELAY_MS } : {}), HEALTH_REQUIRED_WORKERS: 'none', ...(process.env.PROFILE_CACHE_ENTRIES ? { PROFILE_CACHE_ENTRIES: process.env.PROFILE_CACHE_ENTRIES } : {}),
     };
     const profiled = [...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), ...(process.env.STORM_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
-    const gateway = startApp('gateway', { env });
+    const gateway = startApp('gateway', { env, nodeArgs: profiled });
     // Each Node process runs its jobs' JavaScript on one thread: on more cores than that, more processes.
     const reportServices = Array.from({ length: REPORT_SERVICES }, () => startApp('report-service', { env, nodeArgs: profiled }));
     const insightWorkers = Array.from({ length: INSIGHT_WORKERS }, () => startApp('insight-worker', { env, nodeArgs: profiled }));

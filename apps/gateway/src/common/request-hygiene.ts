@@ -30,7 +30,7 @@ export async function parseJsonBody(_request: FastifyRequest, body: Buffer): Pro
   } catch (error) {
     throw validationError([{ field: '(body)', message: `is not valid JSON: ${(error as Error).message}` }]);
   }
-  const unstorable = api.findUnstorableText(parsed);
+  const unstorable = api.mayHoldUnstorableText(text) ? api.findUnstorableText(parsed) : null;
   if (unstorable) throw validationError([unstorable]);
   return parsed;
 }

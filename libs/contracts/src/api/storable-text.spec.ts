@@ -1,4 +1,4 @@
-import { findUnstorableText, unstorableTextProblem } from './storable-text';
+import { findUnstorableText, mayHoldUnstorableText, unstorableTextProblem } from './storable-text';
 
 describe('storable text', () => {
   it.each([
@@ -27,5 +27,31 @@ describe('storable text', () => {
     });
     expect(findUnstorableText(JSON.parse('{"a":{"constructor":{"prototype":{}}}}'))?.field).toBe('a.constructor');
     expect(findUnstorableText({ constructor: 'a column name' })).toBeNull();
+  });
+
+  // The gateway skips the walk when the body text cannot hold what it refuses: never wrongly.
+  it('skips no body the walk would refuse: every UTF-16 code unit as a value and as a key', () => {
+    const missed: number[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const unit = String.fromCharCode(code);
+      const text = JSON.stringify({ rows: [[`a${unit}b`]], [`k${unit}`]: 1 });
+      if (!mayHoldUnstorableText(text) && findUnstorableText(JSON.parse(text)) !== null) missed.push(code);
+    }
+    expect(missed).toEqual([]);
+  });
+
+  it.each([
+    ['an escaped NUL', '{"a":"x\\u0000"}'],
+    ['an escaped lone surrogate in a key', '{"k\\ud800":1}'],
+    ['a prototype key', '{"s":{"__proto__":{"isAdmin":true}}}'],
+    ['a prototype key written with an escape', '{"s":{"\\u005f_proto__":{"isAdmin":true}}}'],
+    ['constructor.prototype', '{"a":{"constructor":{"prototype":{}}}}'],
+  ])('walks a body with %s, and the walk refuses it', (_, text) => {
+    expect(mayHoldUnstorableText(text)).toBe(true);
+    expect(findUnstorableText(JSON.parse(text))).not.toBeNull();
+  });
+
+  it('skips the walk for an ordinary event body', () => {
+    expect(mayHoldUnstorableText(JSON.stringify({ result: { format: 'rows', columns: ['campaign', 'impressions'], rows: [['Café – Ünïcode ✓', 1]] } }))).toBe(false);
   });
 });
