@@ -32,7 +32,7 @@ async function seedWorkflow(): Promise<{ workflowId: string; instanceId: string;
   });
   const row = await prisma.reportConfiguration.create({ data: { workflowId: workflow.id, name: 'Funnel', dashboardType: 'funnel' } });
   const config: ConfigurationToBuild = {
-    id: row.id, name: row.name, dashboardType: 'funnel', visualizationSettings: {}, dataAggregationSettings: {}, exportSettings: {},
+    id: row.id, name: row.name, dashboardType: 'funnel', visualizationSettings: {}, dataAggregationSettings: {}, exportSettings: {}, deliversAfterExecution: false,
   };
   return { workflowId: workflow.id, instanceId, config };
 }

@@ -10,6 +10,12 @@ export interface ConfigurationToBuild {
   visualizationSettings: unknown;
   dataAggregationSettings: unknown;
   exportSettings: unknown;
+  /**
+   * An enabled after_execution subscription exists: only then is a delivery.execution job queued
+   * (the job itself reads the subscriptions again when it runs). Without, a replay of 100,000
+   * events queued 100,000 jobs per report that found nothing to send.
+   */
+  deliversAfterExecution: boolean;
 }
 
 interface ConfigurationRow {
@@ -19,11 +25,13 @@ interface ConfigurationRow {
   visualization_settings: unknown;
   data_aggregation_settings: unknown;
   export_settings: unknown;
+  delivers_after_execution: boolean;
 }
 
 const toConfiguration = (row: ConfigurationRow): ConfigurationToBuild => ({
   id: row.id, name: row.name, dashboardType: row.dashboard_type as DashboardType, visualizationSettings: row.visualization_settings,
   dataAggregationSettings: row.data_aggregation_settings, exportSettings: row.export_settings,
+  deliversAfterExecution: row.delivers_after_execution,
 });
 
 /**
@@ -43,18 +51,22 @@ export async function workflowConfigurations(db: RawSql, workflowId: string): Pr
       ON CONFLICT (workflow_id, source_configuration_id) WHERE source_configuration_id IS NOT NULL DO NOTHING
       RETURNING id, name, dashboard_type, visualization_settings, data_aggregation_settings, export_settings, created_at
     )
-    SELECT * FROM (
+    SELECT c.*, EXISTS (SELECT 1 FROM report_subscriptions s
+                        WHERE s.report_configuration_id = c.id AND s.trigger_kind = 'after_execution' AND s.is_enabled) AS delivers_after_execution
+    FROM (
       SELECT id, name, dashboard_type, visualization_settings, data_aggregation_settings, export_settings, created_at
       FROM report_configurations WHERE workflow_id = ${workflowId}::uuid AND is_enabled
       UNION ALL SELECT * FROM copied
-    ) configurations ORDER BY created_at, id`;
+    ) c ORDER BY c.created_at, c.id`;
   return rows.map(toConfiguration);
 }
 
 export async function enabledConfigurations(db: RawSql, workflowId: string): Promise<ConfigurationToBuild[]> {
   const rows = await db.$queryRaw<ConfigurationRow[]>`
-    SELECT id, name, dashboard_type, visualization_settings, data_aggregation_settings, export_settings
-    FROM report_configurations WHERE workflow_id = ${workflowId}::uuid AND is_enabled ORDER BY created_at, id`;
+    SELECT c.id, c.name, c.dashboard_type, c.visualization_settings, c.data_aggregation_settings, c.export_settings,
+           EXISTS (SELECT 1 FROM report_subscriptions s
+                   WHERE s.report_configuration_id = c.id AND s.trigger_kind = 'after_execution' AND s.is_enabled) AS delivers_after_execution
+    FROM report_configurations c WHERE c.workflow_id = ${workflowId}::uuid AND c.is_enabled ORDER BY c.created_at, c.id`;
   return rows.map(toConfiguration);
 }
 

@@ -163,7 +163,7 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
       if (buildable) {
         await requestExecutionInsights(this.sql, this.insightQueue, config.id, execution.id, later, this.regenerateDelayMs, { workflowBacklog: backlog.waiting });
         await requestAutoExports(this.prisma, this.exportQueue, config.id, config.exportSettings, execution.id);
-        await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
+        if (config.deliversAfterExecution) await requestExecutionDelivery(this.deliveryQueue, config.id, execution.id);
       }
       await this.announce(config.id, workflowId, execution.id, current.status);
     }

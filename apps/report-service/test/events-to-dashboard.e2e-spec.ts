@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { INSIGHT_BATCH_BACKLOG } from '@amc-reports/contracts';
+import { DELIVERY_QUEUE, deliveryExecutionJobId, INSIGHT_BATCH_BACKLOG } from '@amc-reports/contracts';
 import { apiClient, postSignedEvent, startAppStack, TEST_WEBHOOK_SECRET, waitForBusEvent, type AppStack } from '@amc-reports/testing';
 import { FIXTURES, inlineResult, weekWindow } from './amc-results';
 
@@ -85,6 +85,29 @@ it('turns a signed event with inline rows into a funnel dashboard readable throu
   const sent = inlineResult('funnel_by_campaign.csv');
   // As a spreadsheet reads it back: the header, then every row, cells as text (a null is empty, true is 1).
   expect(archived).toEqual([sent.columns, ...sent.rows.map((row) => row.map((cell) => (cell === null ? '' : cell === true ? '1' : String(cell))))]);
+}, 60_000);
+
+it('queues a delivery of the execution only for a report with an enabled after_execution subscription', async () => {
+  const { Queue } = await import('bullmq');
+  const deliveryQueue = new Queue(DELIVERY_QUEUE, { connection: { url: stack.redisUrl }, prefix: stack.env.QUEUE_PREFIX });
+  try {
+    const { workflowId, reportId } = await createReport('funnel', 'wf_delivery_gate');
+    const quiet = await deliver(reportId, { workflowId, status: 'SUCCEEDED', timeWindow: weekWindow(1), result: inlineResult('funnel_by_campaign.csv') });
+    // Nobody to send it to: no job for the export worker to find that out.
+    expect(await deliveryQueue.getJob(deliveryExecutionJobId(reportId, quiet.executionId))).toBeUndefined();
+
+    // A paused subscription sends nothing either; an enabled one gets the next execution.
+    await db.query(`INSERT INTO report_subscriptions (report_configuration_id, name, channel, recipients, formats, trigger_kind, is_enabled)
+                    VALUES ($1, 'paused', 'email', '{client@example.com}', '{csv}', 'after_execution', false)`, [reportId]);
+    const paused = await deliver(reportId, { workflowId, status: 'SUCCEEDED', timeWindow: weekWindow(2), result: inlineResult('funnel_by_campaign.csv') });
+    expect(await deliveryQueue.getJob(deliveryExecutionJobId(reportId, paused.executionId))).toBeUndefined();
+    await db.query(`UPDATE report_subscriptions SET is_enabled = true WHERE report_configuration_id = $1`, [reportId]);
+    const sent = await deliver(reportId, { workflowId, status: 'SUCCEEDED', timeWindow: weekWindow(3), result: inlineResult('funnel_by_campaign.csv') });
+    const job = await deliveryQueue.getJob(deliveryExecutionJobId(reportId, sent.executionId));
+    expect(job?.data).toEqual({ configurationId: reportId, executionId: sent.executionId });
+  } finally {
+    await deliveryQueue.close();
+  }
 }, 60_000);
 
 it('builds an 8-point history from 8 weekly executions, and a replay of a window replaces its point', async () => {
