@@ -30,8 +30,9 @@ export async function requestAutoExports(
 }
 
 /**
- * Last of an execution's follow-ups: the delivery worker waits for the insights and exports queued
- * above, then sends the report to its after_execution subscriptions (a no-op without any).
+ * Last of an execution's follow-ups, for a report with an after_execution subscription
+ * (ConfigurationToBuild.deliversAfterExecution): the delivery worker waits for the insights and
+ * exports queued above, then sends the report to those subscriptions (reading them again then).
  */
 export async function requestExecutionDelivery(queue: Queue, configurationId: string, executionId: string): Promise<void> {
   const data: DeliveryExecutionJob = { configurationId, executionId };
