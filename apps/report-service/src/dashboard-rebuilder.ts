@@ -61,13 +61,11 @@ export async function workflowConfigurations(db: RawSql, workflowId: string): Pr
   return rows.map(toConfiguration);
 }
 
-export async function enabledConfigurations(db: RawSql, workflowId: string): Promise<ConfigurationToBuild[]> {
-  const rows = await db.$queryRaw<ConfigurationRow[]>`
-    SELECT c.id, c.name, c.dashboard_type, c.visualization_settings, c.data_aggregation_settings, c.export_settings,
-           EXISTS (SELECT 1 FROM report_subscriptions s
-                   WHERE s.report_configuration_id = c.id AND s.trigger_kind = 'after_execution' AND s.is_enabled) AS delivers_after_execution
-    FROM report_configurations c WHERE c.workflow_id = ${workflowId}::uuid AND c.is_enabled ORDER BY c.created_at, c.id`;
-  return rows.map(toConfiguration);
+/** The ids of the workflow's enabled configurations, oldest first (a failed job's announcements and held insights). */
+export async function enabledConfigurationIds(db: RawSql, workflowId: string): Promise<string[]> {
+  const rows = await db.$queryRaw<Array<{ id: string }>>`
+    SELECT id FROM report_configurations WHERE workflow_id = ${workflowId}::uuid AND is_enabled ORDER BY created_at, id`;
+  return rows.map((row) => row.id);
 }
 
 function historyLength(aggregation: unknown): number {

@@ -11,7 +11,7 @@ import { markEventFailed, markEventProcessed, releaseHeldRegenerations, requestE
 import { EventsPublisher, isTransientFailure } from '@amc-reports/runtime';
 import { LocalDirectoryStorage, type ObjectStorage } from '@amc-reports/storage';
 import {
-  type ConfigurationToBuild, enabledConfigurations, rebuildConfiguration, recordReportUnusable, ShownResultUnusable, workflowConfigurations,
+  type ConfigurationToBuild, enabledConfigurationIds, rebuildConfiguration, recordReportUnusable, ShownResultUnusable, workflowConfigurations,
 } from './dashboard-rebuilder';
 import { executionState, saveExecutionError, saveProfile, supersedeSameWindow, upsertExecution, type RecordedExecution } from './execution-recorder';
 import { requestAutoExports, requestExecutionDelivery } from './follow-up-jobs';
@@ -242,15 +242,15 @@ export class ReportUpdateService implements OnApplicationBootstrap, OnApplicatio
       : null;
     // The workflow's reports, read once: their dashboards hear of the failure, their held insights are released.
     const workflowId = execution?.workflowId ?? row?.workflowId ?? null;
-    const configurations = workflowId ? await enabledConfigurations(this.prisma, workflowId) : [];
+    const configurationIds = workflowId ? await enabledConfigurationIds(this.prisma, workflowId) : [];
     if (execution) {
       await saveExecutionError(this.prisma, execution.id, code, message);
       // Open dashboards show the failed run at once, as they do a successful one.
-      for (const config of configurations) await this.announce(config.id, execution.workflowId, execution.id, execution.status);
+      for (const configurationId of configurationIds) await this.announce(configurationId, execution.workflowId, execution.id, execution.status);
     }
     // A replay's last event failing for good ends the replay as much as one processed does.
     if (workflowId) {
-      await this.releaseHeldInsights(workflowId, configurations.map((c) => c.id), context.jobId).catch((release: Error) =>
+      await this.releaseHeldInsights(workflowId, configurationIds, context.jobId).catch((release: Error) =>
         this.logger.warn({ msg: `held insight regenerations left to their hold: ${release.message}`, workflowId, jobId: context.jobId }));
     }
     this.logger.error({
